@@ -1,0 +1,51 @@
+using Hub.Azure.Tables;
+using Hub.Core.Store;
+
+namespace Hub.Azure.Store;
+
+/// <summary>servers: PartitionKey = encoded owner, RowKey = encoded server name ("" for the default server).</summary>
+internal sealed class ServerEntityMap : ITableRecordMap<ServerKey, ServerRecord>
+{
+    public static readonly ServerEntityMap Instance = new();
+
+    public (string PartitionKey, string RowKey) KeysOf(ServerKey key) => (EntityValues.UserKey(key.User), TableKey.Encode(key.Server));
+
+    public ServerKey KeyOf(ServerRecord record) => record.Key;
+
+    public TableEntity ToEntity(ServerRecord record)
+    {
+        var (pk, rk) = KeysOf(record.Key);
+        return new TableEntity(pk, rk)
+        {
+            ["User"] = record.User,
+            ["Name"] = record.Name,
+            ["Desired"] = record.Desired.ToString(),
+            ["Phase"] = record.Phase.ToString(),
+            ["Requested"] = record.Requested,
+            ["Started"] = record.Started,
+            ["LastActivity"] = record.LastActivity,
+            ["Target"] = record.Target,
+            ["SpawnerState"] = record.SpawnerState,
+            ["Profile"] = record.Profile,
+            ["Message"] = record.Message,
+        };
+    }
+
+    public ServerRecord FromEntity(TableEntity entity) => new()
+    {
+        User = EntityValues.Required(entity, "User"),
+        Name = entity.GetString("Name") ?? "",
+        Desired = EntityValues.ReadEnum(entity, "Desired", ServerDesiredState.Stopped),
+        Phase = EntityValues.ReadEnum(entity, "Phase", ServerPhase.Stopped),
+        Requested = entity.GetDateTimeOffset("Requested"),
+        Started = entity.GetDateTimeOffset("Started"),
+        LastActivity = entity.GetDateTimeOffset("LastActivity"),
+        Target = entity.GetString("Target"),
+        SpawnerState = entity.GetString("SpawnerState"),
+        Profile = entity.GetString("Profile"),
+        Message = entity.GetString("Message"),
+        Version = entity.ETag.ToString(),
+    };
+
+    public ServerRecord WithVersion(ServerRecord record, string version) => record with { Version = version };
+}

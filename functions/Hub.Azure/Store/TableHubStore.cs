@@ -1,0 +1,78 @@
+using Azure;
+using Hub.Azure.Tables;
+using Hub.Core.Store;
+
+namespace Hub.Azure.Store;
+
+/// <summary>The hub store in Azure Table storage (or Azurite): one table per kind of record, named with a prefix.</summary>
+public sealed class TableHubStore : IHubStore
+{
+    private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(3);
+    private readonly TableClient[] _tables;
+    private readonly TableClient _users;
+
+    public TableHubStore(TableServiceClient service, string tablePrefix)
+    {
+        Endpoint = service.Endpoint;
+        _users = service.GetTableClient(tablePrefix + "users");
+        var servers = service.GetTableClient(tablePrefix + "servers");
+        var routes = service.GetTableClient(tablePrefix + "routes");
+        var sessions = service.GetTableClient(tablePrefix + "sessions");
+        var tokens = service.GetTableClient(tablePrefix + "tokens");
+        _tables = [_users, servers, routes, sessions, tokens];
+
+        Users = new TableUserStore(_users);
+        Servers = new TableServerStore(servers);
+        Routes = new TableRouteStore(routes);
+        Sessions = new TableSessionStore(sessions);
+        Tokens = new TableTokenStore(tokens);
+    }
+
+    /// <summary>The table endpoint, for messages (it holds no secret).</summary>
+    public Uri Endpoint { get; }
+
+    public IUserStore Users { get; }
+
+    public IServerStore Servers { get; }
+
+    public IRouteStore Routes { get; }
+
+    public ISessionStore Sessions { get; }
+
+    public ITokenStore Tokens { get; }
+
+    /// <summary>The names of the tables this store uses.</summary>
+    public IEnumerable<string> TableNames => _tables.Select(t => t.Name);
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(_tables.Select(t => t.CreateIfNotExistsAsync(cancellationToken)));
+
+    public async Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(HealthTimeout);
+        try
+        {
+            // One cheap read that needs the service, the credentials and the table.
+            await _users.QueryPageAsync(null, ["PartitionKey"], 1, null, timeout.Token).ConfigureAwait(false);
+            return new StoreHealth(true, $"Table storage at {Endpoint} answers.");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new StoreHealth(false, $"Table storage at {Endpoint} did not answer within {HealthTimeout.TotalSeconds:0} s.");
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == "TableNotFound")
+        {
+            return new StoreHealth(false, $"Table storage at {Endpoint} answers, but table {_users.Name} does not exist yet.");
+        }
+        catch (RequestFailedException ex)
+        {
+            string reason = ex.Status == 0 ? ex.InnerException?.Message ?? ex.Message : $"{ex.Status} {ex.ErrorCode}";
+            return new StoreHealth(false, $"Table storage at {Endpoint} is not reachable: {reason}.");
+        }
+        catch (HttpRequestException ex)
+        {
+            return new StoreHealth(false, $"Table storage at {Endpoint} is not reachable: {ex.Message}");
+        }
+    }
+}

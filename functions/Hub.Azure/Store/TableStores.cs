@@ -1,0 +1,22 @@
+using Hub.Azure.Tables;
+using Hub.Core.Store;
+
+namespace Hub.Azure.Store;
+
+internal sealed class TableUserStore(TableClient table) : TableRecordStore<string, UserRecord>(table, UserEntityMap.Instance), IUserStore;
+
+internal sealed class TableServerStore(TableClient table) : TableRecordStore<ServerKey, ServerRecord>(table, ServerEntityMap.Instance), IServerStore
+{
+    public IAsyncEnumerable<ServerRecord> ListForUserAsync(string user, CancellationToken cancellationToken = default) =>
+        QueryAsync(TableFilter.Of($"PartitionKey eq {EntityValues.UserKey(user)}"), cancellationToken);
+}
+
+internal sealed class TableRouteStore(TableClient table) : TableRecordStore<ServerKey, RouteRecord>(table, RouteEntityMap.Instance), IRouteStore;
+
+internal sealed class TableSessionStore(TableClient table) : TableRecordStore<string, SessionRecord>(table, SessionEntityMap.Instance), ISessionStore;
+
+internal sealed class TableTokenStore(TableClient table) : TableRecordStore<string, TokenRecord>(table, TokenEntityMap.Instance), ITokenStore
+{
+    public IAsyncEnumerable<TokenRecord> ListForUserAsync(string user, CancellationToken cancellationToken = default) =>
+        QueryAsync(TableFilter.Of($"User eq {user}"), cancellationToken);
+}

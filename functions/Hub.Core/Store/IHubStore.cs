@@ -1,0 +1,50 @@
+namespace Hub.Core.Store;
+
+/// <summary>Users, keyed by their normalised name.</summary>
+public interface IUserStore : IRecordStore<string, UserRecord>;
+
+/// <summary>Servers, keyed by owner and server name.</summary>
+public interface IServerStore : IRecordStore<ServerKey, ServerRecord>
+{
+    /// <summary>The servers of one user (a single-partition read).</summary>
+    IAsyncEnumerable<ServerRecord> ListForUserAsync(string user, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Routes of ready servers, keyed like servers.</summary>
+public interface IRouteStore : IRecordStore<ServerKey, RouteRecord>;
+
+/// <summary>Sessions, keyed by the hash of their id.</summary>
+public interface ISessionStore : IRecordStore<string, SessionRecord>;
+
+/// <summary>API tokens, keyed by the hash of the token.</summary>
+public interface ITokenStore : IRecordStore<string, TokenRecord>
+{
+    /// <summary>The tokens of one user.</summary>
+    IAsyncEnumerable<TokenRecord> ListForUserAsync(string user, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The hub's shared state. Every implementation must keep concurrent writers from losing updates (versions on every
+/// conditional write) and must accept any valid user name as a key (see <c>UserNamePolicy</c>).
+/// </summary>
+public interface IHubStore
+{
+    IUserStore Users { get; }
+
+    IServerStore Servers { get; }
+
+    IRouteStore Routes { get; }
+
+    ISessionStore Sessions { get; }
+
+    ITokenStore Tokens { get; }
+
+    /// <summary>Creates whatever the store needs (tables) if missing; safe to call repeatedly and concurrently.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Checks that the store answers; never throws for an unreachable store.</summary>
+    Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Whether the store answered, and if not, why, in words an operator can act on.</summary>
+public sealed record StoreHealth(bool Reachable, string Description);

@@ -1,0 +1,21 @@
+namespace Hub.Core.Store;
+
+/// <summary>
+/// Where the gateway sends <c>/user/{User}/[{Server}/]…</c>: written by the control plane when a server is ready,
+/// deleted when it stops. The gateway only reads routes.
+/// </summary>
+public sealed record RouteRecord : IStoredRecord
+{
+    public required string User { get; init; }
+
+    public string Server { get; init; } = "";
+
+    public ServerKey Key => new(User, Server);
+
+    /// <summary>The server's base URL as the gateway reaches it, e.g. <c>http://10.1.0.7:8888</c>.</summary>
+    public required Uri Target { get; init; }
+
+    public required DateTimeOffset Updated { get; init; }
+
+    public string? Version { get; init; }
+}

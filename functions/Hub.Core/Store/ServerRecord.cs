@@ -1,0 +1,79 @@
+namespace Hub.Core.Store;
+
+/// <summary>Identifies one server: its owner and its name (<c>""</c> is the default server).</summary>
+public readonly record struct ServerKey(string User, string Server)
+{
+    public override string ToString() => Server.Length == 0 ? User : User + "/" + Server;
+}
+
+/// <summary>What the owner (or an admin, or the culler) asked for.</summary>
+public enum ServerDesiredState
+{
+    Stopped,
+    Running,
+}
+
+/// <summary>Where a server is on its way between stopped and running, as last observed.</summary>
+public enum ServerPhase
+{
+    /// <summary>Nothing is running.</summary>
+    Stopped,
+
+    /// <summary>Waiting for a free spawn slot (see the queue position).</summary>
+    Queued,
+
+    /// <summary>The spawner is creating the server's resources.</summary>
+    Creating,
+
+    /// <summary>The resources exist; the server process is starting.</summary>
+    Starting,
+
+    /// <summary>Started; waiting for the server to answer HTTP.</summary>
+    WaitingForHttp,
+
+    /// <summary>Answering; its route is published.</summary>
+    Running,
+
+    /// <summary>The spawner is removing the server's resources.</summary>
+    Stopping,
+
+    /// <summary>The last start failed; <see cref="ServerRecord.Message"/> says why.</summary>
+    Failed,
+}
+
+/// <summary>One user's server: desired and observed state, and what the spawner needs to find it again.</summary>
+public sealed record ServerRecord : IStoredRecord
+{
+    public required string User { get; init; }
+
+    /// <summary>The server's name; <c>""</c> for the default server.</summary>
+    public string Name { get; init; } = "";
+
+    public ServerKey Key => new(User, Name);
+
+    public ServerDesiredState Desired { get; init; }
+
+    public ServerPhase Phase { get; init; }
+
+    /// <summary>When the current start was requested.</summary>
+    public DateTimeOffset? Requested { get; init; }
+
+    /// <summary>When the server became ready.</summary>
+    public DateTimeOffset? Started { get; init; }
+
+    public DateTimeOffset? LastActivity { get; init; }
+
+    /// <summary>The server's URL as the gateway reaches it, once known.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>The spawner's own state (opaque to everything else), so a restarted control plane can find the server again.</summary>
+    public string? SpawnerState { get; init; }
+
+    /// <summary>The profile chosen at start, if profiles are configured.</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>The last progress or failure message, for the user.</summary>
+    public string? Message { get; init; }
+
+    public string? Version { get; init; }
+}
