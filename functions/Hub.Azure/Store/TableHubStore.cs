@@ -10,11 +10,13 @@ public sealed class TableHubStore : IHubStore
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(3);
     private readonly TableClient[] _tables;
     private readonly TableClient _users;
+    private readonly TableClient _healthProbe;
 
     public TableHubStore(TableServiceClient service, string tablePrefix)
     {
         Endpoint = service.Endpoint;
         _users = service.GetTableClient(tablePrefix + "users");
+        _healthProbe = service.WithoutRetries().GetTableClient(_users.Name);
         var servers = service.GetTableClient(tablePrefix + "servers");
         var routes = service.GetTableClient(tablePrefix + "routes");
         var sessions = service.GetTableClient(tablePrefix + "sessions");
@@ -30,6 +32,8 @@ public sealed class TableHubStore : IHubStore
 
     /// <summary>The table endpoint, for messages (it holds no secret).</summary>
     public Uri Endpoint { get; }
+
+    public string Location => Endpoint.AbsoluteUri;
 
     public IUserStore Users { get; }
 
@@ -54,7 +58,7 @@ public sealed class TableHubStore : IHubStore
         try
         {
             // One cheap read that needs the service, the credentials and the table.
-            await _users.QueryPageAsync(null, ["PartitionKey"], 1, null, timeout.Token).ConfigureAwait(false);
+            await _healthProbe.QueryPageAsync(null, ["PartitionKey"], 1, null, timeout.Token).ConfigureAwait(false);
             return new StoreHealth(true, $"Table storage at {Endpoint} answers.");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -14,6 +14,7 @@ public sealed partial class TableServiceClient
     public const string StorageScope = "https://storage.azure.com/.default";
 
     private readonly HttpPipeline _pipeline;
+    private readonly Lazy<TableServiceClient> _withoutRetries;
 
     /// <summary>Shared-key (SharedKeyLite) access from a connection string: Azurite, or an account key.</summary>
     public TableServiceClient(StorageConnectionString connection, TableClientOptions? options = null)
@@ -29,19 +30,36 @@ public sealed partial class TableServiceClient
     }
 
     /// <summary>A client with a caller-supplied pipeline, for tests that swap the transport.</summary>
-    internal TableServiceClient(Uri tableEndpoint, HttpPipeline pipeline)
+    internal TableServiceClient(Uri tableEndpoint, HttpPipeline pipeline, Func<TableServiceClient>? withoutRetries = null)
     {
         Endpoint = Normalize(tableEndpoint);
         _pipeline = pipeline;
+        _withoutRetries = new Lazy<TableServiceClient>(withoutRetries ?? (() => this));
     }
 
     private TableServiceClient(Uri tableEndpoint, TableClientOptions options, Func<TableClientOptions, HttpPipelinePolicy> authentication)
-        : this(tableEndpoint, BuildPipeline(options, authentication(options)))
+        : this(tableEndpoint, BuildPipeline(options, authentication(options)), () =>
+        {
+            var once = new TableClientOptions { TimeProvider = options.TimeProvider };
+            if (options.Transport is { } transport)
+            {
+                once.Transport = transport;
+            }
+            once.Retry.MaxRetries = 0;
+            once.Retry.NetworkTimeout = options.Retry.NetworkTimeout;
+            return new TableServiceClient(tableEndpoint, BuildPipeline(once, authentication(once)));
+        })
     {
     }
 
     /// <summary>The account's table endpoint, e.g. <c>https://acct.table.core.windows.net/</c>.</summary>
     public Uri Endpoint { get; }
+
+    /// <summary>
+    /// The same account, credentials and transport, but every request is tried once: for health checks, which
+    /// must report a failure as it happens instead of retrying it away.
+    /// </summary>
+    public TableServiceClient WithoutRetries() => _withoutRetries.Value;
 
     /// <summary>A client for one table; no request is sent.</summary>
     /// <exception cref="ArgumentException">The name is not a valid table name.</exception>

@@ -39,6 +39,9 @@ public interface IHubStore
 
     ITokenStore Tokens { get; }
 
+    /// <summary>Where the store is, for messages and logs; never holds a secret.</summary>
+    string Location { get; }
+
     /// <summary>Creates whatever the store needs (tables) if missing; safe to call repeatedly and concurrently.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
 

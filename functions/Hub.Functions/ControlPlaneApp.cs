@@ -1,0 +1,54 @@
+using Hub.Azure.Store;
+using Hub.Core.Configuration;
+using Hub.Core.Hosting;
+using Hub.Core.Users;
+using Hub.Functions.Health;
+using Hub.Functions.Hosting;
+using Hub.Functions.Logging;
+
+namespace Hub.Functions;
+
+/// <summary>Composition of the control plane: settings, services, endpoints. <c>Program</c> runs it; tests start it on port 0.</summary>
+public static class ControlPlaneApp
+{
+    /// <summary>Builds the app.</summary>
+    /// <param name="args">Command-line arguments (configuration overrides such as <c>--Storage:TablePrefix=x</c>).</param>
+    /// <param name="configure">Lets a test add settings or services before they are bound.</param>
+    /// <exception cref="AppSettingsException">Some app settings are invalid; the message lists all of them.</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        LocalSettingsFile.AddTo(builder.Configuration, Directory.GetCurrentDirectory());
+        HubHostDefaults.AddLoggingDefaults(builder.Configuration);
+        builder.Logging.AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "HH:mm:ss ";
+        });
+        configure?.Invoke(builder);
+
+        var appSettings = new AppSettings(builder.Configuration);
+        var settings = ControlPlaneSettings.Bind(appSettings);
+        appSettings.Register(builder.Services);
+
+        builder.WebHost.UseUrls(settings.Hosting.EffectiveListenUrl);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddTableHubStore(settings.Storage);
+        builder.Services.AddSingleton(new UserNamePolicy(settings.UserNames));
+        builder.Services.AddHostedService<StoreInitializer>();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var url in app.Urls)
+            {
+                Log.Listening(app.Logger, url);
+            }
+        });
+        return app;
+    }
+}

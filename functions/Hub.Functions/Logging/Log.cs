@@ -1,0 +1,20 @@
+namespace Hub.Functions.Logging;
+
+/// <summary>
+/// The control plane's log events. Ids are stable so that alerts can match them:
+/// 1xxx hosting, 2xxx store.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Control plane listening on {Url}")]
+    public static partial void Listening(ILogger logger, string url);
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Tables ready at {Endpoint} after {Attempts} attempt(s)")]
+    public static partial void StoreInitialized(ILogger logger, string endpoint, int attempts);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not prepare the tables at {Endpoint} (attempt {Attempt}); retrying in {RetryIn}: {Reason}")]
+    public static partial void StoreInitializationFailed(ILogger logger, string endpoint, int attempt, TimeSpan retryIn, string reason);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Health check: {Description}")]
+    public static partial void StoreUnhealthy(ILogger logger, string description);
+}

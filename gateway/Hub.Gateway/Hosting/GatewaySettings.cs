@@ -1,0 +1,11 @@
+using Hub.Core.Configuration;
+
+namespace Hub.Gateway.Hosting;
+
+/// <summary>Every settings section the gateway reads. Binding and the catalog list the same sections, side by side.</summary>
+public sealed record GatewaySettings(GatewayOptions Gateway)
+{
+    public static GatewaySettings Bind(AppSettings settings) => new(settings.Add<GatewayOptions>());
+
+    public static IReadOnlyList<SettingDescription> Describe() => [.. SettingsBinder.Describe<GatewayOptions>()];
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Functions.Tests;
+
+/// <summary>The real control plane on Kestrel, on a free loopback port, stopped on dispose.</summary>
+public sealed class RunningControlPlane : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunningControlPlane(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<RunningControlPlane> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var app = ControlPlaneApp.Build([], builder => builder.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?>(settings) { ["ControlPlane:ListenUrl"] = "http://127.0.0.1:0" }));
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningControlPlane(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
