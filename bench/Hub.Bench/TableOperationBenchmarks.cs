@@ -13,6 +13,8 @@ namespace Hub.Bench;
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 [MemoryDiagnoser]
+[MedianColumn]
+[OperationsPerSecond]
 public class TableOperationBenchmarks
 {
     private const int Concurrency = 8;

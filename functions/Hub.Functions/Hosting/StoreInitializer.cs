@@ -13,6 +13,8 @@ internal sealed class StoreInitializer(IHubStore store, ILogger<StoreInitializer
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Leave the startup thread at once, so that creating the tables overlaps with the server starting.
+        await Task.Yield();
         var delay = TimeSpan.FromMilliseconds(250);
         for (int attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
