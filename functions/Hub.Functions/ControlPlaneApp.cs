@@ -17,15 +17,7 @@ public static class ControlPlaneApp
     /// <exception cref="AppSettingsException">Some app settings are invalid; the message lists all of them.</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
-        LocalSettingsFile.AddTo(builder.Configuration, Directory.GetCurrentDirectory());
-        HubHostDefaults.AddLoggingDefaults(builder.Configuration);
-        builder.Logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = "HH:mm:ss ";
-        });
-        configure?.Invoke(builder);
+        var builder = HubWebApplication.CreateBuilder(args, configure);
 
         var appSettings = new AppSettings(builder.Configuration);
         var settings = ControlPlaneSettings.Bind(appSettings);

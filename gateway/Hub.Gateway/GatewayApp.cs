@@ -10,10 +10,7 @@ public static class GatewayApp
     /// <exception cref="AppSettingsException">Some app settings are invalid; the message lists all of them.</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
-        LocalSettingsFile.AddTo(builder.Configuration, Directory.GetCurrentDirectory());
-        HubHostDefaults.AddLoggingDefaults(builder.Configuration);
-        configure?.Invoke(builder);
+        var builder = HubWebApplication.CreateBuilder(args, configure);
 
         var appSettings = new AppSettings(builder.Configuration);
         var settings = GatewaySettings.Bind(appSettings);
