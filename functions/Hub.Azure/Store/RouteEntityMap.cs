@@ -20,6 +20,7 @@ internal sealed class RouteEntityMap : ITableRecordMap<ServerKey, RouteRecord>
             ["User"] = record.User,
             ["Server"] = record.Server,
             ["Target"] = record.Target.AbsoluteUri,
+            ["TokenNonce"] = record.TokenNonce,
             ["Updated"] = record.Updated,
         };
     }
@@ -29,6 +30,7 @@ internal sealed class RouteEntityMap : ITableRecordMap<ServerKey, RouteRecord>
         User = EntityValues.Required(entity, "User"),
         Server = entity.GetString("Server") ?? "",
         Target = new Uri(EntityValues.Required(entity, "Target")),
+        TokenNonce = EntityValues.Required(entity, "TokenNonce"),
         Updated = EntityValues.RequiredTime(entity, "Updated"),
         Version = entity.ETag.ToString(),
     };

@@ -15,6 +15,9 @@ public sealed record RouteRecord : IStoredRecord
     /// <summary>The server's base URL as the gateway reaches it, e.g. <c>http://10.1.0.7:8888</c>.</summary>
     public required Uri Target { get; init; }
 
+    /// <summary>The nonce the server's token was derived from (see <c>ServerTokens</c>); not secret.</summary>
+    public required string TokenNonce { get; init; }
+
     public required DateTimeOffset Updated { get; init; }
 
     public string? Version { get; init; }

@@ -1,13 +1,15 @@
 using Hub.Azure.Store;
 using Hub.Core.Configuration;
+using Hub.Core.Hosting;
 using Hub.Core.Users;
 
 namespace Hub.Functions.Hosting;
 
 /// <summary>Every settings section the control plane reads. Binding and the catalog list the same sections, side by side.</summary>
-public sealed record ControlPlaneSettings(ControlPlaneOptions Hosting, StorageOptions Storage, UserNameOptions UserNames)
+public sealed record ControlPlaneSettings(HubOptions Hub, ControlPlaneOptions Hosting, StorageOptions Storage, UserNameOptions UserNames)
 {
     public static ControlPlaneSettings Bind(AppSettings settings) => new(
+        settings.Add<HubOptions>(),
         settings.Add<ControlPlaneOptions>(),
         settings.Add<StorageOptions>(),
         settings.Add<UserNameOptions>());
@@ -15,6 +17,7 @@ public sealed record ControlPlaneSettings(ControlPlaneOptions Hosting, StorageOp
     /// <summary>The catalog of keys, defaults and kinds that the README table and the sample settings file must match.</summary>
     public static IReadOnlyList<SettingDescription> Describe() =>
     [
+        .. SettingsBinder.Describe<HubOptions>(),
         .. SettingsBinder.Describe<ControlPlaneOptions>(),
         .. SettingsBinder.Describe<StorageOptions>(),
         .. SettingsBinder.Describe<UserNameOptions>(),

@@ -39,7 +39,7 @@ public sealed class TableHubStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         var created = await _store.Users.CreateAsync(User(name) with { Groups = ["course-101", "a,b"] });
         await _store.Servers.CreateAsync(new ServerRecord { User = name, Name = "", Desired = ServerDesiredState.Running, Phase = ServerPhase.Queued });
         await _store.Servers.CreateAsync(new ServerRecord { User = name, Name = "gpu" });
-        await _store.Routes.UpsertAsync(new RouteRecord { User = name, Target = new Uri("http://127.0.0.1:9999/"), Updated = Now });
+        await _store.Routes.UpsertAsync(new RouteRecord { User = name, Target = new Uri("http://127.0.0.1:9999/"), TokenNonce = "n", Updated = Now });
 
         var user = await _store.Users.GetAsync(name);
         var listed = await _store.Users.ListAsync().ToListAsync();
