@@ -5,6 +5,8 @@ using Hub.Core.Users;
 using Hub.Functions.Health;
 using Hub.Functions.Hosting;
 using Hub.Functions.Logging;
+using Hub.Functions.Timers;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hub.Functions;
 
@@ -24,16 +26,19 @@ public static class ControlPlaneApp
         appSettings.Register(builder.Services);
 
         builder.WebHost.UseUrls(settings.Hosting.EffectiveListenUrl);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddTableHubStore(settings.Storage);
         builder.Services.AddSingleton(new UserNamePolicy(settings.UserNames));
         builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddSingleton<TimerJobRunner>();
+        builder.Services.AddHostedService<TimerScheduler>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
+        app.MapTimerEndpoints();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var url in app.Urls)

@@ -2,7 +2,7 @@ namespace Hub.Functions.Logging;
 
 /// <summary>
 /// The control plane's log events. Ids are stable so that alerts can match them:
-/// 1xxx hosting, 2xxx store.
+/// 1xxx hosting, 2xxx store, 3xxx auth, 4xxx spawning, 5xxx API, 6xxx timers and culling.
 /// </summary>
 internal static partial class Log
 {
@@ -17,4 +17,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Health check: {Description}")]
     public static partial void StoreUnhealthy(ILogger logger, string description);
+
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Timer {Job} ({Source}) finished in {Elapsed}")]
+    public static partial void TimerRan(ILogger logger, string job, Hub.Functions.Timers.TimerTriggerSource source, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Timer {Job} ({Source}) skipped: its previous run is still going")]
+    public static partial void TimerSkipped(ILogger logger, string job, Hub.Functions.Timers.TimerTriggerSource source);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Error, Message = "Timer {Job} ({Source}) failed")]
+    public static partial void TimerFailed(ILogger logger, string job, Hub.Functions.Timers.TimerTriggerSource source, Exception exception);
 }
