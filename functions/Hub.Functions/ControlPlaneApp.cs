@@ -1,5 +1,8 @@
 using Hub.Azure.Store;
 using Hub.Core.Configuration;
+using Hub.Functions.Api;
+using Hub.Functions.Auth;
+using Hub.Functions.Metrics;
 using Hub.Core.Hosting;
 using Hub.Core.Users;
 using Hub.Functions.Health;
@@ -29,11 +32,16 @@ public static class ControlPlaneApp
         builder.Services.AddTableHubStore(settings.Storage);
         builder.Services.AddSingleton(new UserNamePolicy(settings.UserNames));
         builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddHubAuth(settings.Hub, settings.Auth, settings.Oidc, settings.Entra);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestMetricsMiddleware>();
         app.MapHealthEndpoints();
+        app.MapLoginEndpoints();
+        app.MapHubApi();
+        app.MapMetricsEndpoints();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var url in app.Urls)

@@ -24,10 +24,15 @@ public sealed class RunningControlPlane : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningControlPlane> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="settings">App settings (configuration paths, e.g. <c>Storage:ConnectionString</c>).</param>
+    /// <param name="services">Registers services before the app's own (which are added with TryAdd), e.g. a test double.</param>
+    public static async Task<RunningControlPlane> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
-        var app = ControlPlaneApp.Build([], builder => builder.Configuration.AddInMemoryCollection(
-            new Dictionary<string, string?>(settings) { ["ControlPlane:ListenUrl"] = "http://127.0.0.1:0" }));
+        var app = ControlPlaneApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["ControlPlane:ListenUrl"] = "http://127.0.0.1:0" });
+            services?.Invoke(builder.Services);
+        });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningControlPlane(app, new Uri(address));

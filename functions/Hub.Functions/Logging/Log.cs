@@ -2,7 +2,7 @@ namespace Hub.Functions.Logging;
 
 /// <summary>
 /// The control plane's log events. Ids are stable so that alerts can match them:
-/// 1xxx hosting, 2xxx store.
+/// 1xxx hosting, 2xxx store, 3xxx login, sessions and tokens (Auth/Log.Auth.cs), 5xxx REST API.
 /// </summary>
 internal static partial class Log
 {
