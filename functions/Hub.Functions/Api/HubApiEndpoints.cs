@@ -18,7 +18,7 @@ public static class HubApiEndpoints
 
     public static IEndpointRouteBuilder MapHubApiEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/api", Version);
+        // Routing ignores a trailing slash: this answers both /hub/api and /hub/api/.
         endpoints.MapGet("/hub/api/", Version);
         endpoints.MapGet("/hub/api/info", InfoAsync);
         endpoints.MapGet("/hub/api/user", WhoAmIAsync);

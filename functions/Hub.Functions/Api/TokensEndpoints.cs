@@ -118,7 +118,7 @@ public static class TokensEndpoints
         TimeSpan? lifetime = null;
         if (hasBody && json.TryGetProperty("expires_in", out var expiresValue) && expiresValue.ValueKind != JsonValueKind.Null)
         {
-            if (!expiresValue.TryGetDouble(out double seconds) || seconds < 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
+            if (expiresValue.ValueKind != JsonValueKind.Number || !expiresValue.TryGetDouble(out double seconds) || seconds < 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
             {
                 return ApiProblem.BadRequest("expires_in must be a number of seconds (0 or absent: no expiry).");
             }

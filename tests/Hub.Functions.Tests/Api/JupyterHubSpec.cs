@@ -31,17 +31,21 @@ public static class JupyterHubSpec
     /// <summary>Asserts that <paramref name="body"/> matches the response schema of <paramref name="method"/> <paramref name="path"/> for <paramref name="status"/>.</summary>
     /// <param name="path">The spec's path template, e.g. <c>/users/{name}</c>.</param>
     public static Task AssertResponseAsync(string method, string path, int status, string body) =>
-        AssertAsync($"#/paths/{Escape(path)}/{method.ToLowerInvariant()}/responses/{status}/content/application~1json/schema", body);
+        AssertAsync($"{method.ToUpperInvariant()} {path} {status}",
+            Document.Value["paths"]?[path]?[method.ToLowerInvariant()]?["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)]?["content"]?["application/json"]?["schema"],
+            body);
 
     /// <summary>Asserts that <paramref name="body"/> matches <c>components/schemas/{name}</c>.</summary>
-    public static Task AssertSchemaAsync(string name, string body) => AssertAsync("#/components/schemas/" + name, body);
+    public static Task AssertSchemaAsync(string name, string body) =>
+        AssertAsync("#/components/schemas/" + name, Document.Value["components"]?["schemas"]?[name], body);
 
     /// <summary>True when the spec documents a JSON body for this operation and status.</summary>
     public static bool HasResponseSchema(string method, string path, int status) =>
         Document.Value["paths"]?[path]?[method.ToLowerInvariant()]?["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)]?["content"]?["application/json"]?["schema"] is not null;
 
-    private static async Task AssertAsync(string pointer, string body)
+    private static async Task AssertAsync(string pointer, JsonNode? node, string body)
     {
+        Assert.True(node is JsonObject, $"The spec has no schema for {pointer}");
         JsonSchema schema;
         lock (Cache)
         {
@@ -49,21 +53,18 @@ public static class JupyterHubSpec
         }
         if (schema is null)
         {
-            var root = new JsonObject
-            {
-                ["$ref"] = pointer,
-                ["paths"] = Document.Value["paths"]!.DeepClone(),
-                ["components"] = Document.Value["components"]!.DeepClone(),
-            };
+            // The operation's schema as the root, with the components beside it so that its $refs resolve.
+            var root = node!.DeepClone().AsObject();
+            root["components"] = Document.Value["components"]!.DeepClone();
             schema = await JsonSchema.FromJsonAsync(root.ToJsonString());
             lock (Cache)
             {
                 Cache[pointer] = schema;
             }
         }
-        var node = JsonNode.Parse(body);
-        StripKnownNulls(node);
-        var errors = schema.Validate(node?.ToJsonString() ?? "null");
+        var actual = JsonNode.Parse(body);
+        StripKnownNulls(actual);
+        var errors = schema.Validate(actual?.ToJsonString() ?? "null");
         Assert.True(errors.Count == 0, $"Response does not match {pointer}:\n" + string.Join("\n", errors.Select(e => $"{e.Path}: {e.Kind} {e.Property}")) + "\nBody: " + body);
     }
 
@@ -89,6 +90,4 @@ public static class JupyterHubSpec
                 break;
         }
     }
-
-    private static string Escape(string path) => path.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 }
