@@ -5,6 +5,7 @@ using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Core.Users;
 using Hub.Functions.Auth;
+using Hub.Functions.Logging;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Hub.Functions.Api;
@@ -199,6 +200,7 @@ public static class UsersEndpoints
             if (result.Succeeded)
             {
                 created.Add(models.User(result.Record!, [], caller.Scopes, false));
+                Log.UserCreated(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(name), admin);
             }
         }
         if (created.Count == 0 && wanted.Count > 0)
@@ -239,6 +241,10 @@ public static class UsersEndpoints
             return ApiProblem.Forbidden("Only admins can grant admin.");
         }
         var result = await store.Users.CreateAsync(new UserRecord { Name = normalized, Admin = admin, Created = time.GetUtcNow() }, context.RequestAborted);
+        if (result.Succeeded)
+        {
+            Log.UserCreated(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(normalized), admin);
+        }
         return result.Succeeded
             ? ApiJson.Ok(models.User(result.Record!, [], caller.Scopes, false), StatusCodes.Status201Created)
             : ApiProblem.Of(StatusCodes.Status409Conflict, $"User {LogText.Cap(normalized)} already exists.");
@@ -297,6 +303,10 @@ public static class UsersEndpoints
         {
             return ApiProblem.NotFound("No such user: " + LogText.Cap(user.Name));
         }
+        if (changed.Admin != user.Admin)
+        {
+            Log.AdminChanged(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(user.Name), changed.Admin);
+        }
         var servers = new List<ServerRecord>();
         await foreach (var server in store.Servers.ListForUserAsync(changed.Name, context.RequestAborted))
         {
@@ -322,6 +332,11 @@ public static class UsersEndpoints
             await store.Tokens.ChangeAsync(token.Hash, t => t with { User = newName }, cancellationToken);
         }
         await store.Users.DeleteAsync(user.Name, cancellationToken: cancellationToken);
+        Log.UserRenamed(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(user.Name), LogText.Cap(newName));
+        if (admin != user.Admin)
+        {
+            Log.AdminChanged(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(newName), admin);
+        }
         return ApiJson.Ok(models.User(created.Record!, [], caller.Scopes, false));
     }
 
@@ -367,8 +382,11 @@ public static class UsersEndpoints
             await store.Tokens.DeleteAsync(token.Hash, cancellationToken: cancellationToken);
         }
         await store.Users.DeleteAsync(user.Name, cancellationToken: cancellationToken);
+        Log.UserDeleted(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(user.Name));
         return Results.NoContent();
     }
+
+    private static ILogger Logger(HttpContext context) => context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UsersEndpoints));
 
     private static string Why(string? raw, UserNamePolicy names) => names.TryNormalize(raw, out _, out string problem) ? "" : problem;
 

@@ -28,6 +28,9 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton<ApiModels>();
         services.TryAddSingleton<HubMetrics>();
         services.TryAddSingleton<StoreGauges>();
+        // Errors the framework produces (exceptions, 405, 415…) carry JupyterHub's "message" too.
+        services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("message", context.ProblemDetails.Detail ?? context.ProblemDetails.Title));
         services.AddHttpClient(MsalHttpClientFactory.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
 
         switch (auth.Authenticator)

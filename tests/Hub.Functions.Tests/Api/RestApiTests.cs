@@ -163,6 +163,32 @@ public sealed class RestApiTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.Forbidden, (await rita.PostAsJsonAsync("/hub/api/users/rita/tokens", new { scopes = new[] { "admin:users" } })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await rita.PostAsJsonAsync("/hub/api/users/rita/tokens", new { roles = new[] { "admin" } })).StatusCode);
         Assert.False((await hub.Store.Users.GetAsync("rita"))!.Admin);
+
+        // A token with a filtered admin:users (GHSA-69wv-m5fw-2fhp) may not create users at all.
+        var admin = hub.Api(await hub.TokenAsync("admin"));
+        string filtered = JsonDocument.Parse(await BodyAsync(await admin.PostAsJsonAsync("/hub/api/users/admin/tokens", new { scopes = new[] { "admin:users!group=course" } }), HttpStatusCode.Created))
+            .RootElement.GetProperty("token").GetString()!;
+        var narrowAdmin = hub.Api(filtered);
+        Assert.Equal(HttpStatusCode.Forbidden, (await narrowAdmin.PostAsJsonAsync("/hub/api/users", new { usernames = new[] { "sam" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await narrowAdmin.PatchAsJsonAsync("/hub/api/users/rita", new { admin = false })).StatusCode);
+        Assert.Null(await hub.Store.Users.GetAsync("sam"));
+    }
+
+    [Fact]
+    public async Task UserNames_CaseAndSpaceVariants_AreOneUser()
+    {
+        await using var hub = await TestHub.StartAsync(azurite);
+
+        await hub.LoginAsync("Bob");
+        await hub.LoginAsync(" BOB ");
+        await hub.LoginAsync("bob");
+
+        var names = new List<string>();
+        await foreach (var user in hub.Store.Users.ListAsync())
+        {
+            names.Add(user.Name);
+        }
+        Assert.Equal(["bob"], names);
     }
 
     [Fact]
@@ -231,6 +257,8 @@ public sealed class RestApiTests(AzuriteFixture azurite)
 
         var narrow = hub.Api(secret);
         Assert.Equal(HttpStatusCode.OK, (await narrow.GetAsync("/hub/api/users/wendy")).StatusCode);
+        var used = JsonDocument.Parse(await BodyAsync(await wendy.GetAsync($"/hub/api/users/wendy/tokens/{id}"), HttpStatusCode.OK)).RootElement;
+        Assert.NotEqual(JsonValueKind.Null, used.GetProperty("last_activity").ValueKind);
         Assert.Equal(HttpStatusCode.Forbidden, (await narrow.PostAsync("/hub/api/users/wendy/server", null)).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await wendy.DeleteAsync($"/hub/api/users/wendy/tokens/{id}")).StatusCode);
