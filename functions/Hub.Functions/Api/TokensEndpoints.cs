@@ -28,15 +28,10 @@ public static class TokensEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext context, string name, IHubStore store)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "read:tokens");
+        if (problem is not null)
         {
-            return problem!;
-        }
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "read:tokens");
-        if (user is null)
-        {
-            return notFound!;
+            return problem;
         }
         var tokens = new List<Dictionary<string, object?>>();
         await foreach (var token in store.Tokens.ListForUserAsync(user.Name, context.RequestAborted))
@@ -48,15 +43,10 @@ public static class TokensEndpoints
 
     private static async Task<IResult> GetAsync(HttpContext context, string name, string id, IHubStore store)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "read:tokens");
+        if (problem is not null)
         {
-            return problem!;
-        }
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "read:tokens");
-        if (user is null)
-        {
-            return notFound!;
+            return problem;
         }
         var token = await FindAsync(store, user.Name, id, context.RequestAborted);
         return token is null ? ApiProblem.NotFound("No such token: " + LogText.Cap(id)) : ApiJson.Ok(ApiModels.Token(token));
@@ -64,15 +54,10 @@ public static class TokensEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string name, string id, IHubStore store, ILogger<TokenRecord> logger)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "tokens");
+        if (problem is not null)
         {
-            return problem!;
-        }
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "tokens");
-        if (user is null)
-        {
-            return notFound!;
+            return problem;
         }
         var token = await FindAsync(store, user.Name, id, context.RequestAborted);
         if (token is null)
@@ -86,15 +71,10 @@ public static class TokensEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext context, string name, IHubStore store, AuthOptions options, TimeProvider time, ILogger<TokenRecord> logger)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "tokens");
+        if (problem is not null)
         {
-            return problem!;
-        }
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "tokens");
-        if (user is null)
-        {
-            return notFound!;
+            return problem;
         }
         var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
         if (bodyProblem is not null)

@@ -252,15 +252,10 @@ public static class UsersEndpoints
 
     private static async Task<IResult> ChangeAsync(HttpContext context, string name, IHubStore store, ApiModels models, UserNamePolicy names)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "admin:users");
+        if (problem is not null)
         {
-            return problem!;
-        }
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "admin:users");
-        if (user is null)
-        {
-            return notFound!;
+            return problem;
         }
         var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
         if (bodyProblem is not null)
@@ -342,15 +337,10 @@ public static class UsersEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string name, IHubStore store, IServiceProvider services)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "delete:users");
+        if (problem is not null)
         {
-            return problem!;
-        }
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "delete:users");
-        if (user is null)
-        {
-            return notFound!;
+            return problem;
         }
         var cancellationToken = context.RequestAborted;
         var servers = new List<ServerRecord>();
