@@ -278,6 +278,20 @@ public sealed class RestApiTests(AzuriteFixture azurite)
             TimeSpan.FromSeconds(10), "the one-second token to expire");
     }
 
+    [Fact]
+    public async Task Tokens_LifetimeCap_DefaultsToCapAndRefusesLonger()
+    {
+        await using var hub = await TestHub.StartAsync(azurite, new Dictionary<string, string?> { ["Auth:TokenMaxLifetime"] = "1h" });
+        var api = hub.Api(await hub.TokenAsync("ursula", new { expires_in = 600 }));
+
+        var tooLong = await api.PostAsJsonAsync("/hub/api/users/ursula/tokens", new { expires_in = 7200 });
+        string capped = await BodyAsync(await api.PostAsJsonAsync("/hub/api/users/ursula/tokens", new { note = "no expiry asked" }), HttpStatusCode.Created);
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        var expires = DateTimeOffset.Parse(JsonDocument.Parse(capped).RootElement.GetProperty("expires_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(55), TimeSpan.FromMinutes(61));
+    }
+
     [Theory]
     [InlineData("{not json")]
     [InlineData("[1,2]")]

@@ -79,6 +79,20 @@ public sealed class LoginFlowTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task LoginPage_AlreadyLoggedIn_RedirectsToValidatedNext()
+    {
+        await using var hub = await TestHub.StartAsync(azurite);
+        var (client, _) = await hub.LoginAsync("walt");
+
+        var toNext = await client.GetAsync("/hub/login?next=%2Fuser%2Fwalt%2Flab");
+        var offSite = await client.GetAsync("/hub/login?next=%2F%2Fevil.example");
+
+        Assert.Equal(HttpStatusCode.Found, toNext.StatusCode);
+        Assert.Equal("/user/walt/lab", toNext.Headers.Location!.OriginalString);
+        Assert.Equal("/hub/home", offSite.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task Login_WithoutXsrf_Is403AndNoSession()
     {
         await using var hub = await TestHub.StartAsync(azurite);
