@@ -72,9 +72,11 @@ public static class LoginEndpoints
         string? cookie = context.Request.Cookies[HubCookies.Xsrf];
         string? submitted = form["_xsrf"];
         string? sessionHash = await CurrentSessionHashAsync(context, services);
-        if (!xsrf.Verify(cookie, submitted, null) && !xsrf.Verify(cookie, submitted, sessionHash))
+        // Another site's form may not log the browser in as someone else (login CSRF), whatever token it carries.
+        bool crossSite = context.Request.Headers["Sec-Fetch-Site"].ToString() == "cross-site";
+        if (crossSite || (!xsrf.Verify(cookie, submitted, null) && !xsrf.Verify(cookie, submitted, sessionHash)))
         {
-            Log.XsrfRefused(logger, "POST", "/hub/login", submitted is null ? "'_xsrf' argument missing from POST" : "XSRF cookie does not match POST argument");
+            Log.XsrfRefused(logger, "POST", "/hub/login", crossSite ? "cross-site login form" : submitted is null ? "'_xsrf' argument missing from POST" : "XSRF cookie does not match POST argument");
             return LoginPage.Form(EnsureXsrf(context, services, force: true), next,
                 "Your sign-in form expired or came from another site. Please try again.", StatusCodes.Status403Forbidden);
         }

@@ -108,6 +108,14 @@ public sealed class LoginFlowTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
         Assert.Null(cookies.GetCookies(hub.Address)["hub-session"]);
+
+        var crossSite = new HttpRequestMessage(HttpMethod.Post, "/hub/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "carol", ["password"] = "x", ["_xsrf"] = hub.Xsrf(cookies) }),
+        };
+        crossSite.Headers.Add("Sec-Fetch-Site", "cross-site");
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(crossSite)).StatusCode);
+        Assert.Null(cookies.GetCookies(hub.Address)["hub-session"]);
     }
 
     [Fact]
