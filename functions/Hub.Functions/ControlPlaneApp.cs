@@ -1,5 +1,8 @@
 using Hub.Azure.Store;
 using Hub.Core.Configuration;
+using Hub.Functions.Api;
+using Hub.Functions.Auth;
+using Hub.Functions.Metrics;
 using Hub.Core.Hosting;
 using Hub.Core.Users;
 using Hub.Functions.Health;
@@ -33,12 +36,17 @@ public static class ControlPlaneApp
         builder.Services.AddHostedService<StoreInitializer>();
         builder.Services.AddSingleton<TimerJobRunner>();
         builder.Services.AddHostedService<TimerScheduler>();
+        builder.Services.AddHubAuth(settings.Hub, settings.Auth, settings.Oidc, settings.Entra);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestMetricsMiddleware>();
         app.MapHealthEndpoints();
         app.MapTimerEndpoints();
+        app.MapLoginEndpoints();
+        app.MapHubApi();
+        app.MapMetricsEndpoints();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var url in app.Urls)

@@ -24,8 +24,8 @@ public sealed class RunningControlPlane : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <param name="settings">App settings, with <c>:</c> as the section separator.</param>
-    /// <param name="services">Registers test services before the app's own (which are added with TryAdd).</param>
+    /// <param name="settings">App settings (configuration paths, e.g. <c>Storage:ConnectionString</c>).</param>
+    /// <param name="services">Registers services before the app's own (which are added with TryAdd), e.g. a test double.</param>
     public static async Task<RunningControlPlane> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         var app = ControlPlaneApp.Build([], builder =>

@@ -1,4 +1,5 @@
 using Hub.Azure.Store;
+using Hub.Core.Auth;
 using Hub.Core.Configuration;
 using Hub.Core.Hosting;
 using Hub.Core.Users;
@@ -7,14 +8,32 @@ using Hub.Functions.Timers;
 namespace Hub.Functions.Hosting;
 
 /// <summary>Every settings section the control plane reads. Binding and the catalog list the same sections, side by side.</summary>
-public sealed record ControlPlaneSettings(HubOptions Hub, ControlPlaneOptions Hosting, StorageOptions Storage, UserNameOptions UserNames, TimerOptions Timers)
+public sealed record ControlPlaneSettings(
+    HubOptions Hub, ControlPlaneOptions Hosting, StorageOptions Storage, UserNameOptions UserNames,
+    AuthOptions Auth, OidcOptions Oidc, EntraOptions Entra, TimerOptions Timers)
 {
-    public static ControlPlaneSettings Bind(AppSettings settings) => new(
-        settings.Add<HubOptions>(),
-        settings.Add<ControlPlaneOptions>(),
-        settings.Add<StorageOptions>(),
-        settings.Add<UserNameOptions>(),
-        settings.Add<TimerOptions>());
+    public static ControlPlaneSettings Bind(AppSettings settings)
+    {
+        var bound = new ControlPlaneSettings(
+            settings.Add<HubOptions>(),
+            settings.Add<ControlPlaneOptions>(),
+            settings.Add<StorageOptions>(),
+            settings.Add<UserNameOptions>(),
+            settings.Add<AuthOptions>(),
+            settings.Add<OidcOptions>(),
+            settings.Add<EntraOptions>(),
+            settings.Add<TimerOptions>());
+        bound.Auth.Validate(bound.Hub, settings.AddProblem);
+        if (bound.Auth.Authenticator == AuthenticatorKind.Oidc)
+        {
+            bound.Oidc.ValidateWhenUsed(settings.AddProblem);
+        }
+        if (bound.Auth.Authenticator == AuthenticatorKind.Entra)
+        {
+            bound.Entra.ValidateWhenUsed(settings.AddProblem);
+        }
+        return bound;
+    }
 
     /// <summary>The catalog of keys, defaults and kinds that the README table and the sample settings file must match.</summary>
     public static IReadOnlyList<SettingDescription> Describe() =>
@@ -23,6 +42,9 @@ public sealed record ControlPlaneSettings(HubOptions Hub, ControlPlaneOptions Ho
         .. SettingsBinder.Describe<ControlPlaneOptions>(),
         .. SettingsBinder.Describe<StorageOptions>(),
         .. SettingsBinder.Describe<UserNameOptions>(),
+        .. SettingsBinder.Describe<AuthOptions>(),
+        .. SettingsBinder.Describe<OidcOptions>(),
+        .. SettingsBinder.Describe<EntraOptions>(),
         .. SettingsBinder.Describe<TimerOptions>(),
     ];
 }

@@ -2,7 +2,8 @@ namespace Hub.Functions.Logging;
 
 /// <summary>
 /// The control plane's log events. Ids are stable so that alerts can match them:
-/// 1xxx hosting, 2xxx store, 3xxx auth, 4xxx spawning, 5xxx API, 6xxx timers and culling.
+/// 1xxx hosting, 2xxx store, 3xxx login, sessions and tokens (Auth/Log.Auth.cs), 4xxx spawning, 5xxx REST API,
+/// 6xxx timers and culling.
 /// </summary>
 internal static partial class Log
 {

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using Hub.Core.Security;
+using Hub.Core.Store;
+
+namespace Hub.Functions.Api;
+
+/// <summary>
+/// <c>POST /hub/api/users/{name}/activity</c> (<c>users:activity</c>): single-user servers and the gateway report
+/// when a user was last active. Timestamps only move forward; one more than 59 minutes ahead is refused (400),
+/// as is a server the user does not have.
+/// </summary>
+public static class ActivityEndpoints
+{
+    public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(59);
+
+    public static IEndpointRouteBuilder MapActivityEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/hub/api/users/{name}/activity", PostAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> PostAsync(HttpContext context, string name, IHubStore store, TimeProvider time)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!caller.Scopes.HasAny("users:activity"))
+        {
+            return ApiProblem.MissingScope("users:activity");
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        if (body is not { } json)
+        {
+            return ApiProblem.BadRequest("The body must be an object with last_activity and/or servers.");
+        }
+        var now = time.GetUtcNow();
+        DateTimeOffset? userActivity = null;
+        if (json.TryGetProperty("last_activity", out var value))
+        {
+            if (!TryTime(value, now, out var parsed, out string why))
+            {
+                return ApiProblem.BadRequest("last_activity " + why);
+            }
+            userActivity = parsed;
+        }
+        var serverActivity = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        if (json.TryGetProperty("servers", out var servers))
+        {
+            if (servers.ValueKind != JsonValueKind.Object)
+            {
+                return ApiProblem.BadRequest("servers must be an object of server names.");
+            }
+            foreach (var server in servers.EnumerateObject())
+            {
+                if (server.Value.ValueKind != JsonValueKind.Object || !server.Value.TryGetProperty("last_activity", out var serverValue))
+                {
+                    return ApiProblem.BadRequest($"servers.{LogText.Cap(server.Name)} must be an object with last_activity.");
+                }
+                if (!TryTime(serverValue, now, out var parsed, out string why))
+                {
+                    return ApiProblem.BadRequest($"servers.{LogText.Cap(server.Name)}.last_activity " + why);
+                }
+                serverActivity[server.Name] = parsed;
+            }
+        }
+        if (userActivity is null && serverActivity.Count == 0)
+        {
+            return ApiProblem.BadRequest("The body must hold last_activity and/or servers.");
+        }
+
+        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "users:activity");
+        if (user is null && serverActivity.Count > 0)
+        {
+            // A server token (users:activity!server=…) may report its own server's activity.
+            (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "users:activity", serverActivity.Keys.First());
+            if (user is not null && serverActivity.Keys.Any(s => !caller.Scopes.Allows("users:activity", user.Name, user.Groups, s)))
+            {
+                user = null;
+            }
+        }
+        if (user is null)
+        {
+            return notFound!;
+        }
+        foreach (var serverName in serverActivity.Keys)
+        {
+            if (await store.Servers.GetAsync(new ServerKey(user.Name, serverName), context.RequestAborted) is null)
+            {
+                return ApiProblem.BadRequest($"No such server '{LogText.Cap(serverName)}' for user {LogText.Cap(user.Name)}");
+            }
+        }
+        foreach (var (serverName, at) in serverActivity)
+        {
+            await store.Servers.ChangeAsync(new ServerKey(user.Name, serverName),
+                s => s.LastActivity is { } old && old >= at ? null : s with { LastActivity = at }, context.RequestAborted);
+        }
+        var latest = new[] { userActivity }.Concat(serverActivity.Values.Select(v => (DateTimeOffset?)v)).Max();
+        if (latest is { } newest)
+        {
+            await store.Users.ChangeAsync(user.Name, u => u.LastActivity is { } old && old >= newest ? null : u with { LastActivity = newest }, context.RequestAborted);
+        }
+        return Results.Ok();
+    }
+
+    private static bool TryTime(JsonElement value, DateTimeOffset now, out DateTimeOffset parsed, out string why)
+    {
+        parsed = default;
+        if (value.ValueKind != JsonValueKind.String
+            || !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out parsed))
+        {
+            why = "must be an ISO 8601 timestamp.";
+            return false;
+        }
+        if (parsed > now + MaxFutureSkew)
+        {
+            why = "is too far in the future.";
+            return false;
+        }
+        why = "";
+        return true;
+    }
+}

@@ -1,0 +1,17 @@
+using Hub.Functions.Auth;
+
+namespace Hub.Functions.Api;
+
+/// <summary>Authentication at the top of every API handler, with JupyterHub's answers for nobody (403) and a cookie without XSRF (403).</summary>
+public static class ApiAccess
+{
+    public static async Task<(HubCaller? Caller, IResult? Problem)> AuthenticateAsync(HttpContext context)
+    {
+        var result = await context.RequestServices.GetRequiredService<RequestAuthenticator>().AuthenticateAsync(context);
+        if (result.Caller is not null)
+        {
+            return (result.Caller, null);
+        }
+        return (null, ApiProblem.Forbidden(result.XsrfProblem ?? "Missing or invalid credentials."));
+    }
+}

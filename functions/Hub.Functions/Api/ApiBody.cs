@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace Hub.Functions.Api;
+
+/// <summary>Reads a JSON request body that must be an object (or absent), with a size cap; malformed JSON is a 400, never a 500.</summary>
+public static class ApiBody
+{
+    public const int MaxBytes = 64 * 1024;
+
+    /// <summary>The body's root object, <c>null</c> for an empty body, or a problem.</summary>
+    public static async Task<(JsonElement? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return (null, ApiProblem.Of(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {MaxBytes / 1024} KiB."));
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return (null, ApiProblem.Of(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {MaxBytes / 1024} KiB."));
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0)
+        {
+            return (null, null);
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            if (document.RootElement.ValueKind == JsonValueKind.Null)
+            {
+                return (null, null);
+            }
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, ApiProblem.BadRequest("The request body must be a JSON object."));
+            }
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException)
+        {
+            return (null, ApiProblem.BadRequest("The request body is not valid JSON."));
+        }
+    }
+}

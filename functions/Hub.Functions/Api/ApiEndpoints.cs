@@ -1,0 +1,13 @@
+namespace Hub.Functions.Api;
+
+/// <summary>The JupyterHub-compatible REST API under <c>/hub/api</c>, area by area.</summary>
+public static class ApiEndpoints
+{
+    public static IEndpointRouteBuilder MapHubApi(this IEndpointRouteBuilder endpoints) =>
+        endpoints
+            .MapHubApiEndpoints()
+            .MapUsersEndpoints()
+            .MapServersEndpoints()
+            .MapActivityEndpoints()
+            .MapTokensEndpoints();
+}

@@ -1,0 +1,73 @@
+using System.Reflection;
+using Hub.Core.Auth;
+using Hub.Core.Spawning;
+using Hub.Core.Store;
+using Hub.Functions.Auth;
+
+namespace Hub.Functions.Api;
+
+/// <summary>
+/// <c>GET /hub/api/</c> (the version, no authentication: clients and the idle culler read it first),
+/// <c>GET /hub/api/info</c> (<c>read:hub</c>) and <c>GET /hub/api/user</c> (who am I, with the request's scopes).
+/// Every other <c>/hub/api/…</c> path answers a problem+json 404.
+/// </summary>
+public static class HubApiEndpoints
+{
+    /// <summary>The JupyterHub version whose REST API this hub speaks (clients compare against it).</summary>
+    public const string CompatibleVersion = "5.5.1";
+
+    public static IEndpointRouteBuilder MapHubApiEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        // Routing ignores a trailing slash: this answers both /hub/api and /hub/api/.
+        endpoints.MapGet("/hub/api/", Version);
+        endpoints.MapGet("/hub/api/info", InfoAsync);
+        endpoints.MapGet("/hub/api/user", WhoAmIAsync);
+        endpoints.Map("/hub/api/{**rest}", (string rest) => ApiProblem.NotFound("No such API endpoint: /hub/api/" + Core.Security.LogText.Cap(rest)));
+        return endpoints;
+    }
+
+    private static IResult Version() => ApiJson.Ok(new Dictionary<string, object?> { ["version"] = CompatibleVersion });
+
+    private static async Task<IResult> InfoAsync(HttpContext context, AuthOptions auth, IServiceProvider services)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!caller.Scopes.HasUnfiltered("read:hub"))
+        {
+            return ApiProblem.MissingScope("read:hub");
+        }
+        string ours = typeof(HubApiEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
+        var spawner = services.GetService<IServerLifecycle>();
+        return ApiJson.Ok(new Dictionary<string, object?>
+        {
+            ["version"] = CompatibleVersion,
+            ["python"] = "",
+            ["sys_executable"] = "",
+            ["serverless_hub"] = ours,
+            ["authenticator"] = new Dictionary<string, object?> { ["class"] = Core.Configuration.SettingValue.Kebab(auth.Authenticator.ToString()), ["version"] = ours },
+            ["spawner"] = new Dictionary<string, object?> { ["class"] = spawner?.GetType().Name ?? "none", ["version"] = ours },
+        });
+    }
+
+    private static async Task<IResult> WhoAmIAsync(HttpContext context, IHubStore store, ApiModels models)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        var servers = new List<ServerRecord>();
+        await foreach (var server in store.Servers.ListForUserAsync(caller.User.Name, context.RequestAborted))
+        {
+            servers.Add(server);
+        }
+        var model = models.User(caller.User, servers, caller.Scopes, includeStopped: false);
+        model["scopes"] = caller.Scopes.ToList();
+        model["session_id"] = null;
+        model["token_id"] = caller.Token?.Id;
+        return ApiJson.Ok(model);
+    }
+}

@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Hub.Core.Security;
+using Hub.Core.Spawning;
+using Hub.Core.Store;
+using Hub.Functions.Metrics;
+
+namespace Hub.Functions.Api;
+
+/// <summary>
+/// Starting and stopping servers through <see cref="IServerLifecycle"/>, with JupyterHub's status codes (201 ready,
+/// 202 pending, 204 stopped, 400 conflicting state, 429 with <c>Retry-After</c>), and the progress event stream.
+/// </summary>
+public static class ServersEndpoints
+{
+    /// <summary>A keep-alive line is sent this often on a quiet progress stream, as JupyterHub does.</summary>
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(8);
+
+    public static IEndpointRouteBuilder MapServersEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/hub/api/users/{name}/server", (HttpContext c, string name) => StartAsync(c, name, ""));
+        endpoints.MapDelete("/hub/api/users/{name}/server", (HttpContext c, string name) => StopAsync(c, name, "", namedRoute: false));
+        endpoints.MapPost("/hub/api/users/{name}/servers/{server}", (HttpContext c, string name, string server) => StartAsync(c, name, server));
+        endpoints.MapDelete("/hub/api/users/{name}/servers/{server}", (HttpContext c, string name, string server) => StopAsync(c, name, server, namedRoute: true));
+        endpoints.MapGet("/hub/api/users/{name}/server/progress", (HttpContext c, string name) => ProgressAsync(c, name, ""));
+        endpoints.MapGet("/hub/api/users/{name}/servers/{server}/progress", (HttpContext c, string name, string server) => ProgressAsync(c, name, server));
+        return endpoints;
+    }
+
+    private static async Task<IResult> StartAsync(HttpContext context, string name, string rawServer)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!ApiTargets.TryServerName(rawServer, out string serverName, out var badName))
+        {
+            return badName!;
+        }
+        string scope = caller.Scopes.HasAny("start:servers") ? "start:servers" : "servers";
+        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, scope, serverName);
+        if (user is null)
+        {
+            return notFound!;
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        if (context.RequestServices.GetService<IServerLifecycle>() is not { } lifecycle)
+        {
+            return NoSpawning();
+        }
+        var key = new ServerKey(user.Name, serverName);
+        var result = await lifecycle.RequestStartAsync(key, Options(body), context.RequestAborted);
+        string label = LogText.Cap(key.ToString());
+        switch (result.Status)
+        {
+            case StartStatus.Ready:
+                return Results.StatusCode(StatusCodes.Status201Created);
+            case StartStatus.Pending:
+                return Results.StatusCode(StatusCodes.Status202Accepted);
+            case StartStatus.AlreadyRunning:
+                return ApiProblem.BadRequest($"{label} is already running");
+            case StartStatus.StopPending:
+                return ApiProblem.BadRequest($"{label} is pending stop");
+            default:
+                context.RequestServices.GetRequiredService<HubMetrics>().SpawnThrottled();
+                var retry = result.RetryAfter ?? TimeSpan.FromSeconds(30);
+                return ApiProblem.Of(StatusCodes.Status429TooManyRequests, result.Message ?? "Too many users trying to start right now. Try again soon.",
+                    new Dictionary<string, string> { ["Retry-After"] = Math.Max(1, Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture) });
+        }
+    }
+
+    private static async Task<IResult> StopAsync(HttpContext context, string name, string rawServer, bool namedRoute)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!ApiTargets.TryServerName(rawServer, out string serverName, out var badName))
+        {
+            return badName!;
+        }
+        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "delete:servers", serverName);
+        if (user is null)
+        {
+            return notFound!;
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        bool remove = false;
+        if (body is { } json && json.TryGetProperty("remove", out var removeValue))
+        {
+            if (removeValue.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return ApiProblem.BadRequest("remove must be true or false.");
+            }
+            remove = removeValue.ValueKind == JsonValueKind.True;
+        }
+        if (remove && serverName.Length == 0)
+        {
+            return ApiProblem.BadRequest("The default server cannot be removed, only stopped.");
+        }
+        var store = context.RequestServices.GetRequiredService<IHubStore>();
+        var key = new ServerKey(user.Name, serverName);
+        var record = await store.Servers.GetAsync(key, context.RequestAborted);
+        if (record is null)
+        {
+            return namedRoute ? ApiProblem.NotFound($"{LogText.Cap(user.Name)} has no server named '{LogText.Cap(serverName)}'") : Results.NoContent();
+        }
+        if (context.RequestServices.GetService<IServerLifecycle>() is not { } lifecycle)
+        {
+            return NoSpawning();
+        }
+        var result = await lifecycle.RequestStopAsync(key, context.RequestAborted);
+        if (result.Status == StopStatus.Pending)
+        {
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        }
+        if (remove)
+        {
+            await store.Servers.DeleteAsync(key, cancellationToken: context.RequestAborted);
+        }
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> ProgressAsync(HttpContext context, string name, string rawServer)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!ApiTargets.TryServerName(rawServer, out string serverName, out var badName))
+        {
+            return badName!;
+        }
+        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "read:servers", serverName);
+        if (user is null)
+        {
+            return notFound!;
+        }
+        if (context.RequestServices.GetService<IServerLifecycle>() is not { } lifecycle)
+        {
+            return NoSpawning();
+        }
+        var key = new ServerKey(user.Name, serverName);
+        var events = lifecycle.WatchAsync(key, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        bool hasFirst;
+        try
+        {
+            hasFirst = await events.MoveNextAsync();
+        }
+        catch (ServerNotStartingException)
+        {
+            await events.DisposeAsync();
+            return ApiProblem.BadRequest($"{LogText.Cap(key.ToString())} is not starting");
+        }
+        return new ProgressStream(events, hasFirst, ApiModels.ServerPath(user.Name, serverName));
+    }
+
+    private static StartOptions Options(JsonElement? body)
+    {
+        if (body is not { } json)
+        {
+            return StartOptions.Default;
+        }
+        // 6.0 wraps the options in {"user_options": {...}}; 5.x sends them bare.
+        var options = json.TryGetProperty("user_options", out var wrapped) && wrapped.ValueKind == JsonValueKind.Object ? wrapped : json;
+        string? profile = null;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in options.EnumerateObject())
+        {
+            string value = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+            if (property.Name == "profile" && property.Value.ValueKind == JsonValueKind.String)
+            {
+                profile = value;
+            }
+            else
+            {
+                values[property.Name] = value;
+            }
+        }
+        return new StartOptions(profile, values);
+    }
+
+    private static IResult NoSpawning() => ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, "Spawning is not available on this hub.");
+
+    /// <summary>Writes <c>data: {json}\n\n</c> per event and a blank keep-alive line when nothing happened for 8 s.</summary>
+    private sealed class ProgressStream(IAsyncEnumerator<SpawnProgress> events, bool hasFirst, string url) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            var response = context.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            var time = context.RequestServices.GetRequiredService<TimeProvider>();
+            var cancellationToken = context.RequestAborted;
+            try
+            {
+                await response.Body.FlushAsync(cancellationToken);
+                bool more = hasFirst;
+                while (more)
+                {
+                    var progress = events.Current;
+                    await WriteAsync(response, progress, cancellationToken);
+                    if (progress.Ready || progress.Failed)
+                    {
+                        break;
+                    }
+                    var next = events.MoveNextAsync().AsTask();
+                    while (true)
+                    {
+                        using var keepAlive = new CancellationTokenSource();
+                        var delay = Task.Delay(KeepAliveInterval, time, keepAlive.Token);
+                        if (await Task.WhenAny(next, delay) == next)
+                        {
+                            await keepAlive.CancelAsync();
+                            break;
+                        }
+                        await response.WriteAsync("\n", cancellationToken);
+                        await response.Body.FlushAsync(cancellationToken);
+                    }
+                    more = await next;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The client went away.
+            }
+            finally
+            {
+                await events.DisposeAsync();
+            }
+        }
+
+        private async Task WriteAsync(HttpResponse response, SpawnProgress progress, CancellationToken cancellationToken)
+        {
+            var data = new Dictionary<string, object?>
+            {
+                ["progress"] = progress.Progress,
+                ["message"] = progress.Message,
+                ["html_message"] = HtmlEncoder.Default.Encode(progress.Message),
+            };
+            if (progress.QueuePosition is { } position)
+            {
+                data["queue_position"] = position;
+            }
+            if (progress.Ready)
+            {
+                data["ready"] = true;
+                data["url"] = progress.Url ?? url;
+            }
+            if (progress.Failed)
+            {
+                data["failed"] = true;
+            }
+            await response.WriteAsync("data: " + JsonSerializer.Serialize(data, ApiJson.Options) + "\n\n", cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+        }
+    }
+}

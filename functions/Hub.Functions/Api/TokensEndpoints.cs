@@ -1,0 +1,217 @@
+using System.Text.Json;
+using Hub.Core.Auth;
+using Hub.Core.Security;
+using Hub.Core.Store;
+using Hub.Functions.Auth;
+using Hub.Functions.Logging;
+
+namespace Hub.Functions.Api;
+
+/// <summary>
+/// API tokens: <c>GET/POST /hub/api/users/{name}/tokens</c>, <c>GET/DELETE /hub/api/users/{name}/tokens/{id}</c>.
+/// Only the token's hash is stored; the token is returned once, at creation. Requested scopes (or roles, resolved
+/// at once) must be within both the owner's and the requester's scopes; lifetimes are capped by <c>Auth__TokenMaxLifetime</c>.
+/// </summary>
+public static class TokensEndpoints
+{
+    public const int MaxNoteLength = 1000;
+    public const int MaxScopes = 100;
+
+    public static IEndpointRouteBuilder MapTokensEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/hub/api/users/{name}/tokens", ListAsync);
+        endpoints.MapPost("/hub/api/users/{name}/tokens", CreateAsync);
+        endpoints.MapGet("/hub/api/users/{name}/tokens/{id}", GetAsync);
+        endpoints.MapDelete("/hub/api/users/{name}/tokens/{id}", DeleteAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, string name, IHubStore store)
+    {
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "read:tokens");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var tokens = new List<Dictionary<string, object?>>();
+        await foreach (var token in store.Tokens.ListForUserAsync(user.Name, context.RequestAborted))
+        {
+            tokens.Add(ApiModels.Token(token));
+        }
+        return ApiJson.Ok(new Dictionary<string, object?> { ["api_tokens"] = tokens.OrderBy(t => (string?)t["created"], StringComparer.Ordinal).ToList(), ["oauth_tokens"] = Array.Empty<object>() });
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, string name, string id, IHubStore store)
+    {
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "read:tokens");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var token = await FindAsync(store, user.Name, id, context.RequestAborted);
+        return token is null ? ApiProblem.NotFound("No such token: " + LogText.Cap(id)) : ApiJson.Ok(ApiModels.Token(token));
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, string name, string id, IHubStore store, ILogger<TokenRecord> logger)
+    {
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "tokens");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var token = await FindAsync(store, user.Name, id, context.RequestAborted);
+        if (token is null)
+        {
+            return ApiProblem.NotFound("No such token: " + LogText.Cap(id));
+        }
+        await store.Tokens.DeleteAsync(token.Hash, cancellationToken: context.RequestAborted);
+        Log.TokenRevoked(logger, token.Id, LogText.Cap(user.Name), LogText.Cap(caller.User.Name));
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, string name, IHubStore store, AuthOptions options, TimeProvider time, ILogger<TokenRecord> logger)
+    {
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "tokens");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        var json = body ?? default;
+        bool hasBody = body is not null;
+
+        string? note = null;
+        if (hasBody && json.TryGetProperty("note", out var noteValue) && noteValue.ValueKind != JsonValueKind.Null)
+        {
+            if (noteValue.ValueKind != JsonValueKind.String || noteValue.GetString()!.Length > MaxNoteLength)
+            {
+                return ApiProblem.BadRequest($"note must be a string of at most {MaxNoteLength} characters.");
+            }
+            note = noteValue.GetString();
+        }
+        note ??= caller.Credential == CallerCredential.Token ? "Requested via api by token " + caller.Token!.Id : "Requested via api";
+
+        TimeSpan? lifetime = null;
+        if (hasBody && json.TryGetProperty("expires_in", out var expiresValue) && expiresValue.ValueKind != JsonValueKind.Null)
+        {
+            if (expiresValue.ValueKind != JsonValueKind.Number || !expiresValue.TryGetDouble(out double seconds) || seconds < 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
+            {
+                return ApiProblem.BadRequest("expires_in must be a number of seconds (0 or absent: no expiry).");
+            }
+            lifetime = seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
+        }
+        if (options.TokenMaxLifetime > TimeSpan.Zero && (lifetime is null || lifetime > options.TokenMaxLifetime))
+        {
+            if (lifetime is not null)
+            {
+                return ApiProblem.BadRequest($"expires_in must be at most {options.TokenMaxLifetime.TotalSeconds:0} seconds on this hub.");
+            }
+            lifetime = options.TokenMaxLifetime;
+        }
+
+        var requested = new List<string>();
+        if (hasBody && json.TryGetProperty("scopes", out var scopesValue) && scopesValue.ValueKind != JsonValueKind.Null)
+        {
+            if (!TryStrings(scopesValue, out var scopes))
+            {
+                return ApiProblem.BadRequest($"scopes must be a list of at most {MaxScopes} strings.");
+            }
+            foreach (var scope in scopes)
+            {
+                if (scope != ScopeCatalog.Inherit && !Scope.TryParse(scope, out _, out string why))
+                {
+                    return ApiProblem.BadRequest(why);
+                }
+            }
+            requested.AddRange(scopes);
+        }
+        if (hasBody && json.TryGetProperty("roles", out var rolesValue) && rolesValue.ValueKind != JsonValueKind.Null)
+        {
+            if (!TryStrings(rolesValue, out var roles))
+            {
+                return ApiProblem.BadRequest("roles must be a list of role names.");
+            }
+            foreach (var role in roles)
+            {
+                if (!ScopeCatalog.Roles.TryGetValue(role, out var roleScopes))
+                {
+                    return ApiProblem.Forbidden($"Role {LogText.Cap(role)} does not exist.");
+                }
+                requested.AddRange(roleScopes);
+            }
+        }
+        if (requested.Count == 0)
+        {
+            requested.Add(ScopeCatalog.Inherit);
+        }
+
+        // What the new token asks for must be within what its owner and the requester can do now.
+        var owner = ScopeSet.ForUser(user);
+        var wanted = ScopeSet.FromScopes(requested, user.Name, owner);
+        if (!owner.Covers(wanted) || !caller.Scopes.Covers(wanted))
+        {
+            return ApiProblem.Forbidden("The requested scopes exceed what the token's owner or the requester holds.");
+        }
+
+        string secret = SecretHash.NewSecret();
+        var now = time.GetUtcNow();
+        var record = new TokenRecord
+        {
+            Hash = SecretHash.Of(secret),
+            Id = "a" + SecretHash.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9)),
+            User = user.Name,
+            Scopes = requested.Distinct(StringComparer.Ordinal).ToList(),
+            Note = note,
+            Created = now,
+            Expires = lifetime is { } l ? now + l : null,
+        };
+        var created = await store.Tokens.CreateAsync(record, context.RequestAborted);
+        if (!created.Succeeded)
+        {
+            return ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, "Could not store the new token; try again.");
+        }
+        Log.TokenCreated(logger, record.Id, LogText.Cap(user.Name), LogText.Cap(caller.User.Name));
+        var model = ApiModels.Token(created.Record!);
+        model["token"] = secret;
+        context.Response.Headers.CacheControl = "no-store";
+        return ApiJson.Ok(model, StatusCodes.Status201Created);
+    }
+
+    private static async Task<TokenRecord?> FindAsync(IHubStore store, string user, string id, CancellationToken cancellationToken)
+    {
+        if (id.Length > 64)
+        {
+            return null;
+        }
+        await foreach (var token in store.Tokens.ListForUserAsync(user, cancellationToken))
+        {
+            if (token.Id == id)
+            {
+                return token;
+            }
+        }
+        return null;
+    }
+
+    private static bool TryStrings(JsonElement value, out List<string> strings)
+    {
+        strings = [];
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > MaxScopes)
+        {
+            return false;
+        }
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+            strings.Add(item.GetString()!);
+        }
+        return true;
+    }
+}

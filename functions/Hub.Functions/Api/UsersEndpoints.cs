@@ -1,0 +1,400 @@
+using System.Globalization;
+using System.Text.Json;
+using Hub.Core.Security;
+using Hub.Core.Spawning;
+using Hub.Core.Store;
+using Hub.Core.Users;
+using Hub.Functions.Auth;
+using Hub.Functions.Logging;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Hub.Functions.Api;
+
+/// <summary>
+/// Users: <c>GET/POST /hub/api/users</c>, <c>GET/POST/PATCH/DELETE /hub/api/users/{name}</c>. Creating users needs
+/// the unfiltered <c>admin:users</c> scope (GHSA-69wv-m5fw-2fhp); granting or changing admin needs the caller
+/// to be an admin (CVE-2024-41942).
+/// </summary>
+public static class UsersEndpoints
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+    public const int MaxBulkCreate = 1000;
+    public const string PaginationMediaType = "application/jupyterhub-pagination+json";
+
+    public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/hub/api/users", ListAsync);
+        endpoints.MapPost("/hub/api/users", CreateManyAsync);
+        endpoints.MapGet("/hub/api/users/{name}", GetAsync);
+        endpoints.MapPost("/hub/api/users/{name}", CreateOneAsync);
+        endpoints.MapPatch("/hub/api/users/{name}", ChangeAsync);
+        endpoints.MapDelete("/hub/api/users/{name}", DeleteAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, IHubStore store, ApiModels models, Core.Hosting.HubOptions hub)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!caller.Scopes.HasAny("list:users"))
+        {
+            return ApiProblem.MissingScope("list:users");
+        }
+        var query = context.Request.Query;
+        if (!TryNumber(query["offset"], 0, int.MaxValue, out int offset) || !TryNumber(query["limit"], 1, int.MaxValue, out int limit, DefaultLimit))
+        {
+            return ApiProblem.BadRequest("offset and limit must be non-negative whole numbers (limit at least 1).");
+        }
+        limit = Math.Min(limit, MaxLimit);
+        string state = query["state"].ToString();
+        if (state is not ("" or "active" or "ready" or "inactive"))
+        {
+            return ApiProblem.BadRequest($"Unrecognized state filter: {LogText.Cap(state)} (use active, ready or inactive).");
+        }
+        string sort = query["sort"].ToString() is { Length: > 0 } s ? s : "id";
+        if (sort.TrimStart('-') is not ("id" or "name" or "last_activity"))
+        {
+            return ApiProblem.BadRequest($"Unrecognized sort field: {LogText.Cap(sort)} (use id, name or last_activity, with - for descending).");
+        }
+        string nameFilter = query["name_filter"].ToString();
+        bool includeStopped = query.ContainsKey("include_stopped_servers") && query["include_stopped_servers"].ToString() is not ("false" or "0");
+
+        var servers = new Dictionary<string, List<ServerRecord>>(StringComparer.Ordinal);
+        await foreach (var server in store.Servers.ListAsync(context.RequestAborted))
+        {
+            (servers.TryGetValue(server.User, out var list) ? list : servers[server.User] = []).Add(server);
+        }
+        var users = new List<UserRecord>();
+        await foreach (var user in store.Users.ListAsync(context.RequestAborted))
+        {
+            if (!caller.Scopes.Allows("list:users", user.Name, user.Groups)
+                || (nameFilter.Length > 0 && !user.Name.Contains(nameFilter, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+            var own = servers.GetValueOrDefault(user.Name) ?? [];
+            bool active = own.Any(ApiModels.IsActive);
+            bool keep = state switch
+            {
+                "active" => active,
+                "ready" => own.Any(ApiModels.IsReady),
+                "inactive" => !active,
+                _ => true,
+            };
+            if (keep)
+            {
+                users.Add(user);
+            }
+        }
+        IEnumerable<UserRecord> ordered = sort.TrimStart('-') switch
+        {
+            "name" => users.OrderBy(u => u.Name, StringComparer.Ordinal),
+            "last_activity" => users.OrderBy(u => u.LastActivity ?? DateTimeOffset.MinValue).ThenBy(u => u.Name, StringComparer.Ordinal),
+            _ => users.OrderBy(u => u.Created).ThenBy(u => u.Name, StringComparer.Ordinal),
+        };
+        if (sort.StartsWith('-'))
+        {
+            ordered = ordered.Reverse();
+        }
+        var page = ordered.Skip(offset).Take(limit)
+            .Select(u => models.User(u, servers.GetValueOrDefault(u.Name) ?? [], caller.Scopes, includeStopped))
+            .ToList();
+
+        bool paginated = context.Request.Headers.Accept.ToString().Contains(PaginationMediaType, StringComparison.OrdinalIgnoreCase);
+        if (!paginated)
+        {
+            return ApiJson.Ok(page);
+        }
+        int total = users.Count;
+        object? next = null;
+        if (offset + limit < total)
+        {
+            var parameters = query.Where(p => p.Key is not ("offset" or "limit")).ToDictionary(p => p.Key, p => p.Value.ToString());
+            parameters["offset"] = (offset + limit).ToString(CultureInfo.InvariantCulture);
+            parameters["limit"] = limit.ToString(CultureInfo.InvariantCulture);
+            string url = QueryHelpers.AddQueryString(new Uri(hub.PublicUrl, "/hub/api/users").AbsoluteUri, parameters!);
+            next = new Dictionary<string, object?> { ["offset"] = offset + limit, ["limit"] = limit, ["url"] = url };
+        }
+        return ApiJson.Ok(new Dictionary<string, object?>
+        {
+            ["items"] = page,
+            ["_pagination"] = new Dictionary<string, object?> { ["offset"] = offset, ["limit"] = limit, ["total"] = total, ["next"] = next },
+        });
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, string name, IHubStore store, ApiModels models)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        string scope = caller.Scopes.HasAny("read:users") ? "read:users" : caller.Scopes.HasAny("read:servers") ? "read:servers" : "read:users:name";
+        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, scope);
+        if (user is null)
+        {
+            return notFound!;
+        }
+        var servers = new List<ServerRecord>();
+        await foreach (var server in store.Servers.ListForUserAsync(user.Name, context.RequestAborted))
+        {
+            servers.Add(server);
+        }
+        bool includeStopped = context.Request.Query.ContainsKey("include_stopped_servers");
+        return ApiJson.Ok(models.User(user, servers, caller.Scopes, includeStopped));
+    }
+
+    private static async Task<IResult> CreateManyAsync(HttpContext context, IHubStore store, ApiModels models, UserNamePolicy names, TimeProvider time)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!caller.Scopes.HasUnfiltered("admin:users"))
+        {
+            return ApiProblem.MissingScope("admin:users");
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        if (body is not { } json || !json.TryGetProperty("usernames", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            return ApiProblem.BadRequest("The body must be {\"usernames\": [...], \"admin\": false}.");
+        }
+        if (list.GetArrayLength() > MaxBulkCreate)
+        {
+            return ApiProblem.BadRequest($"At most {MaxBulkCreate} users can be created at once.");
+        }
+        bool admin = false;
+        if (json.TryGetProperty("admin", out var adminValue) && !TryBool(adminValue, out admin))
+        {
+            return ApiProblem.BadRequest("admin must be true or false.");
+        }
+        if (admin && !caller.User.Admin)
+        {
+            return ApiProblem.Forbidden("Only admins can grant admin.");
+        }
+        var wanted = new List<string>();
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || !names.TryNormalize(item.GetString(), out string normalized, out string why))
+            {
+                return ApiProblem.BadRequest("Invalid user name " + (item.ValueKind == JsonValueKind.String ? LogText.Cap(item.GetString()) : item.ValueKind.ToString()) + ": " + (item.ValueKind == JsonValueKind.String ? Why(item.GetString(), names) : "not a string"));
+            }
+            if (!wanted.Contains(normalized))
+            {
+                wanted.Add(normalized);
+            }
+        }
+        var created = new List<object>();
+        foreach (string name in wanted)
+        {
+            var result = await store.Users.CreateAsync(new UserRecord { Name = name, Admin = admin, Created = time.GetUtcNow() }, context.RequestAborted);
+            if (result.Succeeded)
+            {
+                created.Add(models.User(result.Record!, [], caller.Scopes, false));
+                Log.UserCreated(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(name), admin);
+            }
+        }
+        if (created.Count == 0 && wanted.Count > 0)
+        {
+            return ApiProblem.Of(StatusCodes.Status409Conflict, "All " + wanted.Count.ToString(CultureInfo.InvariantCulture) + " users already exist.");
+        }
+        return ApiJson.Ok(created, StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> CreateOneAsync(HttpContext context, string name, IHubStore store, ApiModels models, UserNamePolicy names, TimeProvider time)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!caller.Scopes.HasUnfiltered("admin:users"))
+        {
+            return ApiProblem.MissingScope("admin:users");
+        }
+        string raw = ApiTargets.RouteName(name);
+        if (!names.TryNormalize(raw, out string normalized, out _))
+        {
+            return ApiProblem.BadRequest("Invalid user name " + LogText.Cap(raw) + ": " + Why(raw, names));
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        bool admin = false;
+        if (body is { } json && json.TryGetProperty("admin", out var adminValue) && !TryBool(adminValue, out admin))
+        {
+            return ApiProblem.BadRequest("admin must be true or false.");
+        }
+        if (admin && !caller.User.Admin)
+        {
+            return ApiProblem.Forbidden("Only admins can grant admin.");
+        }
+        var result = await store.Users.CreateAsync(new UserRecord { Name = normalized, Admin = admin, Created = time.GetUtcNow() }, context.RequestAborted);
+        if (result.Succeeded)
+        {
+            Log.UserCreated(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(normalized), admin);
+        }
+        return result.Succeeded
+            ? ApiJson.Ok(models.User(result.Record!, [], caller.Scopes, false), StatusCodes.Status201Created)
+            : ApiProblem.Of(StatusCodes.Status409Conflict, $"User {LogText.Cap(normalized)} already exists.");
+    }
+
+    private static async Task<IResult> ChangeAsync(HttpContext context, string name, IHubStore store, ApiModels models, UserNamePolicy names)
+    {
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "admin:users");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        if (body is not { } json || (!json.TryGetProperty("name", out _) && !json.TryGetProperty("admin", out _)))
+        {
+            return ApiProblem.BadRequest("The body must change name or admin: {\"name\": \"…\", \"admin\": true}.");
+        }
+        bool? admin = null;
+        if (json.TryGetProperty("admin", out var adminValue))
+        {
+            if (!TryBool(adminValue, out bool parsed))
+            {
+                return ApiProblem.BadRequest("admin must be true or false.");
+            }
+            admin = parsed;
+        }
+        if (admin is { } wanted && wanted != user.Admin && !caller.User.Admin)
+        {
+            return ApiProblem.Forbidden("Only admins can grant or revoke admin.");
+        }
+        string newName = user.Name;
+        if (json.TryGetProperty("name", out var nameValue))
+        {
+            if (nameValue.ValueKind != JsonValueKind.String || !names.TryNormalize(nameValue.GetString(), out newName, out _))
+            {
+                return ApiProblem.BadRequest("Invalid user name: " + (nameValue.ValueKind == JsonValueKind.String ? Why(nameValue.GetString(), names) : "not a string"));
+            }
+        }
+        if (newName != user.Name)
+        {
+            return await RenameAsync(context, store, models, caller, user, newName, admin ?? user.Admin);
+        }
+        var changed = admin is { } flag && flag != user.Admin
+            ? await store.Users.ChangeAsync(user.Name, u => u with { Admin = flag }, context.RequestAborted)
+            : user;
+        if (changed is null)
+        {
+            return ApiProblem.NotFound("No such user: " + LogText.Cap(user.Name));
+        }
+        if (changed.Admin != user.Admin)
+        {
+            Log.AdminChanged(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(user.Name), changed.Admin);
+        }
+        var servers = new List<ServerRecord>();
+        await foreach (var server in store.Servers.ListForUserAsync(changed.Name, context.RequestAborted))
+        {
+            servers.Add(server);
+        }
+        return ApiJson.Ok(models.User(changed, servers, caller.Scopes, false));
+    }
+
+    private static async Task<IResult> RenameAsync(HttpContext context, IHubStore store, ApiModels models, HubCaller caller, UserRecord user, string newName, bool admin)
+    {
+        var cancellationToken = context.RequestAborted;
+        await foreach (var _ in store.Servers.ListForUserAsync(user.Name, cancellationToken))
+        {
+            return ApiProblem.BadRequest($"Stop and remove the servers of {LogText.Cap(user.Name)} before renaming the user.");
+        }
+        var created = await store.Users.CreateAsync(user with { Name = newName, Admin = admin, Version = null }, cancellationToken);
+        if (!created.Succeeded)
+        {
+            return ApiProblem.BadRequest($"User {LogText.Cap(newName)} already exists.");
+        }
+        await foreach (var token in store.Tokens.ListForUserAsync(user.Name, cancellationToken))
+        {
+            await store.Tokens.ChangeAsync(token.Hash, t => t with { User = newName }, cancellationToken);
+        }
+        await store.Users.DeleteAsync(user.Name, cancellationToken: cancellationToken);
+        Log.UserRenamed(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(user.Name), LogText.Cap(newName));
+        if (admin != user.Admin)
+        {
+            Log.AdminChanged(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(newName), admin);
+        }
+        return ApiJson.Ok(models.User(created.Record!, [], caller.Scopes, false));
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, string name, IHubStore store, IServiceProvider services)
+    {
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "delete:users");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var cancellationToken = context.RequestAborted;
+        var servers = new List<ServerRecord>();
+        await foreach (var server in store.Servers.ListForUserAsync(user.Name, cancellationToken))
+        {
+            servers.Add(server);
+        }
+        if (servers.Any(s => s.Desired == ServerDesiredState.Running || s.Phase != ServerPhase.Stopped && s.Phase != ServerPhase.Failed))
+        {
+            if (services.GetService<IServerLifecycle>() is not { } lifecycle)
+            {
+                return ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, "Spawning is not available, so running servers cannot be stopped.");
+            }
+            foreach (var server in servers)
+            {
+                var stop = await lifecycle.RequestStopAsync(server.Key, cancellationToken);
+                if (stop.Status == StopStatus.Pending)
+                {
+                    return ApiProblem.BadRequest($"{LogText.Cap(server.Key.ToString())} is pending stop; delete the user once it has stopped.");
+                }
+            }
+        }
+        foreach (var server in servers)
+        {
+            await store.Servers.DeleteAsync(server.Key, cancellationToken: cancellationToken);
+        }
+        await foreach (var token in store.Tokens.ListForUserAsync(user.Name, cancellationToken))
+        {
+            await store.Tokens.DeleteAsync(token.Hash, cancellationToken: cancellationToken);
+        }
+        await store.Users.DeleteAsync(user.Name, cancellationToken: cancellationToken);
+        Log.UserDeleted(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(user.Name));
+        return Results.NoContent();
+    }
+
+    private static ILogger Logger(HttpContext context) => context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UsersEndpoints));
+
+    private static string Why(string? raw, UserNamePolicy names) => names.TryNormalize(raw, out _, out string problem) ? "" : problem;
+
+    private static bool TryBool(JsonElement value, out bool result)
+    {
+        result = value.ValueKind == JsonValueKind.True;
+        return value.ValueKind is JsonValueKind.True or JsonValueKind.False;
+    }
+
+    private static bool TryNumber(Microsoft.Extensions.Primitives.StringValues raw, int min, int max, out int value, int fallback = 0)
+    {
+        value = fallback;
+        if (raw.Count == 0 || string.IsNullOrEmpty(raw.ToString()))
+        {
+            return true;
+        }
+        return double.TryParse(raw.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
+            && number >= min && number <= max && number == Math.Floor(number)
+            && (value = (int)number) >= min;
+    }
+}

@@ -1,0 +1,145 @@
+using Hub.Core.Auth;
+using Hub.Core.Security;
+using Hub.Core.Store;
+using Hub.Functions.Logging;
+
+namespace Hub.Functions.Auth;
+
+/// <summary>
+/// Finds who sent a request: an API token (<c>Authorization: token …</c> or <c>Bearer …</c>) or the session
+/// cookie. Cookie-authenticated requests that change state must carry the <c>_xsrf</c> token (header
+/// <c>X-XSRFToken</c> or form field) matching the cookie and bound to the session; fetch-metadata headers can
+/// only refuse more, never waive the token (GHSA-m68r-v472-jgq9). Blocked users are nobody.
+/// </summary>
+public sealed class RequestAuthenticator(
+    IHubStore store,
+    SessionManager sessions,
+    XsrfTokens xsrf,
+    LoginAccessPolicy policy,
+    TimeProvider time,
+    ILogger<RequestAuthenticator> logger)
+{
+    /// <summary>A token's last activity is written at most this often (JupyterHub's <c>activity_resolution</c>).</summary>
+    public static readonly TimeSpan ActivityResolution = TimeSpan.FromSeconds(30);
+
+    private const int MaxTokenLength = 256;
+    private static readonly object CacheKey = new();
+
+    public async Task<RequestAuthentication> AuthenticateAsync(HttpContext context)
+    {
+        if (context.Items.TryGetValue(CacheKey, out var cached) && cached is RequestAuthentication known)
+        {
+            return known;
+        }
+        var result = await AuthenticateUncachedAsync(context);
+        context.Items[CacheKey] = result;
+        return result;
+    }
+
+    private async Task<RequestAuthentication> AuthenticateUncachedAsync(HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        if (BearerToken(context.Request) is { } token)
+        {
+            var caller = await FromTokenAsync(token, cancellationToken);
+            return caller is null ? RequestAuthentication.Anonymous : new RequestAuthentication(caller);
+        }
+
+        string? sessionId = context.Request.Cookies[HubCookies.Session];
+        if (sessionId is null)
+        {
+            return RequestAuthentication.Anonymous;
+        }
+        var session = await sessions.FindAsync(sessionId, cancellationToken);
+        if (session is null)
+        {
+            return RequestAuthentication.Anonymous;
+        }
+        var user = await store.Users.GetAsync(session.User, cancellationToken);
+        if (user is null || policy.IsBlocked(user.Name))
+        {
+            return RequestAuthentication.Anonymous;
+        }
+        var sessionCaller = new HubCaller(user, ScopeSet.ForUser(user), CallerCredential.Session, SessionIdHash: session.IdHash);
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method))
+        {
+            string? problem = await XsrfProblemAsync(context, session.IdHash);
+            if (problem is not null)
+            {
+                Log.XsrfRefused(logger, context.Request.Method, LogText.Cap(context.Request.Path.Value), problem);
+                return new RequestAuthentication(null, problem);
+            }
+        }
+        else if (context.Request.Headers["Sec-Fetch-Site"].ToString() == "cross-site" && context.Request.Path.StartsWithSegments("/hub/api"))
+        {
+            // Another site's page cannot read API answers anyway; refusing the cookie here costs nothing.
+            return RequestAuthentication.Anonymous;
+        }
+        return new RequestAuthentication(sessionCaller);
+    }
+
+    /// <summary>Why the request's XSRF token is not acceptable, or <c>null</c> when it is.</summary>
+    public async Task<string?> XsrfProblemAsync(HttpContext context, string? sessionIdHash)
+    {
+        var request = context.Request;
+        if (request.Headers["Sec-Fetch-Site"].ToString() == "cross-site")
+        {
+            return "Cross-site requests cannot change state.";
+        }
+        string? submitted = request.Headers["X-XSRFToken"].ToString() is { Length: > 0 } header ? header : null;
+        if (submitted is null && request.HasFormContentType && (request.ContentLength ?? 0) <= 64 * 1024)
+        {
+            var form = await request.ReadFormAsync(context.RequestAborted);
+            submitted = form["_xsrf"].ToString() is { Length: > 0 } field ? field : null;
+        }
+        if (submitted is null)
+        {
+            return $"'_xsrf' argument missing from {request.Method}";
+        }
+        return xsrf.Verify(request.Cookies[HubCookies.Xsrf], submitted, sessionIdHash) ? null : $"XSRF cookie does not match {request.Method} argument";
+    }
+
+    private async Task<HubCaller?> FromTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        if (token.Length > MaxTokenLength)
+        {
+            return null;
+        }
+        var record = await store.Tokens.GetAsync(SecretHash.Of(token), cancellationToken);
+        var now = time.GetUtcNow();
+        if (record is null || record.Expires <= now)
+        {
+            return null;
+        }
+        var user = await store.Users.GetAsync(record.User, cancellationToken);
+        if (user is null || policy.IsBlocked(user.Name))
+        {
+            return null;
+        }
+        var owner = ScopeSet.ForUser(user);
+        var scopes = ScopeSet.FromScopes(record.Scopes, user.Name, owner).IntersectWith(owner);
+        if (record.LastActivity is null || now - record.LastActivity >= ActivityResolution)
+        {
+            record = await store.Tokens.ChangeAsync(record.Hash, t => t with { LastActivity = now }, cancellationToken) ?? record;
+        }
+        return new HubCaller(user, scopes, CallerCredential.Token, Token: record);
+    }
+
+    /// <summary>The token of <c>Authorization: token X</c> or <c>Authorization: Bearer X</c> (scheme case-insensitive).</summary>
+    public static string? BearerToken(HttpRequest request)
+    {
+        string header = request.Headers.Authorization.ToString();
+        int space = header.IndexOf(' ', StringComparison.Ordinal);
+        if (space <= 0)
+        {
+            return null;
+        }
+        var scheme = header.AsSpan(0, space);
+        if (!scheme.Equals("token", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        string value = header[(space + 1)..].Trim();
+        return value.Length == 0 ? null : value;
+    }
+}
