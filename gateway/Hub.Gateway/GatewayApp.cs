@@ -25,6 +25,9 @@ public static class GatewayApp
             kestrel.Limits.MaxRequestBodySize = null;
             Listeners.Configure(kestrel, settings.Gateway);
         });
+        // The request path never blocks (every wait is asynchronous), so Kestrel may run it on its I/O threads instead
+        // of handing each read and write to the thread pool: one hop less each way, which a proxy feels in its latency.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.Services.AddGateway(settings);
 
         var app = builder.Build();

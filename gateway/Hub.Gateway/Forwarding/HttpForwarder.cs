@@ -22,8 +22,7 @@ public sealed class HttpForwarder(BackendClient backend, GatewayOptions options,
     public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target)
     {
         using var request = CreateRequest(context, target, out var content);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(options.BackendResponseTimeout);
+        using var timeout = ResponseTimeout.Start(context.RequestAborted, options.BackendResponseTimeout);
 
         long started = Stopwatch.GetTimestamp();
         HttpResponseMessage response;
@@ -35,8 +34,7 @@ public sealed class HttpForwarder(BackendClient backend, GatewayOptions options,
         {
             return Classify(ex, context, content);
         }
-        // The timeout covers the response headers only: bodies and long polls may take as long as they take.
-        timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+        timeout.Stop();
         metrics.ObserveBackendLatency(target.Kind, Stopwatch.GetElapsedTime(started));
 
         using (response)
@@ -74,7 +72,7 @@ public sealed class HttpForwarder(BackendClient backend, GatewayOptions options,
             }
         }
 
-        request.Headers.Host = BackendRequest.HostFor(context, target);
+        request.Headers.TryAddWithoutValidation(HeaderNames.Host, BackendRequest.HostFor(context, target));
         if (target.Authorization is not null)
         {
             request.Headers.TryAddWithoutValidation(HeaderNames.Authorization, target.Authorization);
