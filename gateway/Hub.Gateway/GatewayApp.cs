@@ -32,7 +32,6 @@ public static class GatewayApp
 
         var app = builder.Build();
         var dispatcher = app.Services.GetRequiredService<RequestDispatcher>();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.Gateway.WebSocketKeepAliveInterval });
         app.Use(next => context => dispatcher.InvokeAsync(context, next));
         app.UseRouting();
         app.MapGatewayEndpoints();

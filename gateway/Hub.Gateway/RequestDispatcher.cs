@@ -48,7 +48,7 @@ public sealed class RequestDispatcher(
             await RefuseAsync(context, StatusCodes.Status404NotFound, "Not found", problem, "bad-path").ConfigureAwait(false);
             return;
         }
-        bool webSocket = context.WebSockets.IsWebSocketRequest;
+        bool webSocket = WebSocketRequests.IsWebSocket(context);
 
         var authentication = await authenticator.AuthenticateAsync(request).ConfigureAwait(false);
         switch (authentication.Outcome)
@@ -113,7 +113,7 @@ public sealed class RequestDispatcher(
 
     private async Task ForwardAsync(HttpContext context, ForwardTarget target)
     {
-        var result = await ForwardCoreAsync(context, target, context.WebSockets.IsWebSocketRequest).ConfigureAwait(false);
+        var result = await ForwardCoreAsync(context, target, WebSocketRequests.IsWebSocket(context)).ConfigureAwait(false);
         await FinishAsync(context, target, result).ConfigureAwait(false);
     }
 
@@ -141,13 +141,12 @@ public sealed class RequestDispatcher(
             metrics.CountRequest(target.Kind, context.Response.StatusCode);
             return;
         }
-        // A backend's own refusal of a handshake (403 bad origin, 404 no kernel) is passed on; anything else is the gateway's status.
-        int status = result.BackendStatus is >= 400 and < 600 ? result.BackendStatus.Value : ForwarderErrors.StatusCode(result.Error);
+        int status = ForwarderErrors.StatusCode(result.Error);
         string who = target.IsUserServer ? "Your server" : "The hub";
         string detail = result.Error switch
         {
             ForwarderError.Timeout => $"{who} did not answer in time. Try again in a moment.",
-            ForwarderError.UpgradeFailed => $"{who} refused the WebSocket connection ({status}).",
+            ForwarderError.UpgradeFailed => $"{who} accepted the WebSocket connection, but it could not be set up.",
             _ => $"{who} is not answering. Try again in a moment.",
         };
         context.Response.Clear();

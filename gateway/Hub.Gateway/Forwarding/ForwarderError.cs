@@ -21,7 +21,11 @@ public enum ForwarderError
     /// <summary>The client went away (or broke its request body) before the exchange finished; nothing more is sent.</summary>
     ClientAborted,
 
-    /// <summary>The backend refused the WebSocket handshake, or it failed after the TCP connection (502, or the backend's own status).</summary>
+    /// <summary>
+    /// The backend switched protocols but the WebSocket could not be set up: a wrong <c>Sec-WebSocket-Accept</c>, or a
+    /// client connection that cannot be upgraded (502). A backend that refuses the handshake is not an error: its answer
+    /// is passed on.
+    /// </summary>
     UpgradeFailed,
 
     /// <summary>The backend failed while sending its response body; the client's connection is aborted so it sees a truncated response.</summary>
@@ -58,7 +62,7 @@ public static class ForwarderErrors
         ForwarderError.NoRoute => "This server is not running",
         ForwarderError.BackendUnreachable => "The server is not answering",
         ForwarderError.Timeout => "The server took too long to answer",
-        ForwarderError.UpgradeFailed => "The server refused the WebSocket connection",
+        ForwarderError.UpgradeFailed => "The WebSocket connection could not be set up",
         _ => "The server's answer was interrupted",
     };
 }

@@ -1,198 +1,262 @@
+using System.Buffers;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
 using Hub.Gateway.Activity;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Metrics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace Hub.Gateway.Forwarding;
 
 /// <summary>
-/// The upgrade path: opens a WebSocket to the backend first (so its refusal can still be answered with its own status),
-/// then accepts the client's (HTTP/1.1 upgrade or HTTP/2 extended CONNECT) with the subprotocol the backend chose, and
-/// relays messages both ways, frame by frame. A close from either side is passed on with its code and reason; a side
-/// that vanishes without closing makes the gateway abort the other.
+/// The upgrade path. The handshake goes to the backend first, as an HTTP/1.1 upgrade on a pooled-handler connection; if
+/// the backend does not switch protocols, its answer (status, headers, body) goes back to the client as it is (Jupyter
+/// refuses a foreign origin with 403, a missing kernel with 404). If it does, the client's side is switched too (an
+/// HTTP/1.1 upgrade, or an HTTP/2 extended CONNECT, for which the gateway makes and checks the key itself) and the bytes
+/// are relayed both ways unchanged: frames, pings and close frames with their codes pass end to end, and permessage
+/// compression stays between the browser and the server. When either side's stream ends, the other is closed.
 /// </summary>
 public sealed class WebSocketForwarder(BackendClient backend, GatewayOptions options, GatewayMetrics metrics, ActivityRecorder activity)
 {
     private const int BufferSize = 16 * 1024;
-    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(10);
+    private const string WebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-    private static readonly HashSet<string> HandshakeHeaders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        HeaderNames.SecWebSocketKey, HeaderNames.SecWebSocketVersion, HeaderNames.SecWebSocketProtocol,
-        HeaderNames.SecWebSocketExtensions, HeaderNames.SecWebSocketAccept,
-    };
+    /// <summary>Handshake headers the backend's 101 carries back to the client.</summary>
+    private static readonly string[] AcceptedHeaders = [HeaderNames.SecWebSocketProtocol, HeaderNames.SecWebSocketExtensions];
 
     public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target)
     {
-        using var upstream = CreateClient(context, target);
-        using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
+        var extendedConnect = context.Features.Get<IHttpExtendedConnectFeature>();
+        bool http2 = extendedConnect?.IsExtendedConnect == true;
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        if (!http2 && upgrade?.IsUpgradableRequest != true)
         {
-            connecting.CancelAfter(options.BackendConnectTimeout + options.BackendResponseTimeout);
+            return new ForwardResult(ForwarderError.UpgradeFailed, "the client's connection cannot be upgraded");
+        }
+
+        // An HTTP/2 client sends no key (RFC 8441); the HTTP/1.1 backend needs one, so the gateway makes it.
+        string key = http2 ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)) : context.Request.Headers.SecWebSocketKey.ToString();
+        using var request = CreateHandshake(context, target, key);
+        using var timeout = ResponseTimeout.Start(context.RequestAborted, options.BackendConnectTimeout + options.BackendResponseTimeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await backend.Invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            return Failed(context, ex);
+        }
+        timeout.Stop();
+
+        using (response)
+        {
+            if (response.StatusCode != HttpStatusCode.SwitchingProtocols)
+            {
+                return await PassOnRefusalAsync(context, response).ConfigureAwait(false);
+            }
+            if (response.Headers.TryGetValues(HeaderNames.SecWebSocketAccept, out var accepts) && accepts.FirstOrDefault() != AcceptFor(key))
+            {
+                return new ForwardResult(ForwarderError.UpgradeFailed, "the backend's Sec-WebSocket-Accept does not match the key");
+            }
+
+            Stream backendStream;
             try
             {
-                await upstream.ConnectAsync(BackendRequest.Url(context, target, webSocket: true), backend.Invoker, connecting.Token).ConfigureAwait(false);
+                backendStream = await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or OperationCanceledException or IOException)
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
             {
-                return HandshakeFailed(context, upstream, ex);
+                return Failed(context, ex);
             }
-        }
 
-        WebSocket client;
-        try
-        {
-            client = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            await using (backendStream.ConfigureAwait(false))
             {
-                SubProtocol = upstream.SubProtocol,
-                KeepAliveInterval = options.WebSocketKeepAliveInterval,
-            }).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or InvalidOperationException)
-        {
-            upstream.Abort();
-            return new ForwardResult(ForwarderError.ClientAborted, ex.Message);
-        }
+                Stream clientStream;
+                try
+                {
+                    clientStream = http2
+                        ? await AcceptHttp2Async(context, extendedConnect!, response).ConfigureAwait(false)
+                        : await AcceptHttp11Async(context, upgrade!, response).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
+                {
+                    return new ForwardResult(ForwarderError.ClientAborted, ex.Message);
+                }
 
-        metrics.WebSocketOpened(target.Kind);
-        try
-        {
-            using (client)
-            {
-                return await RelayAsync(client, upstream, target).ConfigureAwait(false);
+                metrics.WebSocketOpened(target.Kind);
+                try
+                {
+                    await using (clientStream.ConfigureAwait(false))
+                    {
+                        return await RelayAsync(clientStream, backendStream, target).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    metrics.WebSocketClosed(target.Kind);
+                }
             }
-        }
-        finally
-        {
-            metrics.WebSocketClosed(target.Kind);
         }
     }
 
-    private ClientWebSocket CreateClient(HttpContext context, ForwardTarget target)
+    private HttpRequestMessage CreateHandshake(HttpContext context, ForwardTarget target, string key)
     {
-        var upstream = new ClientWebSocket();
-        var socketOptions = upstream.Options;
-        socketOptions.HttpVersion = HttpVersion.Version11;
-        socketOptions.HttpVersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
-        socketOptions.KeepAliveInterval = options.WebSocketKeepAliveInterval;
-        socketOptions.CollectHttpResponseDetails = true;
-        socketOptions.SetBuffer(BufferSize, BufferSize);
-        foreach (var protocol in context.WebSockets.WebSocketRequestedProtocols)
+        var request = new HttpRequestMessage(HttpMethod.Get, BackendRequest.Url(context, target))
         {
-            socketOptions.AddSubProtocol(protocol);
-        }
-
-        var incoming = context.Request.Headers;
-        foreach (var (name, values) in incoming)
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        foreach (var (name, values) in context.Request.Headers)
         {
-            if (BackendRequest.PassesUnchanged(name, target) && !HandshakeHeaders.Contains(name))
+            if (BackendRequest.PassesUnchanged(name, target) && !name.Equals(HeaderNames.SecWebSocketKey, StringComparison.OrdinalIgnoreCase))
             {
-                socketOptions.SetRequestHeader(name, values.ToString());
+                request.Headers.TryAddWithoutValidation(name, values.Count == 1 ? values[0] : string.Join(", ", values.ToArray()));
             }
         }
-        socketOptions.SetRequestHeader(HeaderNames.Host, BackendRequest.HostFor(context, target));
+        request.Headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
+        request.Headers.TryAddWithoutValidation(HeaderNames.Upgrade, "websocket");
+        request.Headers.TryAddWithoutValidation(HeaderNames.SecWebSocketKey, key);
+        if (!request.Headers.Contains(HeaderNames.SecWebSocketVersion))
+        {
+            request.Headers.TryAddWithoutValidation(HeaderNames.SecWebSocketVersion, "13");
+        }
+        request.Headers.TryAddWithoutValidation(HeaderNames.Host, BackendRequest.HostFor(context, target));
         if (target.Authorization is not null)
         {
-            socketOptions.SetRequestHeader(HeaderNames.Authorization, target.Authorization);
+            request.Headers.TryAddWithoutValidation(HeaderNames.Authorization, target.Authorization);
         }
         if (target.IsUserServer && BackendRequest.CookiesFor(context) is { } cookies)
         {
-            socketOptions.SetRequestHeader(HeaderNames.Cookie, cookies);
+            request.Headers.TryAddWithoutValidation(HeaderNames.Cookie, cookies);
         }
-        var forwarded = new HttpRequestMessage().Headers;
-        ForwardedHeaders.Apply(context, forwarded, options.TrustForwardedHeaders);
-        foreach (var (name, values) in forwarded.NonValidated)
-        {
-            socketOptions.SetRequestHeader(name, values.ToString());
-        }
-        return upstream;
+        ForwardedHeaders.Apply(context, request.Headers, options.TrustForwardedHeaders);
+        return request;
     }
 
-    private static ForwardResult HandshakeFailed(HttpContext context, ClientWebSocket upstream, Exception ex)
+    private static async Task<Stream> AcceptHttp11Async(HttpContext context, IHttpUpgradeFeature upgrade, HttpResponseMessage response)
+    {
+        // Kestrel answers 101 with Connection: Upgrade; the rest of the handshake comes from the backend.
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = response.Headers.GetValues(HeaderNames.SecWebSocketAccept).First();
+        CopyAcceptedHeaders(context, response);
+        return await upgrade.UpgradeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task<Stream> AcceptHttp2Async(HttpContext context, IHttpExtendedConnectFeature connect, HttpResponseMessage response)
+    {
+        CopyAcceptedHeaders(context, response);
+        return await connect.AcceptAsync().ConfigureAwait(false);
+    }
+
+    private static void CopyAcceptedHeaders(HttpContext context, HttpResponseMessage response)
+    {
+        foreach (var name in AcceptedHeaders)
+        {
+            if (response.Headers.TryGetValues(name, out var values))
+            {
+                context.Response.Headers[name] = values.ToArray();
+            }
+        }
+    }
+
+    private static string AcceptFor(string key) =>
+        Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + WebSocketGuid)));
+
+    private static async Task<ForwardResult> PassOnRefusalAsync(HttpContext context, HttpResponseMessage response)
+    {
+        context.Response.StatusCode = (int)response.StatusCode;
+        CopyHeaders(response.Headers, context.Response.Headers);
+        CopyHeaders(response.Content.Headers, context.Response.Headers);
+        try
+        {
+            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        {
+            context.Abort();
+            return new ForwardResult(ForwarderError.ClientAborted, ex.Message);
+        }
+        return ForwardResult.Success;
+    }
+
+    private static void CopyHeaders(HttpHeaders from, IHeaderDictionary to)
+    {
+        foreach (var (name, values) in from.NonValidated)
+        {
+            if (!HopByHopHeaders.Contains(name))
+            {
+                to.Append(name, values.ToArray());
+            }
+        }
+    }
+
+    private static ForwardResult Failed(HttpContext context, Exception ex)
     {
         if (context.RequestAborted.IsCancellationRequested)
         {
             return new ForwardResult(ForwarderError.ClientAborted, ex.Message);
         }
-        if (upstream.HttpStatusCode is var status and not 0 and not HttpStatusCode.SwitchingProtocols)
-        {
-            return new ForwardResult(ForwarderError.UpgradeFailed, $"the backend answered the handshake with {(int)status}", (int)status);
-        }
         string reason = ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message;
-        if (ex is OperationCanceledException || Find<SocketException>(ex) is { SocketErrorCode: SocketError.TimedOut } || Find<TimeoutException>(ex) is not null)
-        {
-            return new ForwardResult(ForwarderError.Timeout, reason);
-        }
-        return Find<HttpRequestException>(ex) is not null || Find<SocketException>(ex) is not null
-            ? new ForwardResult(ForwarderError.BackendUnreachable, reason)
-            : new ForwardResult(ForwarderError.UpgradeFailed, reason);
+        bool timedOut = ex is OperationCanceledException || ex.InnerException is TimeoutException
+            || ex.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut };
+        return new ForwardResult(timedOut ? ForwarderError.Timeout : ForwarderError.BackendUnreachable, reason);
     }
 
-    private static T? Find<T>(Exception? ex) where T : Exception
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is T found)
-            {
-                return found;
-            }
-        }
-        return null;
-    }
-
-    private async Task<ForwardResult> RelayAsync(WebSocket client, WebSocket upstream, ForwardTarget target)
+    private async Task<ForwardResult> RelayAsync(Stream client, Stream server, ForwardTarget target)
     {
         using var stop = new CancellationTokenSource();
-        var fromClient = PumpAsync(client, upstream, target, stop);
-        var fromBackend = PumpAsync(upstream, client, target, stop);
-        var first = await Task.WhenAny(fromClient, fromBackend).ConfigureAwait(false);
-        if (!await first.ConfigureAwait(false))
+        var fromClient = CopyAsync(client, server, target, stop.Token);
+        var fromServer = CopyAsync(server, client, target, stop.Token);
+        var first = await Task.WhenAny(fromClient, fromServer).ConfigureAwait(false);
+        // One side's stream ended (after its close frame, or abruptly): whatever the other sends now has nowhere to go.
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(fromClient, fromServer).ConfigureAwait(false);
+        return (first == fromClient, await first.ConfigureAwait(false)) switch
         {
-            // One side vanished without a close frame: the other must not wait for a close that will never come.
-            await stop.CancelAsync().ConfigureAwait(false);
-            client.Abort();
-            upstream.Abort();
-            await Task.WhenAll(fromClient, fromBackend).ConfigureAwait(false);
-            return first == fromClient
-                ? new ForwardResult(ForwarderError.ClientAborted, "the client dropped the WebSocket connection without a close frame")
-                : new ForwardResult(ForwarderError.ResponseInterrupted, "the backend dropped the WebSocket connection without a close frame");
-        }
-        // A close went one way; give the other side a bounded time to answer it.
-        stop.CancelAfter(CloseHandshakeTimeout);
-        await Task.WhenAll(fromClient, fromBackend).ConfigureAwait(false);
-        return ForwardResult.Success;
+            (_, true) => ForwardResult.Success,
+            (true, false) => new ForwardResult(ForwarderError.ClientAborted, "the client's WebSocket connection broke"),
+            (false, false) => new ForwardResult(ForwarderError.ResponseInterrupted, "the backend's WebSocket connection broke"),
+        };
     }
 
-    /// <summary>Copies frames from <paramref name="source"/> to <paramref name="destination"/> until a close; false if the source broke off instead.</summary>
-    private async Task<bool> PumpAsync(WebSocket source, WebSocket destination, ForwardTarget target, CancellationTokenSource stop)
+    /// <summary>Copies bytes until the source ends (true) or a read or write fails (false).</summary>
+    private async Task<bool> CopyAsync(Stream source, Stream destination, ForwardTarget target, CancellationToken cancellationToken)
     {
-        var buffer = new byte[BufferSize];
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             while (true)
             {
-                var received = await source.ReceiveAsync(buffer.AsMemory(), stop.Token).ConfigureAwait(false);
-                if (received.MessageType == WebSocketMessageType.Close)
+                int read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
                 {
-                    if (destination.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                    {
-                        await destination.CloseOutputAsync(source.CloseStatus ?? WebSocketCloseStatus.Empty, source.CloseStatusDescription, stop.Token).ConfigureAwait(false);
-                    }
                     return true;
                 }
-                await destination.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, stop.Token).ConfigureAwait(false);
-                metrics.WebSocketMessageRelayed();
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+                metrics.WebSocketBytesRelayed(read);
                 if (target.Server is { } server)
                 {
                     activity.Record(server);
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or HttpRequestException or SocketException)
         {
             return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -32,9 +32,6 @@ public sealed class GatewayOptions : ISettingsSection
     /// <summary>How long to wait for a backend's response headers (then 504). Bodies and WebSockets may stream for longer.</summary>
     public TimeSpan BackendResponseTimeout { get; set; } = TimeSpan.FromMinutes(4);
 
-    /// <summary>How often WebSocket pings are sent to both sides, so that idle kernels survive ingress idle timeouts.</summary>
-    public TimeSpan WebSocketKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>Activity seen on a server is written to its record (and its user's) at most this often; replicas merge by keeping the latest time.</summary>
     public TimeSpan ActivityWriteInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -66,7 +63,6 @@ public sealed class GatewayOptions : ISettingsSection
         Between(problems, "Gateway__CredentialCacheDuration", CredentialCacheDuration, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Between(problems, "Gateway__BackendConnectTimeout", BackendConnectTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2));
         Between(problems, "Gateway__BackendResponseTimeout", BackendResponseTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
-        Between(problems, "Gateway__WebSocketKeepAliveInterval", WebSocketKeepAliveInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         Between(problems, "Gateway__ActivityWriteInterval", ActivityWriteInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
     }
 

@@ -22,7 +22,7 @@ public sealed class GatewayMetrics
     private readonly long[] _errors = new long[Errors.Length];
     private readonly Histogram[] _latency = [new(LatencyBuckets), new(LatencyBuckets)];
     private readonly long[] _openWebSockets = new long[2];
-    private long _webSocketMessages;
+    private long _webSocketBytes;
     private long _routes;
     private long _routeRefreshFailures;
     private long _routePointReads;
@@ -46,7 +46,7 @@ public sealed class GatewayMetrics
 
     public void WebSocketClosed(BackendKind kind) => Interlocked.Decrement(ref _openWebSockets[(int)kind]);
 
-    public void WebSocketMessageRelayed() => Interlocked.Increment(ref _webSocketMessages);
+    public void WebSocketBytesRelayed(int bytes) => Interlocked.Add(ref _webSocketBytes, bytes);
 
     public long OpenWebSockets => Interlocked.Read(ref _openWebSockets[0]) + Interlocked.Read(ref _openWebSockets[1]);
 
@@ -101,7 +101,7 @@ public sealed class GatewayMetrics
         {
             text.Append(CultureInfo.InvariantCulture, $"{Prefix}websockets_open{{backend=\"{Label(kind)}\"}} {Interlocked.Read(ref _openWebSockets[(int)kind])}\n");
         }
-        Simple(text, "websocket_messages_total", "counter", "WebSocket frames relayed, both directions.", Interlocked.Read(ref _webSocketMessages));
+        Simple(text, "websocket_bytes_total", "counter", "WebSocket bytes relayed, both directions.", Interlocked.Read(ref _webSocketBytes));
         Simple(text, "routes", "gauge", "Routes in the current snapshot.", Interlocked.Read(ref _routes));
         Simple(text, "route_refresh_failures_total", "counter", "Route table reads that failed (the last good snapshot stayed in use).", Interlocked.Read(ref _routeRefreshFailures));
         Simple(text, "route_point_reads_total", "counter", "Single-route reads for requests whose route was not in the snapshot.", Interlocked.Read(ref _routePointReads));
