@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
@@ -40,6 +42,39 @@ internal static class BackendRequest
         && !name.Equals(HeaderNames.Host, StringComparison.OrdinalIgnoreCase)
         && !(target.Authorization is not null && name.Equals(HeaderNames.Authorization, StringComparison.OrdinalIgnoreCase))
         && !(target.IsUserServer && name.Equals(HeaderNames.Cookie, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The headers the gateway sets itself: <c>Host</c>, the server's token, the client's cookies without the hub's
+    /// (user servers only), and <c>X-Forwarded-*</c>.
+    /// </summary>
+    public static void AddTargetHeaders(HttpContext context, ForwardTarget target, HttpRequestHeaders headers, bool trustForwarded)
+    {
+        headers.TryAddWithoutValidation(HeaderNames.Host, HostFor(context, target));
+        if (target.Authorization is not null)
+        {
+            headers.TryAddWithoutValidation(HeaderNames.Authorization, target.Authorization);
+        }
+        if (target.IsUserServer && CookiesFor(context) is { } cookies)
+        {
+            headers.TryAddWithoutValidation(HeaderNames.Cookie, cookies);
+        }
+        ForwardedHeaders.Apply(context, headers, trustForwarded);
+    }
+
+    /// <summary>What a failed send to the backend means: the client left, the backend was too slow, or it could not be reached.</summary>
+    /// <param name="clientFailed">Reading the client's request body failed.</param>
+    public static ForwardResult Failure(Exception ex, HttpContext context, bool clientFailed = false)
+    {
+        if (context.RequestAborted.IsCancellationRequested || clientFailed)
+        {
+            return new ForwardResult(ForwarderError.ClientAborted, ex.Message);
+        }
+        string reason = ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message;
+        bool timedOut = ex is OperationCanceledException
+            || ex.InnerException is TimeoutException
+            || ex.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut };
+        return new ForwardResult(timedOut ? ForwarderError.Timeout : ForwarderError.BackendUnreachable, reason);
+    }
 
     /// <summary>The <c>Host</c> header for the backend: the client's for user servers, the backend's own for the control plane.</summary>
     public static string HostFor(HttpContext context, ForwardTarget target) =>

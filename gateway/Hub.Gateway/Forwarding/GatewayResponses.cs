@@ -49,7 +49,7 @@ public static class GatewayResponses
     /// <summary>A browser navigating (Accept includes text/html) to a non-API path gets pages; everything else problem+json.</summary>
     public static bool WantsHtml(HttpRequest request) =>
         request.Headers[HeaderNames.Accept].ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
-        && !request.Path.Value!.Contains("/api/", StringComparison.Ordinal);
+        && !(request.Path.Value ?? "").Contains("/api/", StringComparison.Ordinal);
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Hub.Gateway.Activity;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Metrics;
@@ -32,7 +31,7 @@ public sealed class HttpForwarder(BackendClient backend, GatewayOptions options,
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
-            return Classify(ex, context, content);
+            return BackendRequest.Failure(ex, context, content?.ClientFailed == true);
         }
         timeout.Stop();
         metrics.ObserveBackendLatency(target.Kind, Stopwatch.GetElapsedTime(started));
@@ -72,34 +71,12 @@ public sealed class HttpForwarder(BackendClient backend, GatewayOptions options,
             }
         }
 
-        request.Headers.TryAddWithoutValidation(HeaderNames.Host, BackendRequest.HostFor(context, target));
-        if (target.Authorization is not null)
-        {
-            request.Headers.TryAddWithoutValidation(HeaderNames.Authorization, target.Authorization);
-        }
-        if (target.IsUserServer && BackendRequest.CookiesFor(context) is { } cookies)
-        {
-            request.Headers.TryAddWithoutValidation(HeaderNames.Cookie, cookies);
-        }
-        ForwardedHeaders.Apply(context, request.Headers, options.TrustForwardedHeaders);
+        BackendRequest.AddTargetHeaders(context, target, request.Headers, options.TrustForwardedHeaders);
         return request;
     }
 
     private static bool AddHeader(System.Net.Http.Headers.HttpHeaders headers, string name, StringValues values) =>
         values.Count == 1 ? headers.TryAddWithoutValidation(name, values[0]) : headers.TryAddWithoutValidation(name, values.ToArray());
-
-    private static ForwardResult Classify(Exception ex, HttpContext context, StreamingRequestContent? content)
-    {
-        if (context.RequestAborted.IsCancellationRequested || content?.ClientFailed == true)
-        {
-            return new ForwardResult(ForwarderError.ClientAborted, ex.Message);
-        }
-        string reason = ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message;
-        bool timedOut = ex is OperationCanceledException
-            || ex.InnerException is TimeoutException
-            || ex.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut };
-        return new ForwardResult(timedOut ? ForwarderError.Timeout : ForwarderError.BackendUnreachable, reason);
-    }
 
     private static void CopyResponseHeaders(HttpContext context, HttpResponseMessage response, ForwardTarget target)
     {

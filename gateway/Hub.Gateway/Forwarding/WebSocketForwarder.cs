@@ -49,7 +49,7 @@ public sealed class WebSocketForwarder(BackendClient backend, GatewayOptions opt
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
-            return Failed(context, ex);
+            return BackendRequest.Failure(ex, context);
         }
         timeout.Stop();
 
@@ -71,7 +71,7 @@ public sealed class WebSocketForwarder(BackendClient backend, GatewayOptions opt
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
             {
-                return Failed(context, ex);
+                return BackendRequest.Failure(ex, context);
             }
 
             await using (backendStream.ConfigureAwait(false))
@@ -125,16 +125,7 @@ public sealed class WebSocketForwarder(BackendClient backend, GatewayOptions opt
         {
             request.Headers.TryAddWithoutValidation(HeaderNames.SecWebSocketVersion, "13");
         }
-        request.Headers.TryAddWithoutValidation(HeaderNames.Host, BackendRequest.HostFor(context, target));
-        if (target.Authorization is not null)
-        {
-            request.Headers.TryAddWithoutValidation(HeaderNames.Authorization, target.Authorization);
-        }
-        if (target.IsUserServer && BackendRequest.CookiesFor(context) is { } cookies)
-        {
-            request.Headers.TryAddWithoutValidation(HeaderNames.Cookie, cookies);
-        }
-        ForwardedHeaders.Apply(context, request.Headers, options.TrustForwardedHeaders);
+        BackendRequest.AddTargetHeaders(context, target, request.Headers, options.TrustForwardedHeaders);
         return request;
     }
 
@@ -193,18 +184,6 @@ public sealed class WebSocketForwarder(BackendClient backend, GatewayOptions opt
                 to.Append(name, values.ToArray());
             }
         }
-    }
-
-    private static ForwardResult Failed(HttpContext context, Exception ex)
-    {
-        if (context.RequestAborted.IsCancellationRequested)
-        {
-            return new ForwardResult(ForwarderError.ClientAborted, ex.Message);
-        }
-        string reason = ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message;
-        bool timedOut = ex is OperationCanceledException || ex.InnerException is TimeoutException
-            || ex.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut };
-        return new ForwardResult(timedOut ? ForwarderError.Timeout : ForwarderError.BackendUnreachable, reason);
     }
 
     private async Task<ForwardResult> RelayAsync(Stream client, Stream server, ForwardTarget target)
