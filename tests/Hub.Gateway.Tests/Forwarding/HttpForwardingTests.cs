@@ -37,6 +37,23 @@ public sealed class HttpForwardingTests(AzuriteFixture azurite) : GatewayTestBas
     }
 
     [Fact]
+    public async Task HubPath_TrustedIngress_ForwardedHeadersKeptAndPeerAppended()
+    {
+        await using var gateway = await RunningGateway.StartAsync(Azurite, Backend.Address, new Dictionary<string, string?> { ["Gateway:TrustForwardedHeaders"] = "true" });
+        using var client = gateway.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/hub/home");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.9");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "hub.example.org");
+
+        var echo = await EchoOf(await client.SendAsync(request));
+
+        Assert.Equal("203.0.113.9, 127.0.0.1", echo.Headers["X-Forwarded-For"]);
+        Assert.Equal("https", echo.Headers["X-Forwarded-Proto"]);
+        Assert.Equal("hub.example.org", echo.Headers["X-Forwarded-Host"]);
+    }
+
+    [Fact]
     public async Task HubPath_HopByHopHeaders_AreNotForwarded()
     {
         string response = await RawHttp.SendAsync(Gateway.Address, $"""

@@ -35,6 +35,24 @@ public sealed class RoutingTests(AzuriteFixture azurite) : GatewayTestBase(azuri
     }
 
     [Fact]
+    public async Task UserPath_ServerStoppedSinceTheSnapshot_RedirectedToTheHubAtOnce()
+    {
+        // A snapshot that will not refresh during the test still holds the route after the server stopped.
+        await using var gateway = await RunningGateway.StartAsync(Azurite, Backend.Address, new Dictionary<string, string?> { ["Gateway:RouteRefreshInterval"] = "1m" });
+        await gateway.AddUserAsync("alice");
+        await gateway.AddRouteAsync("alice", new Uri($"http://127.0.0.1:{FreePort.Next()}"));
+        await gateway.Get<RouteRefresher>().RefreshAsync(CancellationToken.None);
+        await gateway.RemoveRouteAsync("alice");
+        using var client = gateway.CreateClient(await gateway.StartSessionAsync("alice"));
+
+        var response = await client.GetAsync("/user/alice/lab?reset");
+
+        Assert.Equal(1, gateway.Get<RouteTable>().Snapshot.Count);
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("/hub/user/alice/lab?reset", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
     public async Task UserPath_PostWithoutRoute_RedirectKeepsTheMethod()
     {
         using var client = Gateway.CreateClient(AliceSession);
