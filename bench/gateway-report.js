@@ -1,0 +1,71 @@
+// Turns the JSON lines of bench/gateway-proxy.sh into the tables of bench/README.md: medians over rounds, and ratios.
+const fs = require("fs");
+const lines = fs.readFileSync(process.argv[2], "utf8").trim().split("\n").map(JSON.parse);
+const median = xs => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const fmt = (x, d = 0) => x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+const http = (mode, target) => lines.filter(l => l.kind === "http" && l.mode === mode && l.target === target);
+const targets = ["direct", "nginx", "chp", "gateway"];
+const names = { direct: "(a) backend directly", nginx: "(b) nginx 1.22 (Debian)", chp: "(c) configurable-http-proxy 5.3.0", gateway: "(d) gateway (session cookie)" };
+const rounds = Math.max(...lines.filter(l => l.round).map(l => l.round));
+const out = [];
+
+const errors = lines.filter(l => l.kind === "http").reduce((n, l) => n + l.wrk.errors, 0);
+out.push(`Medians of ${rounds} rounds; targets interleaved within each round. wrk errors (non-2xx, socket): ${errors}.`, "");
+
+const c64 = Object.fromEntries(targets.map(t => {
+  const runs = http("c64", t);
+  const cpu = runs.filter(r => r.cpu_ticks > 0).map(r => r.cpu_ticks / r.clk_tck / r.wrk.requests * 1e6);
+  return [t, { rps: median(runs.map(r => r.wrk.rps)), p50: median(runs.map(r => r.wrk.p50_us)), p99: median(runs.map(r => r.wrk.p99_us)), cpu: cpu.length ? median(cpu) : null, all: runs.map(r => r.wrk.rps) }];
+}));
+out.push("#### Throughput, `wrk -t2 -c64 -d10s --latency`", "");
+out.push("| Target | Requests/s (median) | each round | p50 | p99 | CPU per request | vs CHP | vs nginx |", "|---|---:|---|---:|---:|---:|---:|---:|");
+for (const t of targets) {
+  const r = c64[t];
+  out.push(`| ${names[t]} | ${fmt(r.rps)} | ${r.all.map(x => fmt(x)).join(" / ")} | ${fmt(r.p50 / 1000, 2)} ms | ${fmt(r.p99 / 1000, 2)} ms | ${r.cpu === null ? "–" : fmt(r.cpu, 1) + " µs"} | ${fmt(r.rps / c64.chp.rps, 2)}× | ${fmt(r.rps / c64.nginx.rps * 100)} % |`);
+}
+out.push("");
+
+const c1 = Object.fromEntries(targets.map(t => {
+  const runs = http("c1", t);
+  return [t, { rps: median(runs.map(r => r.wrk.rps)), p50: median(runs.map(r => r.wrk.p50_us)), mean: median(runs.map(r => r.wrk.mean_us)), p99: median(runs.map(r => r.wrk.p99_us)) }];
+}));
+out.push("#### Latency, one connection, `wrk -t1 -c1 -d10s --latency`", "");
+out.push("| Target | Requests/s | p50 | mean | p99 | added p50 over direct | added / nginx's |", "|---|---:|---:|---:|---:|---:|---:|");
+const added = t => c1[t].p50 - c1.direct.p50;
+for (const t of targets) {
+  const r = c1[t];
+  out.push(`| ${names[t]} | ${fmt(r.rps)} | ${r.p50} µs | ${fmt(r.mean)} µs | ${r.p99} µs | ${t === "direct" ? "–" : added(t) + " µs"} | ${t === "direct" ? "–" : fmt(added(t) / Math.max(1, added("nginx")), 2) + "×"} |`);
+}
+out.push("");
+
+const ws = Object.fromEntries(["direct", "chp", "gateway"].map(t => {
+  const runs = lines.filter(l => l.kind === "ws" && l.target === t).map(l => l.result);
+  return [t, Object.fromEntries(["handshake_p50_us", "handshake_p99_us", "rtt_p50_us", "rtt_p99_us"].map(k => [k, median(runs.map(r => r[k]))]))];
+}));
+out.push("#### WebSockets: 200 handshakes (connect to open) and 2,000 sequential 32-byte echo round trips", "");
+out.push("| Target | Handshake p50 | Handshake p99 | Round trip p50 | Round trip p99 | Round-trip overhead over direct |", "|---|---:|---:|---:|---:|---:|");
+for (const t of ["direct", "chp", "gateway"]) {
+  const r = ws[t];
+  out.push(`| ${names[t]} | ${fmt(r.handshake_p50_us)} µs | ${fmt(r.handshake_p99_us)} µs | ${fmt(r.rtt_p50_us)} µs | ${fmt(r.rtt_p99_us)} µs | ${t === "direct" ? "–" : fmt(r.rtt_p50_us - ws.direct.rtt_p50_us) + " µs"} |`);
+}
+out.push("");
+
+const mem = lines.find(l => l.kind === "memory");
+if (mem) {
+  const mib = k => fmt(k / 1024, 0) + " MiB";
+  out.push("#### Memory (resident set)", "");
+  out.push("| Gateway state | RSS |", "|---|---:|");
+  out.push(`| after the HTTP runs (${fmt(100)} routes) | ${mib(mem.gateway_rss_after_load_kib)} |`);
+  out.push(`| ${fmt(mem.routes)} routes in the snapshot | ${mib(mem.gateway_rss_routes_kib)} |`);
+  out.push(`| ${fmt(mem.routes)} routes and ${fmt(mem.websockets)} open WebSockets | ${mib(mem.gateway_rss_routes_websockets_kib)} |`);
+  out.push(`| (CHP with 1 route and ${fmt(mem.websockets)} open WebSockets) | ${mib(mem.chp_rss_websockets_kib)} |`, "");
+}
+
+const verdict = (ok, text) => `- ${ok ? "met" : "NOT met"}: ${text}`;
+out.push("#### Targets", "");
+out.push(verdict(c64.gateway.rps >= 5 * c64.chp.rps, `throughput ≥ 5× CHP at c64: ${fmt(c64.gateway.rps / c64.chp.rps, 2)}×`));
+out.push(verdict(c64.gateway.rps >= 0.5 * c64.nginx.rps, `throughput ≥ 50 % of nginx at c64: ${fmt(c64.gateway.rps / c64.nginx.rps * 100)} %`));
+out.push(verdict(added("gateway") <= 2 * added("nginx"), `added latency at c1 ≤ 2× nginx's: ${added("gateway")} µs vs ${added("nginx")} µs (${fmt(added("gateway") / Math.max(1, added("nginx")), 2)}×)`));
+out.push(verdict(ws.gateway.rtt_p50_us - ws.direct.rtt_p50_us < ws.chp.rtt_p50_us - ws.direct.rtt_p50_us,
+  `WebSocket round-trip overhead below CHP's: ${fmt(ws.gateway.rtt_p50_us - ws.direct.rtt_p50_us)} µs vs ${fmt(ws.chp.rtt_p50_us - ws.direct.rtt_p50_us)} µs`));
+console.log(out.join("\n"));

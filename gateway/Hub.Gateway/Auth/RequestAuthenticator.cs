@@ -1,0 +1,123 @@
+using Hub.Core.Security;
+using Hub.Core.Store;
+using Hub.Gateway.Hosting;
+using Hub.Gateway.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace Hub.Gateway.Auth;
+
+/// <summary>
+/// Identifies the sender of a request from the hub's session cookie (<see cref="HubCookies.Session"/>) or an API
+/// token (<c>Authorization: token …</c> or <c>Bearer …</c>). Both are looked up by their hash
+/// (<see cref="SecretHash"/>) in the store; answers (including "no such session") are reused for
+/// <see cref="GatewayOptions.CredentialCacheDuration"/>, so a revoked session stops working within that time.
+/// </summary>
+public sealed class RequestAuthenticator
+{
+    private readonly IHubStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RequestAuthenticator> _logger;
+    private readonly ExpiringCache<SessionRecord> _sessions;
+    private readonly ExpiringCache<TokenRecord> _tokens;
+    private readonly ExpiringCache<UserRecord> _users;
+
+    public RequestAuthenticator(IHubStore store, GatewayOptions options, TimeProvider time, ILogger<RequestAuthenticator> logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _sessions = new(options.CredentialCacheDuration, time);
+        _tokens = new(options.CredentialCacheDuration, time);
+        _users = new(options.CredentialCacheDuration, time);
+    }
+
+    /// <summary>The longest secret looked up; anything longer is invalid without a store read.</summary>
+    private const int MaxSecretLength = 512;
+
+    public async Task<AuthenticationResult> AuthenticateAsync(HttpRequest request)
+    {
+        try
+        {
+            // As JupyterHub: a token that is not the hub's (it may be meant for the server itself) falls back to the session.
+            AuthenticationResult? fromToken = null;
+            if (TokenFrom(request) is { } token)
+            {
+                fromToken = await FromTokenAsync(token).ConfigureAwait(false);
+                if (fromToken.Value.Outcome == AuthenticationOutcome.Authenticated)
+                {
+                    return fromToken.Value;
+                }
+            }
+            if (request.Cookies[HubCookies.Session] is { Length: > 0 } session)
+            {
+                return await FromSessionAsync(session).ConfigureAwait(false);
+            }
+            return fromToken ?? new AuthenticationResult(AuthenticationOutcome.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.CredentialLookupFailed(_logger, FailureText.Of(ex));
+            return new AuthenticationResult(AuthenticationOutcome.Unavailable, Reason: "The hub's store did not answer; try again in a moment.");
+        }
+    }
+
+    private async Task<AuthenticationResult> FromSessionAsync(string session)
+    {
+        if (session.Length > MaxSecretLength)
+        {
+            return Invalid("The session cookie is not valid.");
+        }
+        var record = await _sessions.GetAsync(SecretHash.Of(session), hash => _store.Sessions.GetAsync(hash)).ConfigureAwait(false);
+        if (record is null || record.Expires <= _time.GetUtcNow())
+        {
+            return Invalid("The session has ended; log in again.");
+        }
+        return await IdentityAsync(record.User, scopes: null).ConfigureAwait(false);
+    }
+
+    private async Task<AuthenticationResult> FromTokenAsync(string token)
+    {
+        if (token.Length > MaxSecretLength)
+        {
+            return Invalid("The token is not valid.");
+        }
+        var record = await _tokens.GetAsync(SecretHash.Of(token), hash => _store.Tokens.GetAsync(hash)).ConfigureAwait(false);
+        if (record is null || record.Expires <= _time.GetUtcNow())
+        {
+            return Invalid("The token is not valid or has expired.");
+        }
+        return await IdentityAsync(record.User, record.Scopes).ConfigureAwait(false);
+    }
+
+    private async Task<AuthenticationResult> IdentityAsync(string userName, IReadOnlyList<string>? scopes)
+    {
+        var user = await _users.GetAsync(userName, name => _store.Users.GetAsync(name)).ConfigureAwait(false);
+        return user is null
+            ? Invalid("The user no longer exists.")
+            : new AuthenticationResult(AuthenticationOutcome.Authenticated, new GatewayIdentity(user.Name, user.Admin, scopes));
+    }
+
+    private static AuthenticationResult Invalid(string reason) => new(AuthenticationOutcome.Invalid, Reason: reason);
+
+    /// <summary>The token of <c>Authorization: token X</c> or <c>Authorization: Bearer X</c>, as JupyterHub accepts them.</summary>
+    private static string? TokenFrom(HttpRequest request)
+    {
+        string? header = request.Headers[HeaderNames.Authorization];
+        if (string.IsNullOrEmpty(header))
+        {
+            return null;
+        }
+        int space = header.IndexOf(' ', StringComparison.Ordinal);
+        if (space <= 0)
+        {
+            return null;
+        }
+        var scheme = header.AsSpan(0, space);
+        if (!scheme.Equals("token", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        string token = header[(space + 1)..].Trim();
+        return token.Length == 0 ? null : token;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Net.Http.Headers;
+
+namespace Hub.Gateway.Forwarding;
+
+/// <summary>
+/// Sets <c>X-Forwarded-For</c>, <c>-Proto</c> and <c>-Host</c> on the backend request. With a trusted ingress in front,
+/// its values are kept and the peer is appended to <c>X-Forwarded-For</c>; otherwise a client's values are replaced.
+/// </summary>
+internal static class ForwardedHeaders
+{
+    public const string For = "X-Forwarded-For";
+    public const string Proto = "X-Forwarded-Proto";
+    public const string Host = "X-Forwarded-Host";
+
+    public static bool IsForwardedHeader(string name) =>
+        name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || name.Equals("Forwarded", StringComparison.OrdinalIgnoreCase);
+
+    public static void Apply(HttpContext context, HttpHeaders headers, bool trustIncoming)
+    {
+        var request = context.Request;
+        string peer = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (trustIncoming)
+        {
+            string? existingFor = request.Headers[For];
+            headers.TryAddWithoutValidation(For, string.IsNullOrEmpty(existingFor) ? peer : existingFor + ", " + peer);
+            headers.TryAddWithoutValidation(Proto, FirstOr(request.Headers[Proto], request.Scheme));
+            headers.TryAddWithoutValidation(Host, FirstOr(request.Headers[Host], request.Host.Value ?? ""));
+            string? forwarded = request.Headers["Forwarded"];
+            if (!string.IsNullOrEmpty(forwarded))
+            {
+                headers.TryAddWithoutValidation("Forwarded", forwarded);
+            }
+        }
+        else
+        {
+            headers.TryAddWithoutValidation(For, peer);
+            headers.TryAddWithoutValidation(Proto, request.Scheme);
+            headers.TryAddWithoutValidation(Host, request.Host.Value ?? "");
+        }
+    }
+
+    private static string FirstOr(Microsoft.Extensions.Primitives.StringValues values, string fallback) =>
+        string.IsNullOrEmpty(values.ToString()) ? fallback : values.ToString();
+}

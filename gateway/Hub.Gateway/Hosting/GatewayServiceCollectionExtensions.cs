@@ -1,0 +1,35 @@
+using Hub.Azure.Store;
+using Hub.Gateway.Activity;
+using Hub.Gateway.Auth;
+using Hub.Gateway.Forwarding;
+using Hub.Gateway.Metrics;
+using Hub.Gateway.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Hub.Gateway.Hosting;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>Registers everything the gateway runs on. Idempotent: a test may register its own store or clock first.</summary>
+    public static IServiceCollection AddGateway(this IServiceCollection services, GatewaySettings settings)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddTableHubStore(settings.Storage);
+        services.TryAddSingleton(_ => ServerTokenSource.FromOptions(settings.Hub));
+        services.TryAddSingleton(new OriginPolicy(settings.Hub.PublicUrl));
+        services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<ActivityRecorder>();
+        services.TryAddSingleton<BackendClient>();
+        services.TryAddSingleton<ControlPlaneTarget>();
+        services.TryAddSingleton<HttpForwarder>();
+        services.TryAddSingleton<WebSocketForwarder>();
+        services.TryAddSingleton<RouteTable>();
+        services.TryAddSingleton<RouteRefresher>();
+        services.TryAddSingleton<RequestAuthenticator>();
+        services.TryAddSingleton<RequestDispatcher>();
+        services.TryAddSingleton<ActivityWriter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RouteRefresher>(p => p.GetRequiredService<RouteRefresher>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ActivityWriter>(p => p.GetRequiredService<ActivityWriter>()));
+        return services;
+    }
+}

@@ -1,0 +1,204 @@
+using Hub.Core.Store;
+using Hub.Gateway.Activity;
+using Hub.Gateway.Auth;
+using Hub.Gateway.Forwarding;
+using Hub.Gateway.Hosting;
+using Hub.Gateway.Logging;
+using Hub.Gateway.Metrics;
+using Hub.Gateway.Routing;
+
+namespace Hub.Gateway;
+
+/// <summary>
+/// The gateway's request path. <c>/hub/…</c> goes to the control plane unchanged. <c>/user/{name}/…</c> needs a
+/// session or token of the owner or an admin, a same-site origin for state changes and WebSockets, and a route;
+/// without a route it is redirected to <c>/hub/user/{name}/…</c>, where the hub explains and offers a start.
+/// Everything else falls through to the gateway's own endpoints.
+/// </summary>
+public sealed class RequestDispatcher(
+    RouteTable routes,
+    RequestAuthenticator authenticator,
+    OriginPolicy origins,
+    HttpForwarder http,
+    WebSocketForwarder webSockets,
+    ActivityRecorder activity,
+    GatewayMetrics metrics,
+    ControlPlaneTarget controlPlane,
+    ILogger<RequestDispatcher> logger)
+{
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        string raw = BackendRequest.RawPathAndQuery(context);
+        if (raw.StartsWith("/hub/", StringComparison.Ordinal) || raw == "/hub" || raw.StartsWith("/hub?", StringComparison.Ordinal))
+        {
+            return ForwardAsync(context, controlPlane.Target);
+        }
+        if (raw.StartsWith("/user/", StringComparison.Ordinal))
+        {
+            return ForwardToUserServerAsync(context, raw);
+        }
+        return next(context);
+    }
+
+    private async Task ForwardToUserServerAsync(HttpContext context, string raw)
+    {
+        var request = context.Request;
+        if (!UserPath.TryParse(raw, out var path, out string problem))
+        {
+            await RefuseAsync(context, StatusCodes.Status404NotFound, "Not found", problem, "bad-path").ConfigureAwait(false);
+            return;
+        }
+        bool webSocket = WebSocketRequests.IsWebSocket(context);
+
+        var authentication = await authenticator.AuthenticateAsync(request).ConfigureAwait(false);
+        switch (authentication.Outcome)
+        {
+            case AuthenticationOutcome.Unavailable:
+                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Cannot check your login right now", authentication.Reason!, "store-unavailable").ConfigureAwait(false);
+                return;
+            case AuthenticationOutcome.None or AuthenticationOutcome.Invalid:
+                await NotLoggedInAsync(context, authentication.Reason, webSocket).ConfigureAwait(false);
+                return;
+        }
+        var identity = authentication.Identity!;
+        if (!AccessPolicy.MayOpenServersOf(identity, path.User))
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Not your server", "Only its owner and hub admins may open this server.", "forbidden").ConfigureAwait(false);
+            return;
+        }
+        if (OriginPolicy.NeedsCheck(request, webSocket) && origins.CrossSiteReason(request) is { } crossSite)
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Cross-site request refused", $"The request was refused because {crossSite}.", "cross-site").ConfigureAwait(false);
+            return;
+        }
+
+        RouteEntry? route;
+        try
+        {
+            route = await routes.FindAsync(path.User, path.NextSegment, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Cannot find the server right now", "The hub's store did not answer; try again in a moment.", "store-unavailable").ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            metrics.CountGatewayResponse(499);
+            return;
+        }
+        if (route is null)
+        {
+            await NoRouteAsync(context, path, webSocket).ConfigureAwait(false);
+            return;
+        }
+        if (!AccessPolicy.MayOpen(identity, route.Key))
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Not allowed", "This token does not grant access to this server (it needs the access:servers scope).", "forbidden").ConfigureAwait(false);
+            return;
+        }
+
+        activity.Record(route.Key);
+        var result = await ForwardCoreAsync(context, route.Target, webSocket).ConfigureAwait(false);
+        if (result.Error == ForwarderError.BackendUnreachable && !context.Response.HasStarted && !webSocket && IsBodiless(request)
+            && await IsGoneAsync(route.Key, context.RequestAborted).ConfigureAwait(false))
+        {
+            // The server stopped after the snapshot was taken: send the user where a stopped server is explained.
+            GatewayResponses.Redirect(context, path.HubLocation, preserveMethod: false);
+            metrics.CountRequest(BackendKind.UserServer, context.Response.StatusCode);
+            return;
+        }
+        await FinishAsync(context, route.Target, result).ConfigureAwait(false);
+    }
+
+    private async Task ForwardAsync(HttpContext context, ForwardTarget target)
+    {
+        var result = await ForwardCoreAsync(context, target, WebSocketRequests.IsWebSocket(context)).ConfigureAwait(false);
+        await FinishAsync(context, target, result).ConfigureAwait(false);
+    }
+
+    private Task<ForwardResult> ForwardCoreAsync(HttpContext context, ForwardTarget target, bool webSocket) =>
+        webSocket ? webSockets.ForwardAsync(context, target) : http.ForwardAsync(context, target);
+
+    private async Task FinishAsync(HttpContext context, ForwardTarget target, ForwardResult result)
+    {
+        if (result.Succeeded)
+        {
+            metrics.CountRequest(target.Kind, context.Response.StatusCode);
+            return;
+        }
+        metrics.CountError(result.Error);
+        string path = LogText.Cap(context.Request.Path.Value);
+        if (result.Error == ForwarderError.ClientAborted)
+        {
+            metrics.CountRequest(target.Kind, 499);
+            Log.ClientAborted(logger, context.Request.Method, path);
+            return;
+        }
+        Log.ForwardFailed(logger, context.Request.Method, path, target.Origin.Authority, ForwarderErrors.Label(result.Error), result.Reason ?? "");
+        if (context.Response.HasStarted)
+        {
+            metrics.CountRequest(target.Kind, context.Response.StatusCode);
+            return;
+        }
+        int status = ForwarderErrors.StatusCode(result.Error);
+        string who = target.IsUserServer ? "Your server" : "The hub";
+        string detail = result.Error switch
+        {
+            ForwarderError.Timeout => $"{who} did not answer in time. Try again in a moment.",
+            ForwarderError.UpgradeFailed => $"{who} accepted the WebSocket connection, but it could not be set up.",
+            _ => $"{who} is not answering. Try again in a moment.",
+        };
+        context.Response.Clear();
+        await GatewayResponses.ErrorAsync(context, status, ForwarderErrors.Title(result.Error), detail, ForwarderErrors.Label(result.Error)).ConfigureAwait(false);
+        metrics.CountRequest(target.Kind, status);
+    }
+
+    private async Task NoRouteAsync(HttpContext context, UserPath path, bool webSocket)
+    {
+        if (webSocket)
+        {
+            metrics.CountError(ForwarderError.NoRoute);
+            await RefuseAsync(context, StatusCodes.Status404NotFound, ForwarderErrors.Title(ForwarderError.NoRoute),
+                "The server is not running, so there is nothing to connect to. Start it from the hub's home page.", ForwarderErrors.Label(ForwarderError.NoRoute)).ConfigureAwait(false);
+            return;
+        }
+        GatewayResponses.Redirect(context, path.HubLocation, preserveMethod: !IsBodiless(context.Request));
+        metrics.CountGatewayResponse(context.Response.StatusCode);
+    }
+
+    private async Task NotLoggedInAsync(HttpContext context, string? reason, bool webSocket)
+    {
+        var request = context.Request;
+        if (!webSocket && IsBodiless(request) && GatewayResponses.WantsHtml(request))
+        {
+            string next = Uri.EscapeDataString(BackendRequest.RawPathAndQuery(context));
+            GatewayResponses.Redirect(context, "/hub/login?next=" + next, preserveMethod: false);
+            metrics.CountGatewayResponse(context.Response.StatusCode);
+            return;
+        }
+        await RefuseAsync(context, StatusCodes.Status403Forbidden, "Login required",
+            reason ?? "Send the hub's session cookie or an API token (Authorization: token …).", "unauthenticated").ConfigureAwait(false);
+    }
+
+    private async Task<bool> IsGoneAsync(ServerKey server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await routes.ConfirmAsync(server, cancellationToken).ConfigureAwait(false) is null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task RefuseAsync(HttpContext context, int status, string title, string detail, string reason)
+    {
+        Log.Refused(logger, context.Request.Method, LogText.Cap(context.Request.Path.Value), reason);
+        await GatewayResponses.ErrorAsync(context, status, title, detail, reason).ConfigureAwait(false);
+        metrics.CountGatewayResponse(status);
+    }
+
+    private static bool IsBodiless(HttpRequest request) => HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+}

@@ -1,0 +1,67 @@
+namespace Hub.Gateway.Routing;
+
+/// <summary>
+/// A request path under <c>/user/</c>, read from the raw request target so that names holding <c>/</c>, <c>#</c>,
+/// <c>?</c> or <c>%</c> (which arrive percent-encoded) decode exactly once.
+/// </summary>
+/// <param name="User">The decoded user name.</param>
+/// <param name="NextSegment">The decoded segment after the name (a named server, or the start of the path), or <c>null</c>.</param>
+/// <param name="Rest">Everything after the name's segment, raw: <c>/tree?x=1</c>, <c>/</c>, or empty.</param>
+public sealed record UserPath(string User, string? NextSegment, string Rest)
+{
+    private const string Prefix = "/user/";
+
+    /// <summary>Parses a raw path and query; false when it is not <c>/user/{name}…</c> or holds dot segments.</summary>
+    public static bool TryParse(string rawPathAndQuery, out UserPath path, out string problem)
+    {
+        path = null!;
+        problem = "";
+        if (!rawPathAndQuery.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            problem = "The path does not start with /user/.";
+            return false;
+        }
+        int queryStart = rawPathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        string rawPath = queryStart < 0 ? rawPathAndQuery : rawPathAndQuery[..queryStart];
+        if (HasDotSegment(rawPath))
+        {
+            problem = "The path holds '.' or '..' segments, which browsers never send.";
+            return false;
+        }
+
+        int nameEnd = rawPath.IndexOf('/', Prefix.Length);
+        string nameSegment = nameEnd < 0 ? rawPath[Prefix.Length..] : rawPath[Prefix.Length..nameEnd];
+        string user = Uri.UnescapeDataString(nameSegment);
+        if (user.Length == 0)
+        {
+            problem = "The path names no user.";
+            return false;
+        }
+        string rest = nameEnd < 0 ? rawPathAndQuery[rawPath.Length..] : rawPathAndQuery[nameEnd..];
+
+        string? next = null;
+        if (nameEnd >= 0)
+        {
+            int nextEnd = rawPath.IndexOf('/', nameEnd + 1);
+            string segment = nextEnd < 0 ? rawPath[(nameEnd + 1)..] : rawPath[(nameEnd + 1)..nextEnd];
+            next = segment.Length == 0 ? null : Uri.UnescapeDataString(segment);
+        }
+        path = new UserPath(user, next, rest);
+        return true;
+    }
+
+    /// <summary>Where the hub shows this server's state (and offers to start it): <c>/hub/user/{name}{rest}</c>.</summary>
+    public string HubLocation => "/hub" + UserPaths.UserPrefix(User).TrimEnd('/') + (Rest.Length == 0 ? "/" : Rest);
+
+    private static bool HasDotSegment(string rawPath)
+    {
+        foreach (var segment in rawPath.Split('/'))
+        {
+            if (segment.Length is > 0 and <= 6 && Uri.UnescapeDataString(segment) is "." or "..")
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,65 @@
+using Hub.Core.Store;
+using Hub.Gateway.Tests.Support;
+using Hub.Testing;
+
+namespace Hub.Gateway.Tests.Activity;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class ActivityTests(AzuriteFixture azurite) : GatewayTestBase(azurite)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Gateway:ActivityWriteInterval"] = "300ms" };
+
+    [Fact]
+    public async Task Requests_RecordedOnTheServerAndItsUser()
+    {
+        await Gateway.AddRouteAsync("alice", Backend.Address);
+        await Gateway.Store.Servers.CreateAsync(new ServerRecord { User = "alice", Desired = ServerDesiredState.Running, Phase = ServerPhase.Running });
+        var before = DateTimeOffset.UtcNow;
+        using var client = Gateway.CreateClient(AliceSession);
+
+        await EchoOf(await client.GetAsync("/user/alice/api/contents"));
+
+        await Eventually.UntilAsync(async () => (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))?.LastActivity >= before,
+            Patience, "the server's LastActivity to be written");
+        await Eventually.UntilAsync(async () => (await Gateway.Store.Users.GetAsync("alice"))?.LastActivity >= before,
+            Patience, "the user's LastActivity to be written");
+    }
+
+    [Fact]
+    public async Task WebSocketFrames_KeepTheServerActive()
+    {
+        await Gateway.AddRouteAsync("alice", Backend.Address);
+        await Gateway.Store.Servers.CreateAsync(new ServerRecord { User = "alice", Desired = ServerDesiredState.Running, Phase = ServerPhase.Running });
+        using var socket = await WebSockets.ConnectAsync(Gateway, "/user/alice/ws", AliceSession);
+        await Eventually.UntilAsync(async () => (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))?.LastActivity is not null,
+            Patience, "the handshake's activity to be written");
+        var afterHandshake = (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))!.LastActivity!.Value;
+
+        await WebSockets.SendTextAsync(socket, "still here");
+        await WebSockets.ReceiveTextAsync(socket);
+
+        await Eventually.UntilAsync(async () => (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))?.LastActivity > afterHandshake,
+            Patience, "a frame's activity to move LastActivity forward");
+    }
+
+    [Fact]
+    public async Task Activity_LaterTimeAlreadyStored_IsNotMovedBack()
+    {
+        // Another replica (or the server's own report) already wrote a later time.
+        var later = DateTimeOffset.UtcNow.AddMinutes(10);
+        await Gateway.AddRouteAsync("alice", Backend.Address);
+        await Gateway.Store.Servers.CreateAsync(new ServerRecord { User = "alice", Phase = ServerPhase.Running, LastActivity = later });
+        await Gateway.Store.Users.ChangeAsync("alice", u => u with { LastActivity = later });
+        using var client = Gateway.CreateClient(AliceSession);
+        var metrics = Gateway.Get<Hub.Gateway.Metrics.GatewayMetrics>();
+
+        await EchoOf(await client.GetAsync("/user/alice/api/contents"));
+        await Eventually.UntilAsync(() => metrics.ToPrometheusText().Contains("hub_gateway_activity_writes_total 1", StringComparison.Ordinal),
+            Patience, "one activity write");
+
+        Assert.Equal(later, (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))!.LastActivity);
+        Assert.Equal(later, (await Gateway.Store.Users.GetAsync("alice"))!.LastActivity);
+    }
+}

@@ -1,0 +1,23 @@
+using Hub.Gateway.Forwarding;
+
+namespace Hub.Gateway.Tests.Forwarding;
+
+public sealed class HubCookieFilterTests
+{
+    [Theory]
+    [InlineData("hub-session=s; theme=dark; _xsrf=x", "theme=dark")]
+    [InlineData("hub-session=s", null)]
+    [InlineData("theme=dark; my-hub-session=1", "theme=dark; my-hub-session=1")]
+    public void WithoutHubCookies_RemovesExactlyTheHubsCookies(string header, string? expected) =>
+        Assert.Equal(expected, HubCookieFilter.WithoutHubCookies(header));
+
+    [Theory]
+    [InlineData("hub-session=x; Path=/", false)]
+    [InlineData("hub-session=x", false)]
+    [InlineData("_xsrf=x; Path=/hub/", false)]
+    [InlineData("_xsrf=x; Path=/user/alice/", true)]
+    [InlineData("_xsrf=x; Path=/user/alice2/", false)]
+    [InlineData("theme=x; Path=/", true)]
+    public void MayUserServerSet_HubCookieOnlyUnderItsOwnPath(string setCookie, bool allowed) =>
+        Assert.Equal(allowed, HubCookieFilter.MayUserServerSet(setCookie, "/user/alice/"));
+}

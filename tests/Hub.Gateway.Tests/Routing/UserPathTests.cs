@@ -1,0 +1,45 @@
+using Hub.Gateway.Routing;
+
+namespace Hub.Gateway.Tests.Routing;
+
+public sealed class UserPathTests
+{
+    [Theory]
+    [InlineData("/user/alice/", "alice", null, "/")]
+    [InlineData("/user/alice", "alice", null, "")]
+    [InlineData("/user/alice?x=1", "alice", null, "?x=1")]
+    [InlineData("/user/alice/lab/tree?x=%2F", "alice", "lab", "/lab/tree?x=%2F")]
+    [InlineData("/user/a%2Fb%23c%3Fd%25e/gpu/", "a/b#c?d%e", "gpu", "/gpu/")]
+    [InlineData("/user/a%252F/", "a%2F", null, "/")]
+    public void TryParse_RawTarget_DecodesTheNameOnce(string raw, string user, string? next, string rest)
+    {
+        Assert.True(UserPath.TryParse(raw, out var path, out _));
+
+        Assert.Equal(user, path.User);
+        Assert.Equal(next, path.NextSegment);
+        Assert.Equal(rest, path.Rest);
+    }
+
+    [Theory]
+    [InlineData("/user/a%2Fb%23c/lab?x=1", "/hub/user/a%2Fb%23c/lab?x=1")]
+    [InlineData("/user/alice", "/hub/user/alice/")]
+    [InlineData("/user/alice?x=1", "/hub/user/alice?x=1")]
+    public void HubLocation_KeepsRestAndQuery(string raw, string expected)
+    {
+        Assert.True(UserPath.TryParse(raw, out var path, out _));
+
+        Assert.Equal(expected, path.HubLocation);
+    }
+
+    [Theory]
+    [InlineData("/user/")]
+    [InlineData("/user//x")]
+    [InlineData("/user/alice/../bob/")]
+    [InlineData("/user/alice/%2E/x")]
+    [InlineData("/users/alice/")]
+    public void TryParse_NoNameOrDotSegments_Fails(string raw)
+    {
+        Assert.False(UserPath.TryParse(raw, out _, out string problem));
+        Assert.NotEmpty(problem);
+    }
+}
