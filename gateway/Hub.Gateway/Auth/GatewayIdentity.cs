@@ -1,13 +1,15 @@
+using Hub.Core.Auth;
+
 namespace Hub.Gateway.Auth;
 
 /// <summary>Who sent a request, as far as the gateway needs to know.</summary>
 /// <param name="User">The user's normalised name.</param>
-/// <param name="Admin">The user is a hub admin (may open every server).</param>
-/// <param name="Scopes">With an API token: its scopes. <c>null</c> for a session, which carries all of its user's rights.</param>
-public sealed record GatewayIdentity(string User, bool Admin, IReadOnlyList<string>? Scopes)
-{
-    public bool ViaToken => Scopes is not null;
-}
+/// <param name="Scopes">
+/// What the request may do, expanded as the control plane expands it: a session holds its user's roles; a token
+/// holds its own scopes narrowed to what its owner may do now.
+/// </param>
+/// <param name="ViaToken">The request came with an API token rather than a session cookie.</param>
+public sealed record GatewayIdentity(string User, ScopeSet Scopes, bool ViaToken);
 
 /// <summary>What the credentials of a request amounted to.</summary>
 public enum AuthenticationOutcome

@@ -1,3 +1,4 @@
+using Hub.Core.Auth;
 using Hub.Core.Security;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
@@ -72,7 +73,7 @@ public sealed class RequestAuthenticator
         {
             return Invalid("The session has ended; log in again.");
         }
-        return await IdentityAsync(record.User, scopes: null).ConfigureAwait(false);
+        return await IdentityAsync(record.User, tokenScopes: null).ConfigureAwait(false);
     }
 
     private async Task<AuthenticationResult> FromTokenAsync(string token)
@@ -89,12 +90,16 @@ public sealed class RequestAuthenticator
         return await IdentityAsync(record.User, record.Scopes).ConfigureAwait(false);
     }
 
-    private async Task<AuthenticationResult> IdentityAsync(string userName, IReadOnlyList<string>? scopes)
+    private async Task<AuthenticationResult> IdentityAsync(string userName, IReadOnlyList<string>? tokenScopes)
     {
         var user = await _users.GetAsync(userName, name => _store.Users.GetAsync(name)).ConfigureAwait(false);
-        return user is null
-            ? Invalid("The user no longer exists.")
-            : new AuthenticationResult(AuthenticationOutcome.Authenticated, new GatewayIdentity(user.Name, user.Admin, scopes));
+        if (user is null)
+        {
+            return Invalid("The user no longer exists.");
+        }
+        var owner = ScopeSet.ForUser(user);
+        var scopes = tokenScopes is null ? owner : ScopeSet.FromScopes(tokenScopes, user.Name, owner).IntersectWith(owner);
+        return new AuthenticationResult(AuthenticationOutcome.Authenticated, new GatewayIdentity(user.Name, scopes, ViaToken: tokenScopes is not null));
     }
 
     private static AuthenticationResult Invalid(string reason) => new(AuthenticationOutcome.Invalid, Reason: reason);

@@ -85,6 +85,9 @@ public sealed class AccessTests(AzuriteFixture azurite) : GatewayTestBase(azurit
     [InlineData("token", "access:servers!user=bob", HttpStatusCode.Forbidden)]
     [InlineData("token", "access:servers!server=alice/other", HttpStatusCode.Forbidden)]
     [InlineData("token", "read:users", HttpStatusCode.Forbidden)]
+    [InlineData("token", "self", HttpStatusCode.OK)]
+    [InlineData("token", "inherit", HttpStatusCode.OK)]
+    [InlineData("token", "servers", HttpStatusCode.Forbidden)]
     public async Task UserPath_OwnersToken_NeedsAccessServersForThisServer(string scheme, string scope, HttpStatusCode expected)
     {
         string token = await Gateway.AddTokenAsync("alice", [scope]);
@@ -95,6 +98,26 @@ public sealed class AccessTests(AzuriteFixture azurite) : GatewayTestBase(azurit
         var response = await client.SendAsync(request);
 
         Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task UserPath_TokenScopes_AreNarrowedToWhatTheirOwnerMayDo()
+    {
+        await Gateway.AddUserAsync("bob");
+        await Gateway.AddUserAsync("root", admin: true);
+        string bobsUnfiltered = await Gateway.AddTokenAsync("bob", ["access:servers"]);
+        string adminToken = await Gateway.AddTokenAsync("root", ["access:servers"]);
+        using var client = Gateway.CreateClient();
+
+        async Task<HttpStatusCode> OpenAsync(string token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/user/alice/api/status");
+            request.Headers.TryAddWithoutValidation("Authorization", "token " + token);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, await OpenAsync(bobsUnfiltered));
+        Assert.Equal(HttpStatusCode.OK, await OpenAsync(adminToken));
     }
 
     [Fact]
