@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Hub.Infra.Tests.Arm;
 
 /// <summary>The control plane runs as the published custom handler on Flex Consumption; the gateway as a Container App that never scales to zero.</summary>
@@ -16,6 +18,27 @@ public sealed class TemplateHostingTests
         Assert.Equal(("custom", "1.0"), ((string)config["runtime"]!["name"]!, (string)config["runtime"]!["version"]!));
         Assert.Equal("[resourceId('Microsoft.Network/virtualNetworks/subnets', variables('vnetName'), variables('functionsSubnetName'))]",
             (string)_template.FunctionApp.Properties["virtualNetworkSubnetId"]!);
+    }
+
+    /// <summary>Site properties Flex Consumption deprecates (Learn, "Flex Consumption plan deprecations"); their jobs moved to functionAppConfig.</summary>
+    [Theory]
+    [InlineData("ftpsState")]
+    [InlineData("use32BitWorkerProcess")]
+    [InlineData("alwaysOn")]
+    [InlineData("isXenon")]
+    [InlineData("windowsFxVersion")]
+    [InlineData("linuxFxVersion")]
+    [InlineData("preWarmedInstanceCount")]
+    [InlineData("functionAppScaleLimit")]
+    [InlineData("containerSize")]
+    [InlineData("javaVersion")]
+    [InlineData("powerShellVersion")]
+    [InlineData("netFrameworkVersion")]
+    public void ControlPlane_SetsNoSitePropertyFlexConsumptionDeprecates(string property)
+    {
+        var site = _template.FunctionApp.Properties;
+
+        Assert.False(Has(site, property) || Has(site["siteConfig"]!.AsObject(), property), $"Flex Consumption deprecates {property}");
     }
 
     [Fact]
@@ -93,4 +116,7 @@ public sealed class TemplateHostingTests
             (string)network["infrastructureSubnetId"]!);
         Assert.False((bool)network["internal"]!);
     }
+
+    private static bool Has(JsonObject obj, string property) =>
+        obj.Any(p => string.Equals(p.Key, property, StringComparison.OrdinalIgnoreCase));
 }
