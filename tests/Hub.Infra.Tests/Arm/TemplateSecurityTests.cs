@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+
+namespace Hub.Infra.Tests.Arm;
+
+/// <summary>Secrets stay out of outputs and plain settings; storage, vault and network are locked down as the README says.</summary>
+public sealed class TemplateSecurityTests
+{
+    private readonly ArmTemplate _template = ArmTemplate.Load();
+
+    [Fact]
+    public void Outputs_HoldNoSecrets()
+    {
+        var secureParameters = _template.Parameters.Where(p => ((string)p.Value!["type"]!).StartsWith("secure", StringComparison.OrdinalIgnoreCase))
+            .Select(p => p.Key).ToList();
+
+        foreach (var (name, output) in _template.Outputs)
+        {
+            string value = output!["value"]!.ToJsonString();
+            Assert.DoesNotContain("list", ArmExpression.FunctionsCalled(value).Select(f => f[..Math.Min(4, f.Length)]));
+            Assert.All(secureParameters, p => Assert.DoesNotContain($"parameters('{p}')", value, StringComparison.Ordinal));
+            Assert.DoesNotContain("ConnectionString", value, StringComparison.OrdinalIgnoreCase);
+            Assert.NotEqual("securestring", (string?)output["type"], StringComparer.OrdinalIgnoreCase);
+            Assert.False(name.Contains("password", StringComparison.OrdinalIgnoreCase) || name.EndsWith("Key", StringComparison.Ordinal),
+                $"output '{name}' sounds like a secret");
+        }
+    }
+
+    [Fact]
+    public void HubSecretKey_IsASecureParameterStoredOnlyInTheVault()
+    {
+        var parameter = _template.Parameters["hubSecretKey"]!;
+        var uses = _template.Strings().Where(s => s.Value.Contains("parameters('hubSecretKey')", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal("securestring", (string)parameter["type"]!);
+        Assert.Contains("newGuid()", (string)parameter["defaultValue"]!, StringComparison.Ordinal);
+        var use = Assert.Single(uses);
+        Assert.EndsWith(".properties.value", use.Path, StringComparison.Ordinal);
+        var secret = _template.Resources.Single(r => r.Type == "Microsoft.KeyVault/vaults/secrets" && ((string)r.Json["name"]!).Contains("hubSecretKeyName", StringComparison.Ordinal));
+        Assert.Equal("[parameters('hubSecretKey')]", (string)secret.Properties["value"]!);
+        Assert.Equal("[parameters('storeHubSecretKey')]", (string)secret.Json["condition"]!);
+    }
+
+    [Fact]
+    public void LoginSecrets_AreSecureParametersStoredInTheVaultOnlyWhenGiven()
+    {
+        var secrets = _template.Resources.Where(r => r.Type == "Microsoft.KeyVault/vaults/secrets" && !((string)r.Json["name"]!).Contains("hubSecretKeyName", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(["Auth__AdminPassword", "Auth__SharedPassword", "Entra__ClientSecret", "Oidc__ClientSecret"], secrets.Select(s => (string)s.Properties["contentType"]!).Order());
+        foreach (var secret in secrets)
+        {
+            string parameter = ((string)secret.Properties["value"]!)["[parameters('".Length..^"')]".Length];
+            Assert.Equal("securestring", (string)_template.Parameters[parameter]!["type"]!);
+            Assert.Equal($"[not(empty(parameters('{parameter}')))]", (string)secret.Json["condition"]!);
+        }
+    }
+
+    [Fact]
+    public void KeyVault_AuthorizesWithRbacAndKeepsDeletedSecrets()
+    {
+        var vault = _template.Single("Microsoft.KeyVault/vaults").Properties;
+
+        Assert.True((bool)vault["enableRbacAuthorization"]!);
+        Assert.True((bool)vault["enableSoftDelete"]!);
+        Assert.Null(vault["accessPolicies"]);
+        Assert.False((bool)vault["enabledForTemplateDeployment"]!);
+    }
+
+    [Fact]
+    public void StorageAccounts_RefusePublicBlobsOldTlsAndPlainHttp()
+    {
+        var accounts = _template.OfType("Microsoft.Storage/storageAccounts").ToList();
+
+        Assert.Equal(2, accounts.Count);
+        Assert.All(accounts, account =>
+        {
+            Assert.False((bool)account.Properties["allowBlobPublicAccess"]!);
+            Assert.Equal("TLS1_2", (string)account.Properties["minimumTlsVersion"]!);
+            Assert.True((bool)account.Properties["supportsHttpsTrafficOnly"]!);
+            Assert.False((bool)account.Properties["allowCrossTenantReplication"]!);
+        });
+    }
+
+    [Fact]
+    public void StateAccount_AcceptsOnlyEntraIdentities()
+    {
+        var state = Account("[variables('stateAccountName')]");
+
+        Assert.False((bool)state["allowSharedKeyAccess"]!);
+        Assert.True((bool)state["defaultToOAuthAuthentication"]!);
+    }
+
+    [Fact]
+    public void HomesAccount_SharesAKeyOnlyWithTheUserServerSubnet()
+    {
+        var homes = Account("[variables('homesAccountName')]");
+        var rules = homes["networkAcls"]!["virtualNetworkRules"]!.AsArray();
+
+        // Container Instances mounts Azure Files with the account key only; the firewall keeps the key useless elsewhere.
+        Assert.True((bool)homes["allowSharedKeyAccess"]!);
+        Assert.Equal("Deny", (string)homes["networkAcls"]!["defaultAction"]!);
+        Assert.Equal("[resourceId('Microsoft.Network/virtualNetworks/subnets', variables('vnetName'), variables('containerInstancesSubnetName'))]",
+            (string)Assert.Single(rules)!["id"]!);
+        Assert.Empty(homes["networkAcls"]!["ipRules"]!.AsArray());
+    }
+
+    [Fact]
+    public void HomeShares_CanBeRestoredAfterDeletion()
+    {
+        var policy = _template.Single("Microsoft.Storage/storageAccounts/fileServices").Properties["shareDeleteRetentionPolicy"]!;
+
+        Assert.True((bool)policy["enabled"]!);
+        Assert.Equal("[parameters('homeShareSoftDeleteDays')]", (string)policy["days"]!);
+    }
+
+    [Fact]
+    public void UserServers_AreReachableOnlyFromTheGatewayAndTheControlPlane()
+    {
+        var rules = _template.Single("Microsoft.Network/networkSecurityGroups").Properties["securityRules"]!.AsArray()
+            .Select(r => r!["properties"]!).OrderBy(r => (int)r["priority"]!).ToList();
+
+        Assert.Equal(["[parameters('containerAppsSubnetPrefix')]", "[parameters('functionsSubnetPrefix')]"],
+            rules.Where(r => (string)r["access"]! == "Allow").Select(r => (string)r["sourceAddressPrefix"]!));
+        var deny = rules.Last();
+        Assert.Equal(("Deny", "Inbound", "VirtualNetwork"), ((string)deny["access"]!, (string)deny["direction"]!, (string)deny["sourceAddressPrefix"]!));
+        Assert.Equal("[resourceId('Microsoft.Network/networkSecurityGroups', variables('containerInstancesNsgName'))]",
+            (string)Subnet("[variables('containerInstancesSubnetName')]")["networkSecurityGroup"]!["id"]!);
+    }
+
+    [Fact]
+    public void Subnets_AreDelegatedAndLeaveThroughTheNatGateway()
+    {
+        var userServers = Subnet("[variables('containerInstancesSubnetName')]");
+        const string nat = "[resourceId('Microsoft.Network/natGateways', variables('natGatewayName'))]";
+
+        Assert.Equal("Microsoft.ContainerInstance/containerGroups", Delegation(userServers));
+        Assert.Equal("Microsoft.Storage", (string)Assert.Single(userServers["serviceEndpoints"]!.AsArray())!["service"]!);
+        Assert.Equal("Microsoft.App/environments", Delegation(Subnet("[variables('containerAppsSubnetName')]")));
+        Assert.Equal("Microsoft.App/environments", Delegation(Subnet("[variables('functionsSubnetName')]")));
+        foreach (var subnet in _template.Single("Microsoft.Network/virtualNetworks").Properties["subnets"]!.AsArray())
+        {
+            Assert.Equal(nat, (string)subnet!["properties"]!["natGateway"]!["id"]!);
+            Assert.False((bool)subnet["properties"]!["defaultOutboundAccess"]!);
+        }
+        Assert.Equal("[resourceId('Microsoft.Network/publicIPAddresses', variables('natPublicIpName'))]",
+            (string)Assert.Single(_template.Single("Microsoft.Network/natGateways").Properties["publicIpAddresses"]!.AsArray())!["id"]!);
+    }
+
+    [Fact]
+    public void ControlPlane_TakesRequestsOnlyFromTheHubNetworkOverTls()
+    {
+        var site = _template.FunctionApp.Properties;
+        var config = site["siteConfig"]!;
+
+        Assert.True((bool)site["httpsOnly"]!);
+        Assert.Equal("1.2", (string)config["minTlsVersion"]!);
+        Assert.Equal("[if(parameters('restrictControlPlaneToHubNetwork'), 'Deny', 'Allow')]", (string)config["ipSecurityRestrictionsDefaultAction"]!);
+        var allow = Assert.Single(config["ipSecurityRestrictions"]!.AsArray())!;
+        Assert.Contains("variables('natPublicIpName')", (string)allow["ipAddress"]!, StringComparison.Ordinal);
+        Assert.False((bool)config["scmIpSecurityRestrictionsUseMain"]!);
+        Assert.All(_template.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies"), policy => Assert.False((bool)policy.Properties["allow"]!));
+        Assert.Equal(["ftp", "scm"], _template.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies").Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public void Registry_HasNoAdminUser()
+    {
+        Assert.False((bool)_template.Single("Microsoft.ContainerRegistry/registries").Properties["adminUserEnabled"]!);
+    }
+
+    private JsonObject Account(string name) => _template.OfType("Microsoft.Storage/storageAccounts").Single(a => a.Name == name).Properties;
+
+    private JsonNode Subnet(string name) =>
+        _template.Single("Microsoft.Network/virtualNetworks").Properties["subnets"]!.AsArray().Single(s => (string)s!["name"]! == name)!["properties"]!;
+
+    private static string Delegation(JsonNode subnet) => (string)Assert.Single(subnet["delegations"]!.AsArray())!["properties"]!["serviceName"]!;
+}
