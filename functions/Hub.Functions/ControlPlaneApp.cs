@@ -10,6 +10,7 @@ using Hub.Functions.Hosting;
 using Hub.Functions.Logging;
 using Hub.Functions.Timers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Hub.Functions.Spawning;
 
 namespace Hub.Functions;
 
@@ -37,6 +38,7 @@ public static class ControlPlaneApp
         builder.Services.AddSingleton<TimerJobRunner>();
         builder.Services.AddHostedService<TimerScheduler>();
         builder.Services.AddHubAuth(settings.Hub, settings.Auth, settings.Oidc, settings.Entra);
+        builder.Services.AddSpawning(settings.Spawning, settings.Hub);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -47,6 +49,7 @@ public static class ControlPlaneApp
         app.MapLoginEndpoints();
         app.MapHubApi();
         app.MapMetricsEndpoints();
+        app.MapReconcileEndpoints();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var url in app.Urls)

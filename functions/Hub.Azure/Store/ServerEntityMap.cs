@@ -28,6 +28,13 @@ internal sealed class ServerEntityMap : ITableRecordMap<ServerKey, ServerRecord>
             ["SpawnerState"] = record.SpawnerState,
             ["Profile"] = record.Profile,
             ["Message"] = record.Message,
+            ["TokenNonce"] = record.TokenNonce,
+            ["PhaseSince"] = record.PhaseSince,
+            ["Admitted"] = record.Admitted,
+            ["Launched"] = record.Launched,
+            ["Attempts"] = record.Attempts,
+            ["NextCheck"] = record.NextCheck,
+            ["Failure"] = record.Failure,
         };
     }
 
@@ -44,6 +51,13 @@ internal sealed class ServerEntityMap : ITableRecordMap<ServerKey, ServerRecord>
         SpawnerState = entity.GetString("SpawnerState"),
         Profile = entity.GetString("Profile"),
         Message = entity.GetString("Message"),
+        TokenNonce = entity.GetString("TokenNonce"),
+        PhaseSince = entity.GetDateTimeOffset("PhaseSince"),
+        Admitted = entity.GetDateTimeOffset("Admitted"),
+        Launched = entity.GetDateTimeOffset("Launched"),
+        Attempts = entity.GetInt32("Attempts") ?? 0,
+        NextCheck = entity.GetDateTimeOffset("NextCheck"),
+        Failure = entity.GetString("Failure"),
         Version = entity.ETag.ToString(),
     };
 

@@ -9,6 +9,9 @@ internal sealed class TableServerStore(TableClient table) : TableRecordStore<Ser
 {
     public IAsyncEnumerable<ServerRecord> ListForUserAsync(string user, CancellationToken cancellationToken = default) =>
         QueryAsync(TableFilter.Of($"PartitionKey eq {EntityValues.UserKey(user)}"), cancellationToken);
+
+    public IAsyncEnumerable<ServerRecord> ListActiveAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync(TableFilter.Of($"Phase ne {nameof(ServerPhase.Stopped)} and Phase ne {nameof(ServerPhase.Failed)}"), cancellationToken);
 }
 
 internal sealed class TableRouteStore(TableClient table) : TableRecordStore<ServerKey, RouteRecord>(table, RouteEntityMap.Instance), IRouteStore;

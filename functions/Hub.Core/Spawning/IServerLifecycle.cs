@@ -43,6 +43,12 @@ public enum StartStatus
 
     /// <summary>A limit was reached and the request was not queued (429 with <see cref="StartResult.RetryAfter"/>).</summary>
     Throttled,
+
+    /// <summary>The start failed before the request's wait ended; <see cref="StartResult.Message"/> says why (500, as JupyterHub answers a spawn that failed at once).</summary>
+    Failed,
+
+    /// <summary>The options ask for something that is not offered, such as an unknown profile (400 with <see cref="StartResult.Message"/>).</summary>
+    InvalidOptions,
 }
 
 /// <param name="Status">The outcome.</param>

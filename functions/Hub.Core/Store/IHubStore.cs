@@ -8,6 +8,12 @@ public interface IServerStore : IRecordStore<ServerKey, ServerRecord>
 {
     /// <summary>The servers of one user (a single-partition read).</summary>
     IAsyncEnumerable<ServerRecord> ListForUserAsync(string user, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The servers that are queued, starting, running or stopping (every phase but <see cref="ServerPhase.Stopped"/>
+    /// and <see cref="ServerPhase.Failed"/>): the reconcile loop's work list, proportional to active users, not to all.
+    /// </summary>
+    IAsyncEnumerable<ServerRecord> ListActiveAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>Routes of ready servers, keyed like servers.</summary>

@@ -41,7 +41,12 @@ public enum ServerPhase
     Failed,
 }
 
-/// <summary>One user's server: desired and observed state, and what the spawner needs to find it again.</summary>
+/// <summary>
+/// One user's server: desired and observed state, and what the spawner needs to find it again. The reconcile loop
+/// (<c>Hub.Core.Spawning.ServerReconciler</c>) is its only writer apart from start and stop requests; every write is
+/// conditional on <see cref="Version"/>, and every side effect (creating or removing resources) is claimed by a write
+/// first, so that a control plane killed at any point leaves a record from which the next step can continue.
+/// </summary>
 public sealed record ServerRecord : IStoredRecord
 {
     public required string User { get; init; }
@@ -74,6 +79,33 @@ public sealed record ServerRecord : IStoredRecord
 
     /// <summary>The last progress or failure message, for the user.</summary>
     public string? Message { get; init; }
+
+    /// <summary>
+    /// The nonce of the current start (see <c>ServerTokens</c>): fresh for every start, chosen before the spawner is
+    /// called so that a repeated step starts the server with the same token. Copied to the route.
+    /// </summary>
+    public string? TokenNonce { get; init; }
+
+    /// <summary>When the server entered <see cref="Phase"/>.</summary>
+    public DateTimeOffset? PhaseSince { get; init; }
+
+    /// <summary>When the start left the queue; the start timeout counts from here.</summary>
+    public DateTimeOffset? Admitted { get; init; }
+
+    /// <summary>When the spawner accepted the current attempt's start; <c>null</c> while it still has to be asked.</summary>
+    public DateTimeOffset? Launched { get; init; }
+
+    /// <summary>Attempts made in the current start (a failed attempt is cleaned up and retried, up to a limit).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Do not take the next step before this (Azure's Retry-After, the next poll, the next queue check).</summary>
+    public DateTimeOffset? NextCheck { get; init; }
+
+    /// <summary>
+    /// Why the last start failed, as a short reason (<c>timeout</c>, <c>http-timeout</c>, <c>failed</c>, <c>exited</c>);
+    /// <c>null</c> when it did not. Set when the failure is decided, before its resources are removed.
+    /// </summary>
+    public string? Failure { get; init; }
 
     public string? Version { get; init; }
 }

@@ -4,25 +4,28 @@ using Hub.Core.Configuration;
 using Hub.Core.Hosting;
 using Hub.Core.Users;
 using Hub.Functions.Timers;
+using Hub.Functions.Spawning;
 
 namespace Hub.Functions.Hosting;
 
 /// <summary>Every settings section the control plane reads. Binding and the catalog list the same sections, side by side.</summary>
 public sealed record ControlPlaneSettings(
     HubOptions Hub, ControlPlaneOptions Hosting, StorageOptions Storage, UserNameOptions UserNames,
-    AuthOptions Auth, OidcOptions Oidc, EntraOptions Entra, TimerOptions Timers)
+    AuthOptions Auth, OidcOptions Oidc, EntraOptions Entra, TimerOptions Timers, SpawningSettings Spawning)
 {
     public static ControlPlaneSettings Bind(AppSettings settings)
     {
+        var hub = settings.Add<HubOptions>();
         var bound = new ControlPlaneSettings(
-            settings.Add<HubOptions>(),
+            hub,
             settings.Add<ControlPlaneOptions>(),
             settings.Add<StorageOptions>(),
             settings.Add<UserNameOptions>(),
             settings.Add<AuthOptions>(),
             settings.Add<OidcOptions>(),
             settings.Add<EntraOptions>(),
-            settings.Add<TimerOptions>());
+            settings.Add<TimerOptions>(),
+            SpawningSettings.Bind(settings, hub));
         bound.Auth.Validate(bound.Hub, settings.AddProblem);
         if (bound.Auth.Authenticator == AuthenticatorKind.Oidc)
         {
@@ -46,5 +49,6 @@ public sealed record ControlPlaneSettings(
         .. SettingsBinder.Describe<OidcOptions>(),
         .. SettingsBinder.Describe<EntraOptions>(),
         .. SettingsBinder.Describe<TimerOptions>(),
+        .. SpawningSettings.Describe(),
     ];
 }

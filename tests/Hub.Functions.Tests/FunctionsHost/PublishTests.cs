@@ -68,6 +68,8 @@ public sealed class PublishTests(AzuriteFixture azurite, PublishFixture publishe
                 ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Storage__ConnectionString"] = azurite.ConnectionString,
                 ["Storage__TablePrefix"] = AzuriteFixture.UniqueTableName("pub"),
+                // Local mode keeps its state (the generated key) outside the staged tree, which must stay as published.
+                ["Hub__DataDirectory"] = Path.Combine(Path.GetTempPath(), "hub-publish-data-" + Guid.NewGuid().ToString("N")),
             });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 

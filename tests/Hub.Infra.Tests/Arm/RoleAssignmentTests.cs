@@ -44,6 +44,7 @@ public sealed partial class RoleAssignmentTests
         ["admin password"] = "[format('Microsoft.KeyVault/vaults/{0}/secrets/{1}', variables('keyVaultName'), variables('authAdminPasswordSecretName'))]",
         ["oidc client secret"] = "[format('Microsoft.KeyVault/vaults/{0}/secrets/{1}', variables('keyVaultName'), variables('oidcClientSecretSecretName'))]",
         ["entra client secret"] = "[format('Microsoft.KeyVault/vaults/{0}/secrets/{1}', variables('keyVaultName'), variables('entraClientSecretSecretName'))]",
+        ["homes account key"] = "[format('Microsoft.KeyVault/vaults/{0}/secrets/{1}', variables('keyVaultName'), variables('homesAccountKeySecretName'))]",
     };
 
     /// <summary>Who gets what where, and why (the README's deployment section explains each line).</summary>
@@ -60,6 +61,7 @@ public sealed partial class RoleAssignmentTests
         ("controlPlaneIdentityName", "Key Vault Secrets User", "admin password"),
         ("controlPlaneIdentityName", "Key Vault Secrets User", "oidc client secret"),
         ("controlPlaneIdentityName", "Key Vault Secrets User", "entra client secret"),
+        ("controlPlaneIdentityName", "Key Vault Secrets User", "homes account key"),
         ("gatewayIdentityName", "Storage Table Data Contributor", "state account"),
         ("gatewayIdentityName", "AcrPull", "registry"),
         ("gatewayIdentityName", "Key Vault Secrets User", "hub secret key"),

@@ -43,7 +43,7 @@ public sealed class TemplateSecurityTests
     [Fact]
     public void LoginSecrets_AreSecureParametersStoredInTheVaultOnlyWhenGiven()
     {
-        var secrets = _template.Resources.Where(r => r.Type == "Microsoft.KeyVault/vaults/secrets" && !((string)r.Json["name"]!).Contains("hubSecretKeyName", StringComparison.Ordinal)).ToList();
+        var secrets = _template.Resources.Where(r => r.Type == "Microsoft.KeyVault/vaults/secrets" && !IsGenerated(r)).ToList();
 
         Assert.Equal(["Auth__AdminPassword", "Auth__SharedPassword", "Entra__ClientSecret", "Oidc__ClientSecret"], secrets.Select(s => (string)s.Properties["contentType"]!).Order());
         foreach (var secret in secrets)
@@ -53,6 +53,21 @@ public sealed class TemplateSecurityTests
             Assert.Equal($"[not(empty(parameters('{parameter}')))]", (string)secret.Json["condition"]!);
         }
     }
+
+    [Fact]
+    public void HomesAccountKey_IsReadFromTheAccountIntoTheVaultAndNeverAParameter()
+    {
+        var secret = _template.Resources.Single(r => r.Type == "Microsoft.KeyVault/vaults/secrets" && ((string)r.Json["name"]!).Contains("homesAccountKeySecretName", StringComparison.Ordinal));
+
+        Assert.Equal("ContainerInstances__StorageAccountKey", (string)secret.Properties["contentType"]!);
+        Assert.StartsWith("[listKeys(resourceId('Microsoft.Storage/storageAccounts', variables('homesAccountName'))", (string)secret.Properties["value"]!, StringComparison.Ordinal);
+        Assert.Null(secret.Json["condition"]);
+    }
+
+    /// <summary>Secrets the template makes itself rather than takes from a parameter: the hub key and the homes account key.</summary>
+    private static bool IsGenerated(TemplateResource secret) =>
+        ((string)secret.Json["name"]!).Contains("hubSecretKeyName", StringComparison.Ordinal) ||
+        ((string)secret.Json["name"]!).Contains("homesAccountKeySecretName", StringComparison.Ordinal);
 
     [Fact]
     public void KeyVault_AuthorizesWithRbacAndKeepsDeletedSecrets()

@@ -1,0 +1,109 @@
+namespace Hub.Azure.Arm;
+
+/// <summary>The three budgets ARM keeps per subscription and principal.</summary>
+public enum ArmOperationKind
+{
+    Read,
+    Write,
+    Delete,
+}
+
+/// <summary>
+/// Paces ARM calls from this process to stay inside ARM's token buckets (per subscription and principal: reads 250
+/// with 25 per second, writes and deletes 200 with 10 per second), so a class-start burst is spread over time instead
+/// of answered with 429s. It hands out reservations first come first served (a generic cell-rate algorithm): a caller
+/// that may not send yet learns how long to wait, and comes back then to find its slot kept. When ARM still answers
+/// 429 (other clients share the budget), <see cref="Backoff"/> pauses the kind for the Retry-After.
+/// </summary>
+public sealed class ArmRateLimiter(TimeProvider time)
+{
+    /// <summary>Reservations not claimed within this long after their time are dropped.</summary>
+    private static readonly TimeSpan ReservationLifetime = TimeSpan.FromSeconds(30);
+
+    private readonly Bucket[] _buckets =
+    [
+        new(250, 25),  // reads
+        new(200, 10),  // writes
+        new(200, 10),  // deletes
+    ];
+
+    /// <summary>
+    /// Claims a slot for <paramref name="key"/> (a resource and operation): <see cref="TimeSpan.Zero"/> means send now;
+    /// otherwise come back after the returned wait, when the slot is kept for the same key.
+    /// </summary>
+    public TimeSpan Reserve(ArmOperationKind kind, string key) => _buckets[(int)kind].Reserve(key, time.GetUtcNow());
+
+    /// <summary>
+    /// ARM answered 429. The first 429 in a while means this process's schedule ran a little ahead of ARM's bucket
+    /// (timing jitter): the schedule restarts from an empty bucket, one refill interval from now. Another 429 within
+    /// the Retry-After means someone else spends the same budget: then nothing of this kind is sent before
+    /// <paramref name="retryAfter"/> has passed. Either way the refill rate is kept afterwards, never a burst.
+    /// </summary>
+    public void Backoff(ArmOperationKind kind, TimeSpan retryAfter) => _buckets[(int)kind].Throttled(time.GetUtcNow(), retryAfter);
+
+    private sealed class Bucket(int burst, int perSecond)
+    {
+        private readonly TimeSpan _interval = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / perSecond);
+        // A full bucket lets `burst` requests through at once: the first at the theoretical time, burst - 1 ahead of it.
+        private readonly TimeSpan _tolerance = TimeSpan.FromTicks(TimeSpan.TicksPerSecond * (burst - 1) / perSecond);
+        private readonly Dictionary<string, DateTimeOffset> _reserved = [];
+        private readonly Lock _gate = new();
+        private DateTimeOffset _theoreticalArrival = DateTimeOffset.MinValue;
+        private DateTimeOffset _throttledUntil = DateTimeOffset.MinValue;
+
+        public TimeSpan Reserve(string key, DateTimeOffset now)
+        {
+            lock (_gate)
+            {
+                if (_reserved.TryGetValue(key, out var slot))
+                {
+                    if (slot <= now)
+                    {
+                        _reserved.Remove(key);
+                        return TimeSpan.Zero;
+                    }
+                    return slot - now;
+                }
+                var arrival = _theoreticalArrival > now ? _theoreticalArrival : now;
+                var earliest = _theoreticalArrival == DateTimeOffset.MinValue ? now : _theoreticalArrival - _tolerance;
+                slot = earliest > now ? earliest : now;
+                _theoreticalArrival = arrival + _interval;
+                if (slot <= now)
+                {
+                    return TimeSpan.Zero;
+                }
+                Prune(now);
+                _reserved[key] = slot;
+                return slot - now;
+            }
+        }
+
+        public void Throttled(DateTimeOffset now, TimeSpan retryAfter)
+        {
+            lock (_gate)
+            {
+                bool repeated = now < _throttledUntil;
+                var until = repeated ? now + retryAfter : now + _interval;
+                _throttledUntil = now + retryAfter;
+                var arrival = until + _tolerance;
+                if (arrival > _theoreticalArrival)
+                {
+                    _theoreticalArrival = arrival;
+                }
+                _reserved.Clear();
+            }
+        }
+
+        private void Prune(DateTimeOffset now)
+        {
+            if (_reserved.Count < 1024)
+            {
+                return;
+            }
+            foreach (var stale in _reserved.Where(r => r.Value + ReservationLifetime < now).Select(r => r.Key).ToList())
+            {
+                _reserved.Remove(stale);
+            }
+        }
+    }
+}

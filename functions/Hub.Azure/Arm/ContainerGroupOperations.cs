@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Azure.Core;
+
+namespace Hub.Azure.Arm;
+
+/// <summary>The ARM operations of the ACI spawner: container groups (PUT, GET, DELETE, list) and file shares (PUT).</summary>
+public sealed class ContainerGroupOperations(ArmClient arm, ContainerInstancesOptions options)
+{
+    private string ResourceGroupPath => $"/subscriptions/{options.SubscriptionId}/resourceGroups/{options.ResourceGroup}";
+
+    public string GroupPath(string name) => $"{ResourceGroupPath}/providers/Microsoft.ContainerInstance/containerGroups/{name}";
+
+    public string SharePath(string name) =>
+        $"{ResourceGroupPath}/providers/Microsoft.Storage/storageAccounts/{options.StorageAccount}/fileServices/default/shares/{name}";
+
+    public Task<ArmResponse> PutGroupAsync(string name, BinaryData body, CancellationToken cancellationToken) =>
+        arm.SendAsync(RequestMethod.Put, GroupPath(name), options.ApiVersion, body, cancellationToken);
+
+    public Task<ArmResponse> GetGroupAsync(string name, CancellationToken cancellationToken) =>
+        arm.SendAsync(RequestMethod.Get, GroupPath(name), options.ApiVersion, null, cancellationToken);
+
+    public Task<ArmResponse> DeleteGroupAsync(string name, CancellationToken cancellationToken) =>
+        arm.SendAsync(RequestMethod.Delete, GroupPath(name), options.ApiVersion, null, cancellationToken);
+
+    public Task<ArmResponse> PutShareAsync(string name, BinaryData body, CancellationToken cancellationToken) =>
+        arm.SendAsync(RequestMethod.Put, SharePath(name), options.StorageApiVersion, body, cancellationToken);
+
+    /// <summary>One page of the resource group's container groups; pass the previous page's <c>nextLink</c> for the next.</summary>
+    public Task<ArmResponse> ListGroupsPageAsync(string? nextLink, CancellationToken cancellationToken) =>
+        arm.SendAsync(RequestMethod.Get, nextLink ?? $"{ResourceGroupPath}/providers/Microsoft.ContainerInstance/containerGroups", nextLink is null ? options.ApiVersion : null, null, cancellationToken);
+
+    /// <summary>The items and next link of a list page.</summary>
+    public static (IReadOnlyList<JsonElement> Items, string? NextLink) ReadPage(ArmResponse page)
+    {
+        if (page.Body is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array)
+        {
+            throw page.Unexpected("a container group list (no 'value' array)");
+        }
+        string? next = body.TryGetProperty("nextLink", out var link) && link.ValueKind == JsonValueKind.String ? link.GetString() : null;
+        return (value.EnumerateArray().ToList(), string.IsNullOrEmpty(next) ? null : next);
+    }
+}

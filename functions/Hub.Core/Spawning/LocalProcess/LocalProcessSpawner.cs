@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Hub.Core.Hosting;
+using Hub.Core.Security;
+using Hub.Core.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Core.Spawning.LocalProcess;
+
+/// <summary>
+/// Runs each server as a Jupyter process on this machine (Linux): on 127.0.0.1 and a free port, under
+/// <c>/user/{name}/</c>, with the server's token in <c>JUPYTER_TOKEN</c>, in the user's home under the hub's data folder.
+/// The process gets a session of its own and writes its output to a file, so it outlives the control plane: a
+/// restarted control plane finds it again through its launch files (see <see cref="LocalServerFiles"/>) and adopts it.
+/// The process sees only a minimal environment: nothing of the control plane's settings (storage keys, the hub's
+/// secret key) reaches it.
+/// </summary>
+public sealed class LocalProcessSpawner : ISpawner
+{
+    private const string LauncherScript =
+        "printf '%s\\n' \"$$\" > \"$HUB_PID_FILE.tmp\" && mv -f \"$HUB_PID_FILE.tmp\" \"$HUB_PID_FILE\" && exec \"$@\" </dev/null >>\"$HUB_LOG_FILE\" 2>&1";
+
+    private static readonly TimeSpan PidFileTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>Variables passed on from the control plane's environment; everything else is left behind.</summary>
+    private static readonly string[] InheritedVariables = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR"];
+
+    private readonly LocalProcessOptions _options;
+    private readonly string _serversRoot;
+    private readonly HomeDirectories _homes;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LocalProcessSpawner> _logger;
+
+    public LocalProcessSpawner(LocalProcessOptions options, HubOptions hub, TimeProvider time, ILogger<LocalProcessSpawner> logger)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("The local-process spawner needs Linux (it finds its processes through /proc).");
+        }
+        _options = options;
+        string data = Path.GetFullPath(hub.DataDirectory);
+        _serversRoot = Path.Combine(data, "servers");
+        _homes = new HomeDirectories(Path.Combine(data, "homes"), options.TemplateDirectory, logger);
+        _time = time;
+        _logger = logger;
+    }
+
+    public string Kind => "local-process";
+
+    /// <summary>The home folder of a user (created on their first start).</summary>
+    public string HomeOf(string user) => _homes.PathOf(user);
+
+    public async Task<SpawnerObservation> StartAsync(SpawnerStart start, CancellationToken cancellationToken)
+    {
+        var files = FilesOf(start.Key);
+        using var launchLock = await files.LockAsync(_time, cancellationToken).ConfigureAwait(false);
+
+        if (FindRunning(files) is { } running)
+        {
+            if (running.Launch.TokenHash == SecretHash.Of(start.Token))
+            {
+                SpawnLog.ProcessAdopted(_logger, running.Pid, SpawnLog.Name(start.Key));
+                return RunningAt(running.Launch.Port);
+            }
+            // Started with another token (an earlier attempt): it cannot be the server of this start.
+            await StopProcessAsync(running.Pid, start.Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        string home = _homes.Ensure(start.Key.User);
+        int port = FreeLoopbackPort();
+        var launch = new LaunchRecord(Guid.NewGuid().ToString("N"), port, SecretHash.Of(start.Token), start.Key.User, start.Key.Server);
+        Directory.CreateDirectory(files.RuntimeDirectory);
+        File.Delete(files.PidFile);
+        files.WriteLaunch(launch);
+
+        using (var launcher = Process.Start(LauncherInfo(start, launch, files, home, port)))
+        {
+            var deadline = _time.GetUtcNow() + PidFileTimeout;
+            int? pid;
+            while ((pid = files.ReadPid()) is null && _time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
+            }
+            if (pid is null)
+            {
+                return new SpawnerObservation(SpawnerStatus.Failed, Message: "Your server could not be launched.",
+                    Detail: $"the launcher wrote no process id within {PidFileTimeout.TotalSeconds:0} s; log: {files.LogTail()}");
+            }
+            SpawnLog.ProcessLaunched(_logger, SpawnLog.Name(start.Key), pid.Value, port);
+        }
+        return RunningAt(port);
+    }
+
+    public Task<SpawnerObservation> PollAsync(SpawnerServer server, CancellationToken cancellationToken)
+    {
+        var files = FilesOf(server.Key);
+        if (FindRunning(files) is { } running)
+        {
+            return Task.FromResult(RunningAt(running.Launch.Port));
+        }
+        if (File.Exists(files.LaunchFile))
+        {
+            return Task.FromResult(new SpawnerObservation(SpawnerStatus.Failed,
+                Message: "Jupyter exited.",
+                Detail: $"the Jupyter process is gone; last lines of {files.LogFile}: {files.LogTail()}"));
+        }
+        return Task.FromResult(new SpawnerObservation(SpawnerStatus.Absent));
+    }
+
+    public async Task<SpawnerObservation> StopAsync(SpawnerServer server, CancellationToken cancellationToken)
+    {
+        var files = FilesOf(server.Key);
+        using var launchLock = await files.LockAsync(_time, cancellationToken).ConfigureAwait(false);
+        if (FindRunning(files) is { } running)
+        {
+            await StopProcessAsync(running.Pid, server.Key, cancellationToken).ConfigureAwait(false);
+        }
+        files.Clear();
+        return new SpawnerObservation(SpawnerStatus.Absent);
+    }
+
+    public async IAsyncEnumerable<SpawnedServer> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        if (!Directory.Exists(_serversRoot))
+        {
+            yield break;
+        }
+        foreach (var directory in Directory.EnumerateDirectories(_serversRoot))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (FindRunning(new LocalServerFiles(directory)) is { } running)
+            {
+                yield return new SpawnedServer(running.Launch.Key, $"process {running.Pid}", null);
+            }
+        }
+    }
+
+    private LocalServerFiles FilesOf(ServerKey server) => new(Path.Combine(_serversRoot, ResourceNames.ForServer(server)));
+
+    private static (LaunchRecord Launch, int Pid)? FindRunning(LocalServerFiles files)
+    {
+        if (files.ReadLaunch() is { } launch && files.ReadPid() is int pid
+            && UnixProcesses.IsAlive(pid) && UnixProcesses.HasEnvironmentEntry(pid, launch.EnvironmentEntry))
+        {
+            return (launch, pid);
+        }
+        return null;
+    }
+
+    private ProcessStartInfo LauncherInfo(SpawnerStart start, LaunchRecord launch, LocalServerFiles files, string home, int port)
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["{ip}"] = "127.0.0.1",
+            ["{port}"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["{base_url}"] = ServerUrls.BasePath(start.Key),
+            ["{home}"] = home,
+            ["{user}"] = start.Key.User,
+            ["{server}"] = start.Key.Server,
+        };
+        // setsid: a session of its own, so that neither a terminal's Ctrl+C nor the control plane's exit reaches it.
+        var info = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = home };
+        foreach (var argument in (string[])["/bin/sh", "-c", LauncherScript, "jupyter-server"])
+        {
+            info.ArgumentList.Add(argument);
+        }
+        foreach (var argument in _options.CommandArguments)
+        {
+            info.ArgumentList.Add(values.Aggregate(argument, (text, value) => text.Replace(value.Key, value.Value, StringComparison.Ordinal)));
+        }
+
+        var environment = info.Environment;
+        var inherited = InheritedVariables.Where(name => environment.ContainsKey(name)).ToDictionary(name => name, name => environment[name]);
+        environment.Clear();
+        foreach (var (name, value) in inherited)
+        {
+            environment[name] = value;
+        }
+        foreach (var (name, value) in start.Profile.EnvironmentOrEmpty)
+        {
+            environment[name] = value;
+        }
+        environment["HOME"] = home;
+        environment["JUPYTER_TOKEN"] = start.Token;
+        environment["JUPYTER_RUNTIME_DIR"] = files.RuntimeDirectory;
+        environment["JUPYTERHUB_USER"] = start.Key.User;
+        environment["JUPYTERHUB_SERVER_NAME"] = start.Key.Server;
+        environment["JUPYTERHUB_SERVICE_PREFIX"] = ServerUrls.BasePath(start.Key);
+        environment[LaunchRecord.EnvironmentName] = launch.LaunchId;
+        environment["HUB_PID_FILE"] = files.PidFile;
+        environment["HUB_LOG_FILE"] = files.LogFile;
+        return info;
+    }
+
+    private async Task StopProcessAsync(int pid, ServerKey server, CancellationToken cancellationToken)
+    {
+        // Politely first, so that Jupyter shuts its kernels down; then by force, kernels included (they run in
+        // sessions of their own, so they are found as Jupyter's descendants before it goes).
+        var tree = UnixProcesses.Tree(pid);
+        UnixProcesses.SignalGroup(pid, UnixProcesses.SignalTerminate);
+        string how = "";
+        if (!await WaitForExitAsync(tree, StopGracePeriod, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (int member in tree.Where(UnixProcesses.IsAlive))
+            {
+                UnixProcesses.Signal(member, UnixProcesses.SignalKill);
+            }
+            await WaitForExitAsync(tree, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            how = $" (killed after {StopGracePeriod.TotalSeconds:0} s)";
+        }
+        SpawnLog.ProcessStopped(_logger, pid, SpawnLog.Name(server), how);
+    }
+
+    private async Task<bool> WaitForExitAsync(IReadOnlyList<int> processes, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + timeout;
+        while (processes.Any(UnixProcesses.IsAlive))
+        {
+            if (_time.GetUtcNow() >= deadline)
+            {
+                return false;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+        }
+        return true;
+    }
+
+    private static SpawnerObservation RunningAt(int port) =>
+        new(SpawnerStatus.Running, Target: new Uri($"http://127.0.0.1:{port}/"));
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

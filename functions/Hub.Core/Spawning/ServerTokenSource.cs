@@ -1,0 +1,12 @@
+using Hub.Core.Security;
+using Hub.Core.Store;
+
+namespace Hub.Core.Spawning;
+
+/// <summary>Derives server tokens from the hub's secret key (see <see cref="ServerTokens"/>); the key never leaves it.</summary>
+public sealed class ServerTokenSource(byte[] secretKey)
+{
+    public string TokenFor(ServerKey server, string nonce) => ServerTokens.Derive(secretKey, server, nonce);
+
+    public override string ToString() => nameof(ServerTokenSource);
+}

@@ -1,0 +1,76 @@
+using Hub.Core.Configuration;
+
+namespace Hub.Core.Spawning;
+
+/// <summary>Which spawner runs the servers.</summary>
+public enum SpawnerKind
+{
+    /// <summary>A Jupyter process per server on this machine (the local default).</summary>
+    LocalProcess,
+
+    /// <summary>An Azure Container Instances container group per server, with the user's Azure Files share as home.</summary>
+    ContainerInstances,
+}
+
+/// <summary>How servers are started: the spawner, the profiles to choose from, and the reconcile loop's pace.</summary>
+public sealed class SpawnerOptions : ISettingsSection
+{
+    public static string Section => "Spawner";
+
+    /// <summary><c>local-process</c> (the local default) or <c>container-instances</c> (required in Azure mode).</summary>
+    public SpawnerKind Kind { get; set; } = SpawnerKind.LocalProcess;
+
+    /// <summary>
+    /// Optional profiles as a JSON array, e.g. <c>[{"slug":"large","displayName":"Large","cpu":2,"memoryInGb":8,
+    /// "image":"…","environment":{"COURSE":"ml"},"default":true}]</c>. Empty: one default profile from the spawner's
+    /// own settings. See <see cref="SpawnProfile"/>.
+    /// </summary>
+    public string Profiles { get; set; } = "";
+
+    /// <summary>
+    /// How often this instance steps every active server and removes orphaned resources by itself (the Functions timer
+    /// calls <c>POST /reconcile</c> too). Also how often running servers are checked for having died.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a start request waits for the server before answering "pending" (JupyterHub's <c>slow_spawn_timeout</c>).</summary>
+    public TimeSpan SlowSpawnTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a stop request waits before answering "pending" (JupyterHub's <c>slow_stop_timeout</c>).</summary>
+    public TimeSpan SlowStopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The profiles parsed from <see cref="Profiles"/> (the built-in default when none are configured).</summary>
+    public IReadOnlyList<SpawnProfile> ParsedProfiles { get; private set; } = [SpawnProfile.BuiltIn];
+
+    public void Validate(SettingsProblems problems)
+    {
+        if (SpawnProfile.TryParseList(Profiles, out var profiles, out var profileProblems))
+        {
+            ParsedProfiles = profiles;
+        }
+        foreach (var problem in profileProblems)
+        {
+            problems.Add("Spawner__Profiles", problem);
+        }
+        if (ReconcileInterval < TimeSpan.FromSeconds(1) || ReconcileInterval > TimeSpan.FromHours(1))
+        {
+            problems.Add("Spawner__ReconcileInterval", $"must be from 1 second to 1 hour, not {ReconcileInterval}");
+        }
+        // A Functions HTTP request is cut at 230 s; the answer must come well before.
+        var longest = TimeSpan.FromSeconds(200);
+        if (SlowSpawnTimeout < TimeSpan.Zero || SlowSpawnTimeout > longest)
+        {
+            problems.Add("Spawner__SlowSpawnTimeout", $"must be from 0 to {longest.TotalSeconds:0} seconds, not {SlowSpawnTimeout}");
+        }
+        if (SlowStopTimeout < TimeSpan.Zero || SlowStopTimeout > longest)
+        {
+            problems.Add("Spawner__SlowStopTimeout", $"must be from 0 to {longest.TotalSeconds:0} seconds, not {SlowStopTimeout}");
+        }
+    }
+
+    /// <summary>The profile a start asked for: the default when <paramref name="slug"/> is empty, <c>null</c> when unknown.</summary>
+    public SpawnProfile? FindProfile(string? slug) =>
+        string.IsNullOrEmpty(slug)
+            ? ParsedProfiles.FirstOrDefault(p => p.Default) ?? ParsedProfiles[0]
+            : ParsedProfiles.FirstOrDefault(p => p.Slug == slug);
+}
