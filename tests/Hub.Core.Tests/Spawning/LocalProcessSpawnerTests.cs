@@ -68,7 +68,7 @@ public sealed class LocalProcessSpawnerTests : IAsyncLifetime
 
         Assert.Equal(first.Target, again.Target);
         Assert.Equal(pid, LocalServers.PidOf(_data, start.Key));
-        Assert.Equal(1, LocalServers.CountJupyterProcesses("/user/bob/"));
+        Assert.Equal(1, LocalServers.CountJupyterProcesses(_data, "/user/bob/"));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class LocalProcessSpawnerTests : IAsyncLifetime
 
         Assert.NotEqual(oldPid, LocalServers.PidOf(_data, new ServerKey("carol", "")));
         Assert.False(LocalServers.IsAlive(oldPid));
-        Assert.Equal(1, LocalServers.CountJupyterProcesses("/user/carol/"));
+        Assert.Equal(1, LocalServers.CountJupyterProcesses(_data, "/user/carol/"));
         _ = first;
     }
 

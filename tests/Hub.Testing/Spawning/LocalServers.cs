@@ -47,11 +47,15 @@ public static class LocalServers
             .Select(d => Path.GetFileName(d))
             .Count(name => int.TryParse(name, out int pid) && IsAlive(pid) && CommandLine(pid).Split(' ').Contains(argument));
 
-    /// <summary>Jupyter processes serving <paramref name="basePath"/>.</summary>
-    public static int CountJupyterProcesses(string basePath) =>
+    /// <summary>
+    /// Jupyter processes serving <paramref name="basePath"/> from a home under <paramref name="data"/>: only this
+    /// test's, as other test runs on the machine may serve the same user name at the same time.
+    /// </summary>
+    public static int CountJupyterProcesses(string data, string basePath) =>
         Directory.EnumerateDirectories("/proc")
             .Select(d => Path.GetFileName(d))
-            .Count(name => int.TryParse(name, out int pid) && IsAlive(pid) && CommandLine(pid).Contains("base_url=" + basePath, StringComparison.Ordinal));
+            .Count(name => int.TryParse(name, out int pid) && IsAlive(pid) && CommandLine(pid) is var command
+                && command.Contains("base_url=" + basePath, StringComparison.Ordinal) && command.Contains(data, StringComparison.Ordinal));
 
     /// <summary>Stops every server a test left under <paramref name="data"/> (its whole process group).</summary>
     public static async Task StopAllAsync(string data)

@@ -24,6 +24,7 @@ public sealed class LocalProcessSpawner : ISpawner
 
     private static readonly TimeSpan PidFileTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan IdentityTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Variables passed on from the control plane's environment; everything else is left behind.</summary>
     private static readonly string[] InheritedVariables = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR"];
@@ -58,7 +59,7 @@ public sealed class LocalProcessSpawner : ISpawner
         var files = FilesOf(start.Key);
         using var launchLock = await files.LockAsync(_time, cancellationToken).ConfigureAwait(false);
 
-        if (FindRunning(files) is { } running)
+        if (await FindRunningAsync(files, cancellationToken).ConfigureAwait(false) is { } running)
         {
             if (running.Launch.TokenHash == SecretHash.Of(start.Token))
             {
@@ -94,27 +95,27 @@ public sealed class LocalProcessSpawner : ISpawner
         return RunningAt(port);
     }
 
-    public Task<SpawnerObservation> PollAsync(SpawnerServer server, CancellationToken cancellationToken)
+    public async Task<SpawnerObservation> PollAsync(SpawnerServer server, CancellationToken cancellationToken)
     {
         var files = FilesOf(server.Key);
-        if (FindRunning(files) is { } running)
+        if (await FindRunningAsync(files, cancellationToken).ConfigureAwait(false) is { } running)
         {
-            return Task.FromResult(RunningAt(running.Launch.Port));
+            return RunningAt(running.Launch.Port);
         }
         if (File.Exists(files.LaunchFile))
         {
-            return Task.FromResult(new SpawnerObservation(SpawnerStatus.Failed,
+            return new SpawnerObservation(SpawnerStatus.Failed,
                 Message: "Jupyter exited.",
-                Detail: $"the Jupyter process is gone; last lines of {files.LogFile}: {files.LogTail()}"));
+                Detail: $"the Jupyter process is gone; last lines of {files.LogFile}: {files.LogTail()}");
         }
-        return Task.FromResult(new SpawnerObservation(SpawnerStatus.Absent));
+        return new SpawnerObservation(SpawnerStatus.Absent);
     }
 
     public async Task<SpawnerObservation> StopAsync(SpawnerServer server, CancellationToken cancellationToken)
     {
         var files = FilesOf(server.Key);
         using var launchLock = await files.LockAsync(_time, cancellationToken).ConfigureAwait(false);
-        if (FindRunning(files) is { } running)
+        if (await FindRunningAsync(files, cancellationToken).ConfigureAwait(false) is { } running)
         {
             await StopProcessAsync(running.Pid, server.Key, cancellationToken).ConfigureAwait(false);
         }
@@ -124,7 +125,6 @@ public sealed class LocalProcessSpawner : ISpawner
 
     public async IAsyncEnumerable<SpawnedServer> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await Task.CompletedTask.ConfigureAwait(false);
         if (!Directory.Exists(_serversRoot))
         {
             yield break;
@@ -132,7 +132,7 @@ public sealed class LocalProcessSpawner : ISpawner
         foreach (var directory in Directory.EnumerateDirectories(_serversRoot))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (FindRunning(new LocalServerFiles(directory)) is { } running)
+            if (await FindRunningAsync(new LocalServerFiles(directory), cancellationToken).ConfigureAwait(false) is { } running)
             {
                 yield return new SpawnedServer(running.Launch.Key, $"process {running.Pid}", null);
             }
@@ -141,12 +141,26 @@ public sealed class LocalProcessSpawner : ISpawner
 
     private LocalServerFiles FilesOf(ServerKey server) => new(Path.Combine(_serversRoot, ResourceNames.ForServer(server)));
 
-    private static (LaunchRecord Launch, int Pid)? FindRunning(LocalServerFiles files)
+    /// <summary>
+    /// The server's process, if it runs: the pid file's process, alive, with this launch's id in its environment (a
+    /// recycled pid has not). While the process is in the middle of exec'ing Jupyter its environment reads empty, so
+    /// that case is asked again shortly instead of being taken for a dead server (which would start a second one).
+    /// </summary>
+    private async Task<(LaunchRecord Launch, int Pid)?> FindRunningAsync(LocalServerFiles files, CancellationToken cancellationToken)
     {
-        if (files.ReadLaunch() is { } launch && files.ReadPid() is int pid
-            && UnixProcesses.IsAlive(pid) && UnixProcesses.HasEnvironmentEntry(pid, launch.EnvironmentEntry))
+        var deadline = _time.GetUtcNow() + IdentityTimeout;
+        while (files.ReadLaunch() is { } launch && files.ReadPid() is int pid && UnixProcesses.IsAlive(pid))
         {
-            return (launch, pid);
+            switch (UnixProcesses.HasEnvironmentEntry(pid, launch.EnvironmentEntry))
+            {
+                case true:
+                    return (launch, pid);
+                case false:
+                    return null;
+                case null when _time.GetUtcNow() >= deadline:
+                    return null;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _time, cancellationToken).ConfigureAwait(false);
         }
         return null;
     }

@@ -71,12 +71,20 @@ internal static class UnixProcesses
         }
     }
 
-    /// <summary>Whether the process's environment holds exactly <paramref name="entry"/> (<c>NAME=value</c>).</summary>
-    public static bool HasEnvironmentEntry(int pid, string entry)
+    /// <summary>
+    /// Whether the process's environment holds exactly <paramref name="entry"/> (<c>NAME=value</c>); null when it
+    /// cannot be told: the environment reads empty while the process is between <c>exec</c>'s old and new image (our
+    /// launcher writes its pid file just before it execs Jupyter), and for processes that are not ours to read.
+    /// </summary>
+    public static bool? HasEnvironmentEntry(int pid, string entry)
     {
         try
         {
             byte[] environ = File.ReadAllBytes($"/proc/{pid}/environ");
+            if (environ.Length == 0)
+            {
+                return null;
+            }
             byte[] wanted = Encoding.UTF8.GetBytes(entry);
             int start = 0;
             for (int i = 0; i <= environ.Length; i++)
@@ -94,7 +102,7 @@ internal static class UnixProcesses
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 }
