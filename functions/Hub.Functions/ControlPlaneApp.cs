@@ -39,6 +39,7 @@ public static class ControlPlaneApp
         builder.Services.AddHostedService<TimerScheduler>();
         builder.Services.AddHubAuth(settings.Hub, settings.Auth, settings.Oidc, settings.Entra);
         builder.Services.AddSpawning(settings.Spawning, settings.Hub);
+        builder.Services.AddHostedService<BlockedUserServers>();
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -29,4 +29,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Token {TokenId} of {User} revoked by {Requester}")]
     public static partial void TokenRevoked(ILogger logger, string tokenId, string user, string requester);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Server '{Server}' of blocked user {User} asked to stop (Auth__BlockedUsers)")]
+    public static partial void BlockedUserServerStopped(ILogger logger, string user, string server);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "Could not stop the servers of blocked users yet, trying again in {Delay}: {Reason}")]
+    public static partial void BlockedUserServersFailed(ILogger logger, TimeSpan delay, string reason);
 }

@@ -40,6 +40,8 @@ public sealed class ScriptedServerLifecycle(IHubStore store) : IServerLifecycle
 
     public List<(ServerKey Server, StartOptions Options)> Starts { get; } = [];
 
+    public List<ServerKey> Stops { get; } = [];
+
     public void FinishSpawn() => _finish.TrySetResult();
 
     public async Task<StartResult> RequestStartAsync(ServerKey server, StartOptions options, CancellationToken cancellationToken = default)
@@ -78,6 +80,10 @@ public sealed class ScriptedServerLifecycle(IHubStore store) : IServerLifecycle
 
     public async Task<StopResult> RequestStopAsync(ServerKey server, CancellationToken cancellationToken = default)
     {
+        lock (Stops)
+        {
+            Stops.Add(server);
+        }
         var changed = await store.Servers.ChangeAsync(server, s => s with
         {
             Desired = ServerDesiredState.Stopped,
