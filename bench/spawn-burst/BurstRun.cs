@@ -131,7 +131,7 @@ internal sealed class BurstRun(BurstOptions options, string storageConnectionStr
             }
             else
             {
-                result = result with { Duplicates = users.Sum(u => Math.Max(0, LocalServers.CountJupyterProcesses($"/user/{u}/") - 1)) };
+                result = result with { Duplicates = users.Sum(u => Math.Max(0, LocalServers.CountJupyterProcesses(data, $"/user/{u}/") - 1)) };
                 await StopAllAsync(store, lifecycle);
             }
             return result;

@@ -142,7 +142,7 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.False(answeredBeforeCrash);
         Assert.Equal(launched, LocalServers.PidOf(_data, server));
         Assert.True(LocalServers.IsAlive(launched));
-        Assert.Equal(1, LocalServers.CountJupyterProcesses("/user/kate/"));
+        Assert.Equal(1, LocalServers.CountJupyterProcesses(_data, "/user/kate/"));
         await StopAsync(second, server);
         Assert.False(LocalServers.IsAlive(launched));
     }
@@ -165,7 +165,7 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(ServerPhase.Running, (await _store.Servers.GetAsync(server))!.Phase);
         Assert.Equal(route!.Target, (await _store.Routes.GetAsync(server))!.Target);
         Assert.True(LocalServers.IsAlive(pid));
-        Assert.Equal(1, LocalServers.CountJupyterProcesses("/user/liam/"));
+        Assert.Equal(1, LocalServers.CountJupyterProcesses(_data, "/user/liam/"));
         await StopAsync(second, server);
         Assert.False(LocalServers.IsAlive(pid));
         Assert.Null(await _store.Routes.GetAsync(server));

@@ -25,6 +25,9 @@ public sealed class LocalProcessSpawner : ISpawner
     private static readonly TimeSpan PidFileTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a process may take to replace its program (exec) before it is judged by what it shows.</summary>
+    private static readonly TimeSpan ExecSettleTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>Variables passed on from the control plane's environment; everything else is left behind.</summary>
     private static readonly string[] InheritedVariables = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR"];
 
@@ -58,7 +61,7 @@ public sealed class LocalProcessSpawner : ISpawner
         var files = FilesOf(start.Key);
         using var launchLock = await files.LockAsync(_time, cancellationToken).ConfigureAwait(false);
 
-        if (FindRunning(files) is { } running)
+        if (await FindRunningAsync(files, cancellationToken).ConfigureAwait(false) is { } running)
         {
             if (running.Launch.TokenHash == SecretHash.Of(start.Token))
             {
@@ -94,27 +97,27 @@ public sealed class LocalProcessSpawner : ISpawner
         return RunningAt(port);
     }
 
-    public Task<SpawnerObservation> PollAsync(SpawnerServer server, CancellationToken cancellationToken)
+    public async Task<SpawnerObservation> PollAsync(SpawnerServer server, CancellationToken cancellationToken)
     {
         var files = FilesOf(server.Key);
-        if (FindRunning(files) is { } running)
+        if (await FindRunningAsync(files, cancellationToken).ConfigureAwait(false) is { } running)
         {
-            return Task.FromResult(RunningAt(running.Launch.Port));
+            return RunningAt(running.Launch.Port);
         }
         if (File.Exists(files.LaunchFile))
         {
-            return Task.FromResult(new SpawnerObservation(SpawnerStatus.Failed,
+            return new SpawnerObservation(SpawnerStatus.Failed,
                 Message: "Jupyter exited.",
-                Detail: $"the Jupyter process is gone; last lines of {files.LogFile}: {files.LogTail()}"));
+                Detail: $"the Jupyter process is gone; last lines of {files.LogFile}: {files.LogTail()}");
         }
-        return Task.FromResult(new SpawnerObservation(SpawnerStatus.Absent));
+        return new SpawnerObservation(SpawnerStatus.Absent);
     }
 
     public async Task<SpawnerObservation> StopAsync(SpawnerServer server, CancellationToken cancellationToken)
     {
         var files = FilesOf(server.Key);
         using var launchLock = await files.LockAsync(_time, cancellationToken).ConfigureAwait(false);
-        if (FindRunning(files) is { } running)
+        if (await FindRunningAsync(files, cancellationToken).ConfigureAwait(false) is { } running)
         {
             await StopProcessAsync(running.Pid, server.Key, cancellationToken).ConfigureAwait(false);
         }
@@ -124,7 +127,6 @@ public sealed class LocalProcessSpawner : ISpawner
 
     public async IAsyncEnumerable<SpawnedServer> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await Task.CompletedTask.ConfigureAwait(false);
         if (!Directory.Exists(_serversRoot))
         {
             yield break;
@@ -132,7 +134,7 @@ public sealed class LocalProcessSpawner : ISpawner
         foreach (var directory in Directory.EnumerateDirectories(_serversRoot))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (FindRunning(new LocalServerFiles(directory)) is { } running)
+            if (await FindRunningAsync(new LocalServerFiles(directory), cancellationToken).ConfigureAwait(false) is { } running)
             {
                 yield return new SpawnedServer(running.Launch.Key, $"process {running.Pid}", null);
             }
@@ -141,12 +143,28 @@ public sealed class LocalProcessSpawner : ISpawner
 
     private LocalServerFiles FilesOf(ServerKey server) => new(Path.Combine(_serversRoot, ResourceNames.ForServer(server)));
 
-    private static (LaunchRecord Launch, int Pid)? FindRunning(LocalServerFiles files)
+    /// <summary>The live process of the launch recorded in <paramref name="files"/>, told from a reused process id by its launch id.</summary>
+    private async Task<(LaunchRecord Launch, int Pid)?> FindRunningAsync(LocalServerFiles files, CancellationToken cancellationToken)
     {
-        if (files.ReadLaunch() is { } launch && files.ReadPid() is int pid
-            && UnixProcesses.IsAlive(pid) && UnixProcesses.HasEnvironmentEntry(pid, launch.EnvironmentEntry))
+        if (files.ReadLaunch() is not { } launch || files.ReadPid() is not int pid)
         {
-            return (launch, pid);
+            return null;
+        }
+        var deadline = _time.GetUtcNow() + ExecSettleTimeout;
+        bool? ours;
+        // A process caught in the middle of an exec shows no environment yet; judging it then would take a
+        // starting server for a dead one (and adopt nothing, or launch a second one).
+        while (UnixProcesses.IsAlive(pid) && (ours = UnixProcesses.HoldsEnvironmentEntry(pid, launch.EnvironmentEntry)) is not false)
+        {
+            if (ours is true)
+            {
+                return (launch, pid);
+            }
+            if (_time.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(5), _time, cancellationToken).ConfigureAwait(false);
         }
         return null;
     }

@@ -71,12 +71,21 @@ internal static class UnixProcesses
         }
     }
 
-    /// <summary>Whether the process's environment holds exactly <paramref name="entry"/> (<c>NAME=value</c>).</summary>
-    public static bool HasEnvironmentEntry(int pid, string entry)
+    /// <summary>
+    /// Whether the process's environment holds exactly <paramref name="entry"/> (<c>NAME=value</c>); null when it
+    /// cannot tell yet: while a process replaces its program (exec), the kernel shows an empty environment until the
+    /// new program's is set up, and a launched server execs several times on its way to Jupyter (shell, launcher
+    /// script, Python). Every process the spawner launches has a non-empty environment.
+    /// </summary>
+    public static bool? HoldsEnvironmentEntry(int pid, string entry)
     {
         try
         {
             byte[] environ = File.ReadAllBytes($"/proc/{pid}/environ");
+            if (environ.Length == 0)
+            {
+                return null;
+            }
             byte[] wanted = Encoding.UTF8.GetBytes(entry);
             int start = 0;
             for (int i = 0; i <= environ.Length; i++)
