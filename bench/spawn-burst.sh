@@ -4,7 +4,8 @@
 #
 #   bash bench/spawn-burst.sh aci   [options]   1,000 users / 60 s against the ARM double: 30 s provisioning, ARM writes
 #                                               200 burst + 10/s, 3 % failed provisionings; overhead vs the ideal client
-#   bash bench/spawn-burst.sh local [options]   50 users / 60 s with real local Jupyter processes
+#   bash bench/spawn-burst.sh local [options]   50 users / 60 s with real local Jupyter processes, against the same
+#                                               users starting the same Jupyter command directly in the same run
 #   bash bench/spawn-burst.sh all               both
 #
 # Options (after the mode) override the defaults, e.g. --runs 1 --users 200 --poll-interval 1. Three runs each; the

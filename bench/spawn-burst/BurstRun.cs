@@ -62,11 +62,10 @@ internal sealed class BurstRun(BurstOptions options, string storageConnectionStr
             var store = app.Services.GetRequiredService<IHubStore>();
             var lifecycle = app.Services.GetRequiredService<IServerLifecycle>();
             await store.InitializeAsync();
-            var users = Enumerable.Range(0, options.Users).Select(i => $"student{i:0000}").ToList();
+            var users = PressSchedule.Users(options);
             await Parallel.ForEachAsync(users, async (user, token) => await store.Users.CreateAsync(new UserRecord { Name = user, Created = DateTimeOffset.UtcNow }, token));
 
-            var random = new Random(options.Seed + run);
-            var offsets = users.ToDictionary(u => u, _ => TimeSpan.FromMilliseconds(random.NextDouble() * options.Window.TotalMilliseconds));
+            var offsets = PressSchedule.Offsets(options, run);
             var presses = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>();
             var statuses = new System.Collections.Concurrent.ConcurrentDictionary<string, StartStatus>();
             var clock = Stopwatch.StartNew();
@@ -131,7 +130,7 @@ internal sealed class BurstRun(BurstOptions options, string storageConnectionStr
             }
             else
             {
-                result = result with { Duplicates = users.Sum(u => Math.Max(0, LocalServers.CountJupyterProcesses($"/user/{u}/") - 1)) };
+                result = result with { Duplicates = users.Sum(u => Math.Max(0, LocalServers.CountJupyterProcesses(data, $"/user/{u}/") - 1)) };
                 await StopAllAsync(store, lifecycle);
             }
             return result;

@@ -37,7 +37,8 @@ public sealed class ArmRateLimiter(TimeProvider time)
     /// ARM answered 429. The first 429 in a while means this process's schedule ran a little ahead of ARM's bucket
     /// (timing jitter): the schedule restarts from an empty bucket, one refill interval from now. Another 429 within
     /// the Retry-After means someone else spends the same budget: then nothing of this kind is sent before
-    /// <paramref name="retryAfter"/> has passed. Either way the refill rate is kept afterwards, never a burst.
+    /// <paramref name="retryAfter"/> has passed. Either way the refill rate is kept afterwards, never a burst, and
+    /// callers holding reservations keep their order ahead of later ones.
     /// </summary>
     public void Backoff(ArmOperationKind kind, TimeSpan retryAfter) => _buckets[(int)kind].Throttled(time.GetUtcNow(), retryAfter);
 
@@ -85,12 +86,21 @@ public sealed class ArmRateLimiter(TimeProvider time)
                 bool repeated = now < _throttledUntil;
                 var until = repeated ? now + retryAfter : now + _interval;
                 _throttledUntil = now + retryAfter;
-                var arrival = until + _tolerance;
+                // Callers already waiting keep their places, in order, after the pause. Dropping their reservations
+                // sent each to the back of the queue, behind everyone who asked meanwhile: in a class-start burst,
+                // one 429 from timing jitter cost some students minutes.
+                var next = until;
+                foreach (var (key, slot) in _reserved.OrderBy(r => r.Value).ToList())
+                {
+                    next = slot > next ? slot : next;
+                    _reserved[key] = next;
+                    next += _interval;
+                }
+                var arrival = next + _tolerance;
                 if (arrival > _theoreticalArrival)
                 {
                     _theoreticalArrival = arrival;
                 }
-                _reserved.Clear();
             }
         }
 

@@ -67,6 +67,10 @@ public static class ServersEndpoints
                 return ApiProblem.BadRequest($"{label} is already running");
             case StartStatus.StopPending:
                 return ApiProblem.BadRequest($"{label} is pending stop");
+            case StartStatus.InvalidOptions:
+                return ApiProblem.BadRequest(result.Message ?? "These options are not offered.");
+            case StartStatus.Failed:
+                return ApiProblem.Of(StatusCodes.Status500InternalServerError, result.Message ?? "The server failed to start.");
             default:
                 context.RequestServices.GetRequiredService<HubMetrics>().SpawnThrottled();
                 var retry = result.RetryAfter ?? TimeSpan.FromSeconds(30);

@@ -77,4 +77,26 @@ public sealed class ArmRateLimiterTests
         Assert.Equal(TimeSpan.FromSeconds(7), first);
         Assert.Equal(TimeSpan.FromSeconds(7.1), second);
     }
+
+    [Fact]
+    public void Backoff_WithCallersWaiting_KeepsTheirPlacesAheadOfNewcomers()
+    {
+        var clock = new ManualClock();
+        var limiter = new ArmRateLimiter(clock);
+        for (int i = 0; i < 200; i++)
+        {
+            limiter.Reserve(ArmOperationKind.Write, "w" + i);
+        }
+        var waiting = new[] { "a", "b", "c" };
+        var before = waiting.Select(key => limiter.Reserve(ArmOperationKind.Write, key)).ToList();
+
+        limiter.Backoff(ArmOperationKind.Write, TimeSpan.FromSeconds(5));
+        var newcomer = limiter.Reserve(ArmOperationKind.Write, "d");
+        var after = waiting.Select(key => limiter.Reserve(ArmOperationKind.Write, key)).ToList();
+
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(300)], before);
+        // Behind the pause (one refill interval after a first 429) but in their order, and before the newcomer.
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(300)], after);
+        Assert.Equal(TimeSpan.FromMilliseconds(400), newcomer);
+    }
 }

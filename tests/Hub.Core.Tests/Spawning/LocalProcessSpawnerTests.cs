@@ -143,7 +143,7 @@ public sealed class LocalProcessSpawnerTests : IAsyncLifetime
         {
             var start = Start("fay", token: "fay-token");
             await Spawner().StartAsync(start, CancellationToken.None);
-            string environ = LocalServers.EnvironmentOf(LocalServers.PidOf(_data, start.Key));
+            string environ = await LocalServers.EnvironmentOfAsync(LocalServers.PidOf(_data, start.Key));
 
             Assert.DoesNotContain("must-not-leak", environ, StringComparison.Ordinal);
             Assert.Contains("JUPYTER_TOKEN=fay-token", environ, StringComparison.Ordinal);
@@ -168,6 +168,30 @@ public sealed class LocalProcessSpawnerTests : IAsyncLifetime
 
         Assert.Equal(SpawnerStatus.Failed, seen.Status);
         Assert.Contains("No such file or directory", seen.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_WhileTheProcessReplacesItsProgram_StaysRunning()
+    {
+        // A launched server execs on its way to Jupyter (shell, launcher script, Python); mid-exec the kernel shows
+        // an empty environment. This server execs five hundred times, then settles on sleep.
+        string script = Path.Combine(_data, "reexec.sh");
+        await File.WriteAllTextAsync(script, "n=$1\nif [ \"$n\" -gt 0 ]; then exec /bin/sh \"$0\" $((n - 1)) \"$2\"; fi\nexec sleep 120\n");
+        var spawner = Spawner(new LocalProcessOptions { Command = $"/bin/sh {script} 500 {{port}}{{base_url}}" });
+        var start = Start("ivan");
+        await spawner.StartAsync(start, CancellationToken.None);
+        int pid = LocalServers.PidOf(_data, start.Key);
+
+        var seen = new List<SpawnerStatus>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!LocalServers.IsRunning(pid, "sleep") && LocalServers.IsAlive(pid) && DateTime.UtcNow < deadline)
+        {
+            seen.Add((await spawner.PollAsync(start, CancellationToken.None)).Status);
+        }
+
+        Assert.True(LocalServers.IsRunning(pid, "sleep"), "the exec chain did not reach sleep within 60 s");
+        Assert.NotEmpty(seen);
+        Assert.All(seen, status => Assert.Equal(SpawnerStatus.Running, status));
     }
 
     [Fact]

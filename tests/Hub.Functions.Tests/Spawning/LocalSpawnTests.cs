@@ -135,7 +135,7 @@ public sealed class LocalSpawnTests(AzuriteFixture azurite)
         Assert.Contains(events, e => e.Message.Contains("Trying again (attempt 2 of 2)", StringComparison.Ordinal));
         var record = await hub.RecordAsync(server);
         Assert.Equal(("http-timeout", 2), (record.Failure, record.Attempts));
-        Assert.Equal(0, LocalServers.CountProcessesWithArgument("http.server"));
+        Assert.Equal(0, LocalServers.CountProcessesWithArgument(hub.DataDirectory, "http.server"));
         Assert.Null(await hub.Store.Routes.GetAsync(server));
     }
 }

@@ -23,7 +23,50 @@ public static class LocalServers
         }
     }
 
-    public static string EnvironmentOf(int pid) => File.ReadAllText($"/proc/{pid}/environ").Replace('\0', '\n');
+    /// <summary>Whether the process is alive and runs the program named <paramref name="command"/> (its /proc comm).</summary>
+    public static bool IsRunning(int pid, string command)
+    {
+        try
+        {
+            return IsAlive(pid) && File.ReadAllText($"/proc/{pid}/comm").Trim() == command;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The process's environment, one variable a line. A process in the middle of an exec (a launched server execs
+    /// from the shell to Jupyter) shows an empty one for a moment, so an empty answer is read again; a gone process
+    /// gives "".
+    /// </summary>
+    public static async Task<string> EnvironmentOfAsync(int pid)
+    {
+        string environ = "";
+        try
+        {
+            await Eventually.UntilAsync(() => (environ = ReadEnvironment(pid)).Length > 0 || !IsAlive(pid), TimeSpan.FromSeconds(5),
+                $"process {pid} to show its environment", TimeSpan.FromMilliseconds(5));
+        }
+        catch (TimeoutException)
+        {
+            // Still empty: a process that really has no environment, so not one of ours.
+        }
+        return environ;
+    }
+
+    private static string ReadEnvironment(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Replace('\0', '\n');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
 
     /// <summary>The live process and its live descendants (Jupyter and its kernels, which run in sessions of their own).</summary>
     public static IReadOnlyList<int> Tree(int root)
@@ -41,21 +84,42 @@ public static class LocalServers
         return tree.Where(IsAlive).ToList();
     }
 
-    /// <summary>Live processes with <paramref name="argument"/> on their command line.</summary>
-    public static int CountProcessesWithArgument(string argument) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(d => Path.GetFileName(d))
-            .Count(name => int.TryParse(name, out int pid) && IsAlive(pid) && CommandLine(pid).Split(' ').Contains(argument));
-
     /// <summary>
-    /// Jupyter processes serving <paramref name="basePath"/> from a home under <paramref name="data"/>: only this
-    /// test's, as other test runs on the machine may serve the same user name at the same time.
+    /// Live processes with <paramref name="argument"/> on their command line that run in a home under
+    /// <paramref name="data"/> (other test runs on the machine start servers with the same names).
     /// </summary>
+    public static int CountProcessesWithArgument(string data, string argument) =>
+        ProcessesUnder(data).Count(pid => CommandLine(pid).Split(' ').Contains(argument));
+
+    /// <summary>Jupyter processes serving <paramref name="basePath"/> from a home under <paramref name="data"/>.</summary>
     public static int CountJupyterProcesses(string data, string basePath) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(d => Path.GetFileName(d))
-            .Count(name => int.TryParse(name, out int pid) && IsAlive(pid) && CommandLine(pid) is var command
-                && command.Contains("base_url=" + basePath, StringComparison.Ordinal) && command.Contains(data, StringComparison.Ordinal));
+        ProcessesUnder(data).Count(pid => CommandLine(pid).Contains("base_url=" + basePath, StringComparison.Ordinal));
+
+    /// <summary>Live processes whose working folder (a server's home, which exec does not change) is under <paramref name="data"/>.</summary>
+    private static IEnumerable<int> ProcessesUnder(string data)
+    {
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(data)) + Path.DirectorySeparatorChar;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out int pid) && IsAlive(pid) && WorkingDirectoryOf(pid) is { } cwd
+                && (cwd + Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal))
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    private static string? WorkingDirectoryOf(int pid)
+    {
+        try
+        {
+            return new DirectoryInfo($"/proc/{pid}/cwd").LinkTarget;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Stops every server a test left under <paramref name="data"/> (its whole process group).</summary>
     public static async Task StopAllAsync(string data)
@@ -74,7 +138,7 @@ public static class LocalServers
                 continue;
             }
             using var launch = JsonDocument.Parse(File.ReadAllText(launchFile));
-            if (!EnvironmentOf(pid).Contains("HUB_LAUNCH_ID=" + launch.RootElement.GetProperty("LaunchId").GetString(), StringComparison.Ordinal))
+            if (!(await EnvironmentOfAsync(pid)).Contains("HUB_LAUNCH_ID=" + launch.RootElement.GetProperty("LaunchId").GetString(), StringComparison.Ordinal))
             {
                 continue; // a reused process id: not ours
             }

@@ -24,7 +24,9 @@ public sealed class LocalProcessSpawner : ISpawner
 
     private static readonly TimeSpan PidFileTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan IdentityTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a process may take to replace its program (exec) before it is judged by what it shows.</summary>
+    private static readonly TimeSpan ExecSettleTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Variables passed on from the control plane's environment; everything else is left behind.</summary>
     private static readonly string[] InheritedVariables = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR"];
@@ -141,26 +143,28 @@ public sealed class LocalProcessSpawner : ISpawner
 
     private LocalServerFiles FilesOf(ServerKey server) => new(Path.Combine(_serversRoot, ResourceNames.ForServer(server)));
 
-    /// <summary>
-    /// The server's process, if it runs: the pid file's process, alive, with this launch's id in its environment (a
-    /// recycled pid has not). While the process is in the middle of exec'ing Jupyter its environment reads empty, so
-    /// that case is asked again shortly instead of being taken for a dead server (which would start a second one).
-    /// </summary>
+    /// <summary>The live process of the launch recorded in <paramref name="files"/>, told from a reused process id by its launch id.</summary>
     private async Task<(LaunchRecord Launch, int Pid)?> FindRunningAsync(LocalServerFiles files, CancellationToken cancellationToken)
     {
-        var deadline = _time.GetUtcNow() + IdentityTimeout;
-        while (files.ReadLaunch() is { } launch && files.ReadPid() is int pid && UnixProcesses.IsAlive(pid))
+        if (files.ReadLaunch() is not { } launch || files.ReadPid() is not int pid)
         {
-            switch (UnixProcesses.HasEnvironmentEntry(pid, launch.EnvironmentEntry))
+            return null;
+        }
+        var deadline = _time.GetUtcNow() + ExecSettleTimeout;
+        bool? ours;
+        // A process caught in the middle of an exec shows no environment yet; judging it then would take a
+        // starting server for a dead one (and adopt nothing, or launch a second one).
+        while (UnixProcesses.IsAlive(pid) && (ours = UnixProcesses.HoldsEnvironmentEntry(pid, launch.EnvironmentEntry)) is not false)
+        {
+            if (ours is true)
             {
-                case true:
-                    return (launch, pid);
-                case false:
-                    return null;
-                case null when _time.GetUtcNow() >= deadline:
-                    return null;
+                return (launch, pid);
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(10), _time, cancellationToken).ConfigureAwait(false);
+            if (_time.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(5), _time, cancellationToken).ConfigureAwait(false);
         }
         return null;
     }

@@ -73,10 +73,11 @@ internal static class UnixProcesses
 
     /// <summary>
     /// Whether the process's environment holds exactly <paramref name="entry"/> (<c>NAME=value</c>); null when it
-    /// cannot be told: the environment reads empty while the process is between <c>exec</c>'s old and new image (our
-    /// launcher writes its pid file just before it execs Jupyter), and for processes that are not ours to read.
+    /// cannot tell yet: while a process replaces its program (exec), the kernel shows an empty environment until the
+    /// new program's is set up, and a launched server execs several times on its way to Jupyter (shell, launcher
+    /// script, Python). Every process the spawner launches has a non-empty environment.
     /// </summary>
-    public static bool? HasEnvironmentEntry(int pid, string entry)
+    public static bool? HoldsEnvironmentEntry(int pid, string entry)
     {
         try
         {
@@ -102,7 +103,7 @@ internal static class UnixProcesses
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return false;
         }
     }
 }
