@@ -77,6 +77,20 @@ public sealed class TimerEndpointTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Post_MalformedJson_Is400ProblemAndDoesNotRun()
+    {
+        var job = new RecordingJob();
+        await using var hub = await StartAsync(job);
+
+        var response = await hub.Client.PostAsync("/test-job", Json("{\"Data\": {"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("not valid JSON", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(job.Invocations);
+    }
+
+    [Fact]
     public async Task Post_JobFails_Is500WithTheReasonInLogs()
     {
         var job = new RecordingJob { Fail = true };
