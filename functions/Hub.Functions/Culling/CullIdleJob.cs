@@ -55,6 +55,7 @@ public sealed class CullIdleJob(
             servers.Add(server);
         }
 
+        var read = time.GetElapsedTime(started);
         int pending = 0;
         var stops = new ConcurrentBag<(ServerRecord Server, CullDecision Decision, ServerActivity? Reported)>();
         var idleLooking = new List<ServerRecord>();
@@ -103,6 +104,7 @@ public sealed class CullIdleJob(
             }
         }).ConfigureAwait(false);
 
+        var asked = time.GetElapsedTime(started);
         int culledIdle = 0, culledMaxAge = 0, stopFailures = 0;
         await Parallel.ForEachAsync(stops, parallel, async (stop, token) =>
         {
@@ -131,9 +133,10 @@ public sealed class CullIdleJob(
             }
         }).ConfigureAwait(false);
 
+        var stopped = time.GetElapsedTime(started);
         int usersRemoved = await users.RemoveAsync(now, cancellationToken).ConfigureAwait(false);
 
         return new CullRunSummary(servers.Count, pending, idleLooking.Count, probeFailures, keptActive, keptBusy,
-            culledIdle, culledMaxAge, stopFailures, usersRemoved, time.GetElapsedTime(started));
+            culledIdle, culledMaxAge, stopFailures, usersRemoved, time.GetElapsedTime(started), new CullPhases(read, asked - read, stopped - asked));
     }
 }

@@ -12,9 +12,10 @@ namespace Hub.Functions.Culling;
 /// <param name="StopFailures">Stops that failed (tried again on the next run).</param>
 /// <param name="UsersRemoved">Long-inactive accounts removed (files kept).</param>
 /// <param name="Elapsed">How long the run took.</param>
+/// <param name="Phases">How long reading, asking and stopping took.</param>
 public sealed record CullRunSummary(
     int Active, int Pending, int Probed, int ProbeFailures, int KeptActive, int KeptBusy,
-    int CulledIdle, int CulledMaxAge, int StopFailures, int UsersRemoved, TimeSpan Elapsed)
+    int CulledIdle, int CulledMaxAge, int StopFailures, int UsersRemoved, TimeSpan Elapsed, CullPhases Phases)
 {
     public int Culled => CulledIdle + CulledMaxAge;
 
@@ -25,6 +26,9 @@ public sealed record CullRunSummary(
         $"Asked {Probed} idle-looking servers about their own activity: {KeptActive} had newer activity, {KeptBusy} a busy kernel, {ProbeFailures} did not answer.",
         $"Culled {Culled}: {CulledIdle} idle, {CulledMaxAge} past the max age; {StopFailures} stops failed.",
         $"Inactive users removed: {UsersRemoved}.",
-        $"Took {Elapsed.TotalMilliseconds:0} ms.",
+        $"Took {Elapsed.TotalMilliseconds:0} ms (reading {Phases.Read.TotalMilliseconds:0}, asking {Phases.Ask.TotalMilliseconds:0}, stopping {Phases.Stop.TotalMilliseconds:0}).",
     ];
 }
+
+/// <summary>Where a cull run spent its time.</summary>
+public sealed record CullPhases(TimeSpan Read, TimeSpan Ask, TimeSpan Stop);
