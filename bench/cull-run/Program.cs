@@ -33,8 +33,10 @@ if (runs > 1)
     Console.WriteLine("median of runs:");
     Console.WriteLine($"  baseline query (all fields)   {Median(results.Select(r => r.BaselineAll.TotalMilliseconds)),8:0} ms");
     Console.WriteLine($"  baseline query (cull fields)  {Median(results.Select(r => r.BaselineSelected.TotalMilliseconds)),8:0} ms");
+    Console.WriteLine($"  baseline stop operations      {Median(results.Select(r => r.BaselineStops.TotalMilliseconds)),8:0} ms");
     Console.WriteLine($"  cull run                      {Median(results.Select(r => r.Cull.TotalMilliseconds)),8:0} ms   (target < 10,000 ms)");
-    Console.WriteLine($"  cull run / baseline (cull fields) {Median(results.Select(r => r.Cull / r.BaselineSelected)),4:0.00}x");
+    Console.WriteLine($"  cull run / (query + stop operations) {Median(results.Select(r => r.Cull / (r.BaselineSelected + r.BaselineStops))),4:0.00}x");
+    Console.WriteLine($"  cull reading / bare query (cull fields) {Median(results.Select(r => r.Summary.Phases.Read / r.BaselineSelected)),4:0.00}x");
 }
 bool ok = results.All(r => r.StayersWritten == 0 && r.Culled == r.ExpectedIdle && r.NotStopped == 0);
 Console.WriteLine(ok ? "check: every idle server culled, no other server written: yes" : "check FAILED: see the runs above");
@@ -106,6 +108,22 @@ async Task<RunResult> RunOnceAsync(int run)
     var baselineSelected = clock.Elapsed;
     var baselineSelectedOps = counter.Snapshot();
 
+    // The second baseline: the same Table operations a cull does for each idle server (the re-read, then the stop
+    // request's read, conditional write and read-back), bare, at the same concurrency, without asking or deciding.
+    var idleKeys = seeded.Keys.Where(k => int.Parse(k.User["student".Length..], CultureInfo.InvariantCulture) % idleEvery == 0).ToList();
+    counter.Reset();
+    clock.Restart();
+    await Parallel.ForEachAsync(idleKeys, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (key, token) =>
+    {
+        await store.Servers.GetAsync(key, token);
+        var record = await store.Servers.GetAsync(key, token);
+        var written = await store.Servers.ReplaceAsync(record!, token);
+        seeded[key] = written.Record!.Version!;
+        await store.Servers.GetAsync(key, token);
+    });
+    var baselineStops = clock.Elapsed;
+    var baselineStopsOps = counter.Snapshot();
+
     counter.Reset();
     long probesBefore = stub.Requests;
     var job = app.Services.GetRequiredService<CullIdleJob>();
@@ -139,7 +157,7 @@ async Task<RunResult> RunOnceAsync(int run)
     {
         throw new InvalidOperationException($"expected {servers} rows, the queries read {all} and {selected}");
     }
-    return new RunResult(baselineAll, baselineAllOps, baselineSelected, baselineSelectedOps, cull, cullOps, probes, summary.Culled,
+    return new RunResult(baselineAll, baselineAllOps, baselineSelected, baselineSelectedOps, baselineStops, baselineStopsOps, cull, cullOps, probes, summary.Culled,
         (servers + idleEvery - 1) / idleEvery, stayersWritten, notStopped, summary);
 }
 
@@ -158,6 +176,7 @@ static void Print(string label, RunResult r)
     Console.WriteLine($"{label}:");
     Console.WriteLine($"  baseline query (all fields)   {r.BaselineAll.TotalMilliseconds,8:0} ms   Table ops: {Ops(r.BaselineAllOps)}");
     Console.WriteLine($"  baseline query (cull fields)  {r.BaselineSelected.TotalMilliseconds,8:0} ms   Table ops: {Ops(r.BaselineSelectedOps)}");
+    Console.WriteLine($"  baseline stop operations      {r.BaselineStops.TotalMilliseconds,8:0} ms   Table ops: {Ops(r.BaselineStopsOps)}");
     Console.WriteLine($"  cull run                      {r.Cull.TotalMilliseconds,8:0} ms   Table ops: {Ops(r.CullOps)}; /api/status asked: {r.Probes}");
     Console.WriteLine($"    culled {r.Culled} of {r.ExpectedIdle} idle; stayers written: {r.StayersWritten}; idle left running: {r.NotStopped}; "
         + $"summary: active {r.Summary.Active}, asked {r.Summary.Probed}, kept {r.Summary.KeptActive + r.Summary.KeptBusy}, stop failures {r.Summary.StopFailures}");
@@ -183,5 +202,6 @@ T Option<T>(string name, T fallback) where T : IParsable<T>
 internal sealed record RunResult(
     TimeSpan BaselineAll, IReadOnlyDictionary<string, long> BaselineAllOps,
     TimeSpan BaselineSelected, IReadOnlyDictionary<string, long> BaselineSelectedOps,
+    TimeSpan BaselineStops, IReadOnlyDictionary<string, long> BaselineStopsOps,
     TimeSpan Cull, IReadOnlyDictionary<string, long> CullOps, long Probes,
     int Culled, int ExpectedIdle, int StayersWritten, int NotStopped, CullRunSummary Summary);

@@ -16,6 +16,9 @@ public sealed class ReconcileJob(ReconcileSweep sweep, ReconcileScheduler schedu
 
     public string Schedule => timers.ReconcileSchedule;
 
+    /// <summary>A call during a sweep waits for a sweep that starts after it (the reconcile endpoint's promise), never skips.</summary>
+    public bool CoalescesOverlappingRuns => true;
+
     public async Task<IReadOnlyList<string>> RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
     {
         // Servers the sweep leaves due later go back to this instance's scheduler, which steps them on time.

@@ -122,6 +122,22 @@ public sealed class TimerEndpointTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Post_WhileACoalescingJobRuns_SecondTriggerRunsToo()
+    {
+        var job = new RecordingJob { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), CoalescesOverlappingRuns = true };
+        await using var hub = await StartAsync(job);
+
+        var first = hub.Client.PostAsync("/test-job", Json(HostPayload));
+        await job.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = hub.Client.PostAsync("/test-job", Json(HostPayload));
+        await Eventually.UntilAsync(() => job.Invocations.Count == 2, TimeSpan.FromSeconds(30), "the second trigger to reach the job");
+        job.Gate.SetResult();
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), ((await first).StatusCode, (await second).StatusCode));
+        Assert.DoesNotContain("skipped", await (await second).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_UnknownTimer_Is404()
     {
         await using var hub = await StartAsync(new RecordingJob());
