@@ -106,6 +106,23 @@ public sealed class CullIdleJobTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Store_ListActiveForCulling_ReadsOnlyActiveServersAndOnlyTheFieldsTheCullerNeeds()
+    {
+        var running = await RunningAsync("reader", Minutes(30), Minutes(5));
+        await _store.Servers.CreateAsync(new ServerRecord { User = "stopped", Phase = ServerPhase.Stopped, Desired = ServerDesiredState.Stopped });
+
+        var listed = new List<ServerRecord>();
+        await foreach (var record in _store.Servers.ListActiveForCullingAsync())
+        {
+            listed.Add(record);
+        }
+
+        var only = Assert.Single(listed);
+        Assert.Equal(running with { SpawnerState = null, Message = null, PhaseSince = null }, only with { Version = running.Version });
+        Assert.NotNull(running.SpawnerState);
+    }
+
+    [Fact]
     public async Task Run_ActiveServers_AreNeverAskedAboutTheirActivity()
     {
         await RunningAsync("a1", Minutes(180), Minutes(1), new StubActivity(Now - Minutes(1)));
