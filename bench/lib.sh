@@ -18,14 +18,12 @@ need_tools() { # package:command ...
 }
 
 # Starts a private Azurite on free ports; sets AZURITE_TABLE_ENDPOINT and AZURITE_CONNECTION_STRING.
-# AZURITE_EXTRA_ARGS adds options, e.g. --inMemoryPersistence.
 start_azurite() {
   "$ROOT/hub" setup >/dev/null
-  local data log extra=()
-  read -ra extra <<<"${AZURITE_EXTRA_ARGS:-}"
+  local data log
   data="$(mktemp -d)"; log="$data/azurite.log"
   "$ROOT/node_modules/.bin/azurite" --silent --disableTelemetry --location "$data" \
-    --blobHost 127.0.0.1 --blobPort 0 --queueHost 127.0.0.1 --queuePort 0 --tableHost 127.0.0.1 --tablePort 0 "${extra[@]}" >"$log" 2>&1 &
+    --blobHost 127.0.0.1 --blobPort 0 --queueHost 127.0.0.1 --queuePort 0 --tableHost 127.0.0.1 --tablePort 0 >"$log" 2>&1 &
   CLEANUP_PIDS+=($!)
   local deadline=$((SECONDS + 60)) url=""
   until url="$(sed -n 's/.*Table service is successfully listening at \(http:[^ ]*\).*/\1/p' "$log")"; [ -n "$url" ]; do
