@@ -2,6 +2,7 @@ using Hub.Azure.Store;
 using Hub.Core.Configuration;
 using Hub.Functions.Api;
 using Hub.Functions.Auth;
+using Hub.Functions.Culling;
 using Hub.Functions.Metrics;
 using Hub.Core.Hosting;
 using Hub.Core.Users;
@@ -40,6 +41,7 @@ public static class ControlPlaneApp
         builder.Services.AddHubAuth(settings.Hub, settings.Auth, settings.Oidc, settings.Entra);
         builder.Services.AddSpawning(settings.Spawning, settings.Hub);
         builder.Services.AddHostedService<BlockedUserServers>();
+        builder.Services.AddCullingAndPrewarm(settings.Culler, settings.Prewarm);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -50,7 +52,6 @@ public static class ControlPlaneApp
         app.MapLoginEndpoints();
         app.MapHubApi();
         app.MapMetricsEndpoints();
-        app.MapReconcileEndpoints();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var url in app.Urls)

@@ -90,9 +90,12 @@ internal class TableRecordStore<TKey, TRecord>(TableClient table, ITableRecordMa
 
     public IAsyncEnumerable<TRecord> ListAsync(CancellationToken cancellationToken = default) => QueryAsync(null, cancellationToken);
 
-    protected async IAsyncEnumerable<TRecord> QueryAsync(string? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    protected IAsyncEnumerable<TRecord> QueryAsync(string? filter, CancellationToken cancellationToken) => QueryAsync(filter, null, cancellationToken);
+
+    /// <param name="select">The properties to read (the rest keep their defaults); <c>null</c> for all.</param>
+    protected async IAsyncEnumerable<TRecord> QueryAsync(string? filter, IReadOnlyList<string>? select, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var entity in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var entity in table.QueryAsync(filter, select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return map.FromEntity(entity);
         }

@@ -11,7 +11,14 @@ internal sealed class TableServerStore(TableClient table) : TableRecordStore<Ser
         QueryAsync(TableFilter.Of($"PartitionKey eq {EntityValues.UserKey(user)}"), cancellationToken);
 
     public IAsyncEnumerable<ServerRecord> ListActiveAsync(CancellationToken cancellationToken = default) =>
-        QueryAsync(TableFilter.Of($"Phase ne {nameof(ServerPhase.Stopped)} and Phase ne {nameof(ServerPhase.Failed)}"), cancellationToken);
+        QueryAsync(ActiveFilter, cancellationToken);
+
+    public IAsyncEnumerable<ServerRecord> ListActiveForCullingAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync(ActiveFilter, CullingFields, cancellationToken);
+
+    private static readonly string ActiveFilter = TableFilter.Of($"Phase ne {nameof(ServerPhase.Stopped)} and Phase ne {nameof(ServerPhase.Failed)}");
+
+    private static readonly string[] CullingFields = ["User", "Name", "Desired", "Phase", "Requested", "Started", "LastActivity", "Target", "TokenNonce"];
 }
 
 internal sealed class TableRouteStore(TableClient table) : TableRecordStore<ServerKey, RouteRecord>(table, RouteEntityMap.Instance), IRouteStore;

@@ -14,6 +14,13 @@ public interface IServerStore : IRecordStore<ServerKey, ServerRecord>
     /// and <see cref="ServerPhase.Failed"/>): the reconcile loop's work list, proportional to active users, not to all.
     /// </summary>
     IAsyncEnumerable<ServerRecord> ListActiveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The same servers as <see cref="ListActiveAsync"/>, with only what the idle culler reads (owner, name, desired
+    /// state, phase, requested, started, last activity, target, token nonce); every other field is left at its
+    /// default. A store that cannot narrow its reads returns whole records.
+    /// </summary>
+    IAsyncEnumerable<ServerRecord> ListActiveForCullingAsync(CancellationToken cancellationToken = default) => ListActiveAsync(cancellationToken);
 }
 
 /// <summary>Routes of ready servers, keyed like servers.</summary>

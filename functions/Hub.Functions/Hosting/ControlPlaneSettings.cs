@@ -1,6 +1,8 @@
 using Hub.Azure.Store;
 using Hub.Core.Auth;
 using Hub.Core.Configuration;
+using Hub.Core.Culling;
+using Hub.Core.Prewarm;
 using Hub.Core.Hosting;
 using Hub.Core.Users;
 using Hub.Functions.Timers;
@@ -11,7 +13,8 @@ namespace Hub.Functions.Hosting;
 /// <summary>Every settings section the control plane reads. Binding and the catalog list the same sections, side by side.</summary>
 public sealed record ControlPlaneSettings(
     HubOptions Hub, ControlPlaneOptions Hosting, StorageOptions Storage, UserNameOptions UserNames,
-    AuthOptions Auth, OidcOptions Oidc, EntraOptions Entra, TimerOptions Timers, SpawningSettings Spawning)
+    AuthOptions Auth, OidcOptions Oidc, EntraOptions Entra, TimerOptions Timers, SpawningSettings Spawning,
+    CullerOptions Culler, PrewarmOptions Prewarm)
 {
     public static ControlPlaneSettings Bind(AppSettings settings)
     {
@@ -25,7 +28,9 @@ public sealed record ControlPlaneSettings(
             settings.Add<OidcOptions>(),
             settings.Add<EntraOptions>(),
             settings.Add<TimerOptions>(),
-            SpawningSettings.Bind(settings, hub));
+            SpawningSettings.Bind(settings, hub),
+            settings.Add<CullerOptions>(),
+            settings.Add<PrewarmOptions>());
         bound.Auth.Validate(bound.Hub, settings.AddProblem);
         if (bound.Auth.Authenticator == AuthenticatorKind.Oidc)
         {
@@ -50,5 +55,7 @@ public sealed record ControlPlaneSettings(
         .. SettingsBinder.Describe<EntraOptions>(),
         .. SettingsBinder.Describe<TimerOptions>(),
         .. SpawningSettings.Describe(),
+        .. SettingsBinder.Describe<CullerOptions>(),
+        .. SettingsBinder.Describe<PrewarmOptions>(),
     ];
 }

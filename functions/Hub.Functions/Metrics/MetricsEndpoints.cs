@@ -34,7 +34,12 @@ public static class MetricsEndpoints
         }
         var counts = await gauges.ReadAsync(context.RequestAborted);
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Text(metrics.Render(counts.Users, counts.RunningServers, counts.ActiveSessions), ContentType);
+        var text = new System.Text.StringBuilder(metrics.Render(counts.Users, counts.RunningServers, counts.ActiveSessions));
+        foreach (var source in context.RequestServices.GetServices<IMetricsSource>())
+        {
+            source.Write(text);
+        }
+        return Results.Text(text.ToString(), ContentType);
     }
 }
 

@@ -13,6 +13,12 @@ public interface ITimerJob
     /// <summary>The NCRONTAB schedule (six fields, with seconds), as configured in <see cref="TimerOptions"/>.</summary>
     string Schedule { get; }
 
+    /// <summary>
+    /// Whether the job coalesces overlapping runs itself (a caller arriving during a run shares one that covers its
+    /// call). Then <see cref="TimerJobRunner"/> lets every trigger through instead of skipping those that overlap.
+    /// </summary>
+    bool CoalescesOverlappingRuns => false;
+
     /// <summary>Runs once. Returns lines for the function's log. Throws only on a real failure (the run is then reported failed).</summary>
     Task<IReadOnlyList<string>> RunAsync(TimerInvocation invocation, CancellationToken cancellationToken);
 }

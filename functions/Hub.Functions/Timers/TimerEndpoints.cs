@@ -21,7 +21,12 @@ public static class TimerEndpoints
 
     private static async Task<IResult> InvokeAsync(TimerJobRunner runner, ITimerJob job, HttpContext context, CancellationToken cancellationToken)
     {
-        var invocation = await ReadInvocationAsync(context, cancellationToken);
+        context.Response.Headers.CacheControl = "no-store";
+        var (invocation, problem) = await ReadInvocationAsync(context, cancellationToken);
+        if (problem is not null)
+        {
+            return Results.Problem(title: "Not a Functions invocation", detail: problem, statusCode: StatusCodes.Status400BadRequest);
+        }
         var result = await runner.RunAsync(job, invocation, cancellationToken);
         var response = new TimerInvocationResponse(new Dictionary<string, object?>(), result.Logs, null);
         return result.Outcome == TimerRunOutcome.Failed
@@ -29,8 +34,11 @@ public static class TimerEndpoints
             : Results.Json(response);
     }
 
-    /// <summary>Reads what the host sends, tolerantly: a missing or odd body still runs the job.</summary>
-    internal static async Task<TimerInvocation> ReadInvocationAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads what the host sends, tolerantly: an empty body or JSON of another shape still runs the job (the payload
+    /// is informational); only a body that is not JSON at all is refused, with the parser's reason.
+    /// </summary>
+    internal static async Task<(TimerInvocation Invocation, string? Problem)> ReadInvocationAsync(HttpContext context, CancellationToken cancellationToken)
     {
         string? invocationId = context.Request.Headers["X-Azure-Functions-InvocationId"].FirstOrDefault();
         bool pastDue = false;
@@ -46,10 +54,12 @@ public static class TimerEndpoints
                 {
                     var timer = binding.Value;
                     // Bindings arrive as an object or as a JSON string holding the object.
-                    if (timer.ValueKind == JsonValueKind.String)
+                    if (timer.ValueKind == JsonValueKind.String && TryParse(timer.GetString()!) is { } inner)
                     {
-                        using var inner = JsonDocument.Parse(timer.GetString()!);
-                        (pastDue, scheduledFor) = ReadTimer(inner.RootElement);
+                        using (inner)
+                        {
+                            (pastDue, scheduledFor) = ReadTimer(inner.RootElement);
+                        }
                     }
                     else if (timer.ValueKind == JsonValueKind.Object)
                     {
@@ -58,11 +68,15 @@ public static class TimerEndpoints
                 }
             }
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            // The host's payload is informational; a run does not depend on it.
+            // An empty body (with or without a Content-Length) fails at its very start; that is no invocation problem.
+            if (!(ex.BytePositionInLine == 0 && ex.LineNumber == 0))
+            {
+                return (new TimerInvocation(TimerTriggerSource.FunctionsHost, invocationId), $"The body is not valid JSON: {ex.Message}");
+            }
         }
-        return new TimerInvocation(TimerTriggerSource.FunctionsHost, invocationId, pastDue, scheduledFor);
+        return (new TimerInvocation(TimerTriggerSource.FunctionsHost, invocationId, pastDue, scheduledFor), null);
     }
 
     private static (bool PastDue, DateTimeOffset? ScheduledFor) ReadTimer(JsonElement timer)
@@ -76,6 +90,18 @@ public static class TimerEndpoints
             next = parsed;
         }
         return (pastDue, next);
+    }
+
+    private static JsonDocument? TryParse(string json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null; // a binding that is a plain string, not a timer
+        }
     }
 
     private static bool TryGet(JsonElement element, string name, out JsonElement value)

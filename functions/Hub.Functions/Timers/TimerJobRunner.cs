@@ -16,14 +16,21 @@ public sealed class TimerJobRunner(IEnumerable<ITimerJob> jobs, ILogger<TimerJob
 
     public ITimerJob? Find(string name) => _jobs.GetValueOrDefault(name);
 
-    /// <summary>Runs the job unless a run of it is still going; then the new trigger is skipped (and says so).</summary>
+    /// <summary>
+    /// Runs the job unless a run of it is still going; then the new trigger is skipped (and says so). A job that
+    /// coalesces overlapping runs itself (<see cref="ITimerJob.CoalescesOverlappingRuns"/>) is always called.
+    /// </summary>
     public async Task<TimerRunResult> RunAsync(ITimerJob job, TimerInvocation invocation, CancellationToken cancellationToken)
     {
-        var gate = _gates.GetOrAdd(job.Name, _ => new SemaphoreSlim(1, 1));
-        if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
+        SemaphoreSlim? gate = null;
+        if (!job.CoalescesOverlappingRuns)
         {
-            Log.TimerSkipped(logger, job.Name, invocation.Source);
-            return new TimerRunResult(TimerRunOutcome.Skipped, [$"{job.Name}: the previous run is still going; this trigger is skipped."]);
+            gate = _gates.GetOrAdd(job.Name, _ => new SemaphoreSlim(1, 1));
+            if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
+            {
+                Log.TimerSkipped(logger, job.Name, invocation.Source);
+                return new TimerRunResult(TimerRunOutcome.Skipped, [$"{job.Name}: the previous run is still going; this trigger is skipped."]);
+            }
         }
         try
         {
@@ -39,7 +46,7 @@ public sealed class TimerJobRunner(IEnumerable<ITimerJob> jobs, ILogger<TimerJob
         }
         finally
         {
-            gate.Release();
+            gate?.Release();
         }
     }
 }

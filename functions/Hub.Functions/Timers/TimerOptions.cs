@@ -18,6 +18,9 @@ public sealed class TimerOptions : ISettingsSection
     /// <summary>When the reconcile step runs over every server. Default: every minute.</summary>
     public string ReconcileSchedule { get; set; } = "0 * * * * *";
 
+    /// <summary>When lecture pre-warm looks for a lecture about to start (see <c>Prewarm__Lectures</c>). Default: every minute.</summary>
+    public string PrewarmSchedule { get; set; } = "30 * * * * *";
+
     /// <summary>Runs the timers in-process when the app runs by itself. The Functions host triggers them in Azure regardless.</summary>
     public bool RunStandalone { get; set; } = true;
 
@@ -25,6 +28,7 @@ public sealed class TimerOptions : ISettingsSection
     {
         Check(problems, "Timers__CullIdleSchedule", CullIdleSchedule);
         Check(problems, "Timers__ReconcileSchedule", ReconcileSchedule);
+        Check(problems, "Timers__PrewarmSchedule", PrewarmSchedule);
     }
 
     /// <summary>Parses a six-field NCRONTAB expression.</summary>

@@ -39,6 +39,11 @@ public sealed class CullPolicyTests
         { "stopped", Running(3, 120) with { Phase = ServerPhase.Stopped, Desired = ServerDesiredState.Stopped }, null, CullAction.Keep, CullReason.NotRunning },
         { "failed", Running(3, 120) with { Phase = ServerPhase.Failed }, null, CullAction.Keep, CullReason.NotRunning },
         { "activity in the future (clock skew)", Running(3, -5), null, CullAction.Keep, CullReason.Active },
+        { "stop requested, still running", Running(3, 120) with { Desired = ServerDesiredState.Stopped }, null, CullAction.Keep, CullReason.NotRunning },
+        { "busy kernel reported without a last activity", Running(3, 120), new ServerActivity(null, 1), CullAction.Keep, CullReason.BusyKernel },
+        { "busy kernel and recently active", Running(3, 120), new ServerActivity(Now.AddMinutes(-2), 1), CullAction.Keep, CullReason.Active },
+        { "exactly the max age", Running(8, 1) with { Started = Now.AddHours(-8) }, null, CullAction.Stop, CullReason.MaxAge },
+        { "no start time, requested 2 h ago", Running(2, null) with { Started = null }, null, CullAction.Stop, CullReason.Idle },
     };
 
     [Theory]

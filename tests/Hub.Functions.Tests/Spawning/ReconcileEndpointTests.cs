@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Hub.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Spawning;
 
@@ -37,6 +38,18 @@ public sealed class ReconcileEndpointTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Reconcile_IsOneTimerJobOnItsSettingsSchedule()
+    {
+        await using var hub = await SpawningHub.StartAsync(azurite, new Dictionary<string, string?> { ["Timers:ReconcileSchedule"] = "30 * * * * *" });
+        var runner = hub.ControlPlane.Services.GetRequiredService<Hub.Functions.Timers.TimerJobRunner>();
+
+        var job = runner.Find("reconcile");
+
+        Assert.Equal("30 * * * * *", job?.Schedule);
+        Assert.Single(runner.Jobs, j => j.Name == "reconcile");
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public sealed class RecordingJob(string schedule = "0 0 0 1 1 *") : ITimerJob
 
     public bool Fail { get; set; }
 
+    public bool CoalescesOverlappingRuns { get; set; }
+
     public IReadOnlyList<TimerInvocation> Invocations
     {
         get

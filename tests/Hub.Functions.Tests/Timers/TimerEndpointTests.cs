@@ -77,6 +77,20 @@ public sealed class TimerEndpointTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Post_MalformedJson_Is400ProblemAndDoesNotRun()
+    {
+        var job = new RecordingJob();
+        await using var hub = await StartAsync(job);
+
+        var response = await hub.Client.PostAsync("/test-job", Json("{\"Data\": {"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("not valid JSON", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(job.Invocations);
+    }
+
+    [Fact]
     public async Task Post_JobFails_Is500WithTheReasonInLogs()
     {
         var job = new RecordingJob { Fail = true };
@@ -105,6 +119,22 @@ public sealed class TimerEndpointTests(AzuriteFixture azurite)
         Assert.Contains("skipped", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
         Assert.Single(job.Invocations);
+    }
+
+    [Fact]
+    public async Task Post_WhileACoalescingJobRuns_SecondTriggerRunsToo()
+    {
+        var job = new RecordingJob { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), CoalescesOverlappingRuns = true };
+        await using var hub = await StartAsync(job);
+
+        var first = hub.Client.PostAsync("/test-job", Json(HostPayload));
+        await job.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = hub.Client.PostAsync("/test-job", Json(HostPayload));
+        await Eventually.UntilAsync(() => job.Invocations.Count == 2, TimeSpan.FromSeconds(30), "the second trigger to reach the job");
+        job.Gate.SetResult();
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), ((await first).StatusCode, (await second).StatusCode));
+        Assert.DoesNotContain("skipped", await (await second).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

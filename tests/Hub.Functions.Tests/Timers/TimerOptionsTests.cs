@@ -28,4 +28,14 @@ public sealed class TimerOptionsTests
 
         Assert.StartsWith("Timers__CullIdleSchedule must be a six-field NCRONTAB schedule", Assert.Single(problems.Messages), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_BadPrewarmSchedule_NamesItsKey()
+    {
+        var problems = new SettingsProblems();
+
+        new TimerOptions { PrewarmSchedule = "*/1 * * * *" }.Validate(problems);
+
+        Assert.StartsWith("Timers__PrewarmSchedule must be a six-field NCRONTAB schedule", Assert.Single(problems.Messages), StringComparison.Ordinal);
+    }
 }

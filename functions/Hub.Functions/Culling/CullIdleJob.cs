@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using Hub.Core.Culling;
+using Hub.Core.Security;
+using Hub.Core.Spawning;
+using Hub.Core.Store;
+using Hub.Functions.Logging;
+using Hub.Functions.Timers;
+
+namespace Hub.Functions.Culling;
+
+/// <summary>
+/// The <c>cull-idle</c> timer: stops servers idle longer than <see cref="CullerOptions.IdleTimeout"/> (or running
+/// longer than <see cref="CullerOptions.MaxAge"/>) through <see cref="IServerLifecycle"/>, which keeps their files.
+/// One query reads the active servers (only the fields the decision needs); <see cref="CullPolicy"/> decides on
+/// stored activity (the gateway's); only servers that look idle are asked about their own activity, at most
+/// <see cref="CullerOptions.Concurrency"/> at a time; nothing is written for servers that stay.
+/// </summary>
+public sealed class CullIdleJob(
+    IHubStore store,
+    IServerLifecycle lifecycle,
+    ServerActivityProbe probe,
+    InactiveUserRemover users,
+    CullerOptions options,
+    TimerOptions timers,
+    CullMetrics metrics,
+    TimeProvider time,
+    ILogger<CullIdleJob> logger) : ITimerJob
+{
+    public const string FunctionName = "cull-idle";
+
+    public string Name => FunctionName;
+
+    public string Schedule => timers.CullIdleSchedule;
+
+    public async Task<IReadOnlyList<string>> RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
+    {
+        if (!options.Enabled)
+        {
+            return ["The culler is off (Culler__Enabled=false)."];
+        }
+        var summary = await CullAsync(cancellationToken).ConfigureAwait(false);
+        Log.CullFinished(logger, summary.Active, summary.Pending, summary.Probed, summary.KeptBusy, summary.CulledIdle, summary.CulledMaxAge, summary.StopFailures, summary.UsersRemoved, summary.Elapsed);
+        metrics.RunFinished(summary, time.GetUtcNow());
+        return summary.ToLines();
+    }
+
+    /// <summary>One run; public for the benchmark, which times it without the timer around it.</summary>
+    public async Task<CullRunSummary> CullAsync(CancellationToken cancellationToken)
+    {
+        long started = time.GetTimestamp();
+        var now = time.GetUtcNow();
+        var servers = new List<ServerRecord>();
+        await foreach (var server in store.Servers.ListActiveForCullingAsync(cancellationToken).ConfigureAwait(false))
+        {
+            servers.Add(server);
+        }
+
+        var read = time.GetElapsedTime(started);
+        int pending = 0;
+        var stops = new ConcurrentBag<(ServerRecord Server, CullDecision Decision, ServerActivity? Reported)>();
+        var idleLooking = new List<ServerRecord>();
+        foreach (var server in servers)
+        {
+            var decision = CullPolicy.Decide(new CullCandidate(server), now, options);
+            switch (decision)
+            {
+                case { Reason: CullReason.Pending }:
+                    pending++;
+                    break;
+                case { Action: CullAction.Stop, Reason: CullReason.MaxAge }:
+                    stops.Add((server, decision, null));
+                    break;
+                case { Action: CullAction.Stop }:
+                    idleLooking.Add(server);
+                    break;
+            }
+        }
+
+        int probeFailures = 0, keptActive = 0, keptBusy = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(idleLooking, parallel, async (server, token) =>
+        {
+            var answer = await probe.AskAsync(server, token).ConfigureAwait(false);
+            if (answer.Activity is null)
+            {
+                Interlocked.Increment(ref probeFailures);
+                Log.ProbeFailed(logger, LogText.Cap(server.Key.ToString()), answer.Problem ?? "");
+            }
+            var decision = CullPolicy.Decide(new CullCandidate(server, answer.Activity), now, options);
+            switch (decision.Reason)
+            {
+                case CullReason.Active:
+                    Interlocked.Increment(ref keptActive);
+                    break;
+                case CullReason.BusyKernel:
+                    Interlocked.Increment(ref keptBusy);
+                    break;
+                default:
+                    if (decision.Action == CullAction.Stop)
+                    {
+                        stops.Add((server, decision, answer.Activity));
+                    }
+                    break;
+            }
+        }).ConfigureAwait(false);
+
+        var asked = time.GetElapsedTime(started);
+        int culledIdle = 0, culledMaxAge = 0, stopFailures = 0;
+        await Parallel.ForEachAsync(stops, parallel, async (stop, token) =>
+        {
+            // Read once more just before stopping: the gateway may have recorded activity since the listing.
+            var current = await store.Servers.GetAsync(stop.Server.Key, token).ConfigureAwait(false);
+            if (current is null)
+            {
+                return;
+            }
+            var decision = CullPolicy.Decide(new CullCandidate(current, stop.Reported), now, options);
+            if (decision.Action != CullAction.Stop)
+            {
+                Interlocked.Increment(ref keptActive);
+                return;
+            }
+            try
+            {
+                await lifecycle.RequestStopAsync(current.Key, token).ConfigureAwait(false);
+                Interlocked.Increment(ref decision.Reason == CullReason.MaxAge ? ref culledMaxAge : ref culledIdle);
+                Log.ServerCulled(logger, LogText.Cap(current.Key.ToString()), decision.Reason, decision.Idle);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref stopFailures);
+                Log.CullStopFailed(logger, LogText.Cap(current.Key.ToString()), ex);
+            }
+        }).ConfigureAwait(false);
+
+        var stopped = time.GetElapsedTime(started);
+        int usersRemoved = await users.RemoveAsync(now, cancellationToken).ConfigureAwait(false);
+
+        return new CullRunSummary(servers.Count, pending, idleLooking.Count, probeFailures, keptActive, keptBusy,
+            culledIdle, culledMaxAge, stopFailures, usersRemoved, time.GetElapsedTime(started), new CullPhases(read, asked - read, stopped - asked));
+    }
+}

@@ -1,0 +1,33 @@
+using Hub.Core.Culling;
+using Hub.Core.Prewarm;
+using Hub.Functions.Metrics;
+using Hub.Functions.Prewarm;
+using Hub.Functions.Timers;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Hub.Functions.Culling;
+
+public static class CullingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the timer jobs that act on servers: <c>cull-idle</c>, <c>prewarm</c> and <c>reconcile</c>, with what
+    /// they need. Needs spawning (<see cref="Hub.Core.Spawning.IServerLifecycle"/>) registered too. Idempotent: a test
+    /// may register its own probe or clock first.
+    /// </summary>
+    public static IServiceCollection AddCullingAndPrewarm(this IServiceCollection services, CullerOptions culler, PrewarmOptions prewarm)
+    {
+        services.TryAddSingleton(culler);
+        services.TryAddSingleton(prewarm);
+        services.TryAddSingleton(provider => new ServerActivityProbe(ServerActivityProbe.CreateClient(), provider.GetRequiredService<Hub.Core.Spawning.ServerTokenSource>()));
+        services.TryAddSingleton<InactiveUserRemover>();
+        services.TryAddSingleton<CullMetrics>();
+        services.AddSingleton<IMetricsSource>(provider => provider.GetRequiredService<CullMetrics>());
+        services.TryAddSingleton<CullIdleJob>();
+        services.TryAddSingleton<PrewarmJob>();
+        services.TryAddSingleton<ReconcileJob>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITimerJob, CullIdleJob>(provider => provider.GetRequiredService<CullIdleJob>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITimerJob, PrewarmJob>(provider => provider.GetRequiredService<PrewarmJob>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITimerJob, ReconcileJob>(provider => provider.GetRequiredService<ReconcileJob>()));
+        return services;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Hub.Core.Culling;
+using Hub.Core.Spawning;
+using Hub.Core.Store;
+
+namespace Hub.Functions.Culling;
+
+/// <summary>
+/// Asks a running server about its own activity, as Jupyter reports it: <c>GET /user/{name}/api/status</c> gives
+/// <c>last_activity</c> (API calls, kernel messages, terminals) and the number of kernels; when there are kernels,
+/// <c>GET /user/{name}/api/kernels?no_track_activity=1</c> tells which are busy (a long computation that prints
+/// nothing does not move <c>last_activity</c>). Neither request counts as activity on the server. The request goes to
+/// the server's target directly, not through the gateway, so it is not recorded as the student's activity either.
+/// </summary>
+public sealed class ServerActivityProbe(HttpClient client, ServerTokenSource tokens)
+{
+    /// <summary>The longest one question to a server may take; a server that does not answer in time is judged on stored activity.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>A client for probing servers: no proxy, no cookies, no redirects, short timeouts.</summary>
+    public static HttpClient CreateClient() => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        ConnectTimeout = TimeSpan.FromSeconds(2),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+        MaxConnectionsPerServer = 16,
+    })
+    {
+        Timeout = ProbeTimeout,
+    };
+
+    /// <summary>What the server says about itself, or why it could not say (then <see cref="ProbeResult.Activity"/> is null).</summary>
+    public async Task<ProbeResult> AskAsync(ServerRecord server, CancellationToken cancellationToken)
+    {
+        if (server.Target is null || !Uri.TryCreate(server.Target, UriKind.Absolute, out var target) || server.TokenNonce is null)
+        {
+            return ProbeResult.Failed("no target or token recorded");
+        }
+        string token = tokens.TokenFor(server.Key, server.TokenNonce);
+        try
+        {
+            using var status = await GetJsonAsync(new Uri(target, ServerUrls.StatusPath(server.Key)), token, cancellationToken).ConfigureAwait(false);
+            if (status is null || status.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return ProbeResult.Failed("/api/status did not answer 200 with a JSON object");
+            }
+            var root = status.RootElement;
+            DateTimeOffset? lastActivity = ReadTime(root, "last_activity");
+            int kernels = root.TryGetProperty("kernels", out var count) && count.TryGetInt32(out int n) ? n : 0;
+            int busy = 0;
+            if (kernels > 0)
+            {
+                using var list = await GetJsonAsync(new Uri(target, ServerUrls.BasePath(server.Key) + "api/kernels?no_track_activity=1"), token, cancellationToken).ConfigureAwait(false);
+                if (list?.RootElement.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var kernel in list.RootElement.EnumerateArray())
+                    {
+                        if (kernel.ValueKind == JsonValueKind.Object && kernel.TryGetProperty("execution_state", out var state) && state.ValueKind == JsonValueKind.String
+                            && state.GetString() == "busy")
+                        {
+                            busy++;
+                        }
+                        if (ReadTime(kernel, "last_activity") is { } kernelActivity && (lastActivity is null || kernelActivity > lastActivity))
+                        {
+                            lastActivity = kernelActivity;
+                        }
+                    }
+                }
+            }
+            return new ProbeResult(new ServerActivity(lastActivity, busy), null);
+        }
+        catch (HttpRequestException ex)
+        {
+            return ProbeResult.Failed(ex.HttpRequestError.ToString());
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ProbeResult.Failed($"no answer within {ProbeTimeout.TotalSeconds:0} s");
+        }
+        catch (JsonException)
+        {
+            return ProbeResult.Failed("the answer was not JSON");
+        }
+    }
+
+    private async Task<JsonDocument?> GetJsonAsync(Uri uri, string token, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue("token", token);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return null;
+        }
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    // Jupyter writes ISO 8601 with an offset ("2026-01-01T10:00:00.000000Z"); a naive value is UTC, as the culler reads it.
+    private static DateTimeOffset? ReadTime(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed)
+            ? parsed
+            : null;
+}
+
+/// <param name="Activity">What the server reported; <c>null</c> when it could not be asked.</param>
+/// <param name="Problem">Why it could not be asked.</param>
+public sealed record ProbeResult(ServerActivity? Activity, string? Problem)
+{
+    public static ProbeResult Failed(string problem) => new(null, problem);
+}

@@ -1,0 +1,221 @@
+using System.Text;
+using Hub.Azure.Store;
+using Hub.Core.Culling;
+using Hub.Core.Spawning;
+using Hub.Core.Store;
+using Hub.Functions.Culling;
+using Hub.Functions.Tests.Auth;
+using Hub.Functions.Timers;
+using Hub.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Functions.Tests.Culling;
+
+/// <summary>
+/// One cull run over servers stored in Azurite, with a real Kestrel host answering <c>/api/status</c> for them and a
+/// clock the test sets: what is stopped, what is kept and why, and that nothing is written for servers that stay.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class CullIdleJobTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+
+    private readonly ServerTokenSource _tokens = new(Key);
+    private readonly ManualTimeProvider _time = new(Now);
+    private readonly CapturingLoggerProvider _logs = new();
+    private TableHubStore _store = null!;
+    private StatusStubServer _stub = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = new TableHubStore(azurite.CreateServiceClient(), AzuriteFixture.UniqueTableName("cull"));
+        await _store.InitializeAsync();
+        _stub = await StatusStubServer.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _stub.DisposeAsync();
+
+    private (CullIdleJob Job, RecordingServerLifecycle Lifecycle, CullMetrics Metrics) CreateJob(CullerOptions options)
+    {
+        var lifecycle = new RecordingServerLifecycle(_store);
+        var metrics = new CullMetrics();
+        var loggers = LoggerFactory.Create(b => b.AddProvider(_logs));
+        var probe = new ServerActivityProbe(ServerActivityProbe.CreateClient(), _tokens);
+        var job = new CullIdleJob(_store, lifecycle, probe, new InactiveUserRemover(_store, options, loggers.CreateLogger<InactiveUserRemover>()),
+            options, new TimerOptions(), metrics, _time, loggers.CreateLogger<CullIdleJob>());
+        return (job, lifecycle, metrics);
+    }
+
+    /// <summary>A running server whose stand-in answers with <paramref name="reported"/> (null: the stand-in does not know it: 404).</summary>
+    private async Task<ServerRecord> RunningAsync(string user, TimeSpan startedAgo, TimeSpan? gatewayActivityAgo, StubActivity? reported = null, ServerPhase phase = ServerPhase.Running)
+    {
+        string nonce = "nonce-" + user;
+        var record = new ServerRecord
+        {
+            User = user,
+            Desired = ServerDesiredState.Running,
+            Phase = phase,
+            Requested = Now - startedAgo - TimeSpan.FromMinutes(1),
+            Started = phase == ServerPhase.Running ? Now - startedAgo : null,
+            LastActivity = Now - gatewayActivityAgo,
+            Target = _stub.Address.AbsoluteUri,
+            TokenNonce = nonce,
+            SpawnerState = "{\"pid\":1}",
+            Message = "a field the culler does not read",
+        };
+        if (reported is not null)
+        {
+            _stub.Answer(user, _tokens.TokenFor(record.Key, nonce), reported);
+        }
+        return (await _store.Servers.CreateAsync(record)).Record!;
+    }
+
+    private static TimeSpan Minutes(double m) => TimeSpan.FromMinutes(m);
+
+    [Fact]
+    public async Task Run_MixedServers_StopsOnlyTheIdleAndThoseOverMaxAge_AndWritesNothingForTheRest()
+    {
+        var options = new CullerOptions { IdleTimeout = TimeSpan.FromHours(1), MaxAge = TimeSpan.FromHours(8), Concurrency = 4 };
+        var stays = new List<ServerRecord>
+        {
+            await RunningAsync("active", Minutes(180), Minutes(5)),
+            await RunningAsync("self-active", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(2))),
+            await RunningAsync("busy", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(120), BusyKernels: 1, IdleKernels: 1)),
+            await RunningAsync("young", Minutes(10), null),
+            await RunningAsync("queued", Minutes(300), null, phase: ServerPhase.Queued),
+            await RunningAsync("creating", Minutes(300), null, phase: ServerPhase.Creating),
+        };
+        await RunningAsync("idle", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(120), IdleKernels: 2));
+        await RunningAsync("never-active", Minutes(120), null, new StubActivity(null));
+        await RunningAsync("unreachable", Minutes(180), Minutes(90));
+        await RunningAsync("old-and-busy", Minutes(9 * 60), Minutes(1), new StubActivity(Now - Minutes(1), BusyKernels: 1));
+        var (job, lifecycle, _) = CreateJob(options);
+
+        var summary = await job.CullAsync(CancellationToken.None);
+
+        Assert.Equal(["idle", "never-active", "old-and-busy", "unreachable"], lifecycle.Stopped.Select(s => s.User).Order());
+        Assert.Equal((10, 2, 5, 1, 1, 1, 3, 1, 0), (summary.Active, summary.Pending, summary.Probed, summary.ProbeFailures, summary.KeptActive, summary.KeptBusy,
+            summary.CulledIdle, summary.CulledMaxAge, summary.StopFailures));
+        foreach (var stayed in stays)
+        {
+            var now = await _store.Servers.GetAsync(stayed.Key);
+            Assert.True(stayed.Version == now!.Version, $"{stayed.User} was written to although it stays");
+        }
+        Assert.Empty(_stub.TrackedRequests);
+    }
+
+    [Fact]
+    public async Task Store_ListActiveForCulling_ReadsOnlyActiveServersAndOnlyTheFieldsTheCullerNeeds()
+    {
+        var running = await RunningAsync("reader", Minutes(30), Minutes(5));
+        await _store.Servers.CreateAsync(new ServerRecord { User = "stopped", Phase = ServerPhase.Stopped, Desired = ServerDesiredState.Stopped });
+
+        var listed = new List<ServerRecord>();
+        await foreach (var record in _store.Servers.ListActiveForCullingAsync())
+        {
+            listed.Add(record);
+        }
+
+        var only = Assert.Single(listed);
+        Assert.Equal(running with { SpawnerState = null, Message = null, PhaseSince = null }, only with { Version = running.Version });
+        Assert.NotNull(running.SpawnerState);
+    }
+
+    [Fact]
+    public async Task Run_ActiveServers_AreNeverAskedAboutTheirActivity()
+    {
+        await RunningAsync("a1", Minutes(180), Minutes(1), new StubActivity(Now - Minutes(1)));
+        await RunningAsync("a2", Minutes(180), Minutes(30), new StubActivity(Now - Minutes(30)));
+        var (job, lifecycle, _) = CreateJob(new CullerOptions());
+
+        var summary = await job.CullAsync(CancellationToken.None);
+
+        Assert.Equal((2, 0, 0), (summary.Active, summary.Probed, lifecycle.Stopped.Count));
+        Assert.Equal(0, _stub.Requests);
+    }
+
+    [Fact]
+    public async Task Run_WrongToken_CountsAsNoAnswerAndIsJudgedOnStoredActivity()
+    {
+        var server = await RunningAsync("mallory", Minutes(180), Minutes(120));
+        _stub.Answer("mallory", "not-the-servers-token", new StubActivity(Now));
+        var (job, lifecycle, _) = CreateJob(new CullerOptions());
+
+        var summary = await job.CullAsync(CancellationToken.None);
+
+        Assert.Equal((1, 1), (summary.ProbeFailures, summary.CulledIdle));
+        Assert.Equal(server.Key, Assert.Single(lifecycle.Stopped));
+    }
+
+    [Fact]
+    public async Task Run_ManyIdleServers_AsksAtMostConcurrencyAtOnce()
+    {
+        for (int i = 0; i < 12; i++)
+        {
+            await RunningAsync($"student{i:00}", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(2)));
+        }
+        _stub.Latency = TimeSpan.FromMilliseconds(100);
+        var (job, lifecycle, _) = CreateJob(new CullerOptions { Concurrency = 3 });
+
+        var summary = await job.CullAsync(CancellationToken.None);
+
+        Assert.Equal((12, 12), (summary.Probed, summary.KeptActive));
+        Assert.Empty(lifecycle.Stopped);
+        Assert.InRange(_stub.MaxInFlight, 2, 3);
+    }
+
+    [Fact]
+    public async Task Run_Disabled_StopsNothing()
+    {
+        await RunningAsync("idle", Minutes(180), Minutes(120));
+        var (job, lifecycle, _) = CreateJob(new CullerOptions { Enabled = false });
+
+        var lines = await job.RunAsync(new TimerInvocation(TimerTriggerSource.Scheduler), CancellationToken.None);
+
+        Assert.Contains("Culler__Enabled=false", Assert.Single(lines), StringComparison.Ordinal);
+        Assert.Empty(lifecycle.Stopped);
+    }
+
+    [Fact]
+    public async Task Run_LogsASummaryAndExportsMetrics()
+    {
+        await RunningAsync("idle", Minutes(180), Minutes(120));
+        await RunningAsync("active", Minutes(180), Minutes(1));
+        var (job, _, metrics) = CreateJob(new CullerOptions());
+
+        var lines = await job.RunAsync(new TimerInvocation(TimerTriggerSource.Scheduler), CancellationToken.None);
+
+        Assert.Contains("Culled 1: 1 idle, 0 past the max age; 0 stops failed.", lines);
+        Assert.Contains("Cull run: 2 active servers (0 pending), 1 asked, 0 kept busy, 1 culled idle", _logs.Text, StringComparison.Ordinal);
+        Assert.Contains("Culled idle: Idle", _logs.Text, StringComparison.Ordinal);
+        var text = new StringBuilder();
+        metrics.Write(text);
+        Assert.Contains("jupyterhub_cull_runs_total 1\n", text.ToString(), StringComparison.Ordinal);
+        Assert.Contains("jupyterhub_culled_servers_total{reason=\"idle\"} 1\n", text.ToString(), StringComparison.Ordinal);
+        Assert.Contains("jupyterhub_cull_last_run_active_servers 2\n", text.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_RemoveInactiveUsers_RemovesOnlyLongInactiveNonAdminsWithoutRunningServers()
+    {
+        var longAgo = Now - TimeSpan.FromDays(200);
+        await _store.Users.CreateAsync(new UserRecord { Name = "gone", Created = longAgo, LastActivity = longAgo });
+        await _store.Users.CreateAsync(new UserRecord { Name = "old-admin", Admin = true, Created = longAgo, LastActivity = longAgo });
+        await _store.Users.CreateAsync(new UserRecord { Name = "recent", Created = longAgo, LastActivity = Now - TimeSpan.FromDays(3) });
+        await _store.Users.CreateAsync(new UserRecord { Name = "still-running", Created = longAgo, LastActivity = longAgo });
+        await _store.Servers.CreateAsync(new ServerRecord { User = "gone", Phase = ServerPhase.Stopped, Desired = ServerDesiredState.Stopped });
+        await RunningAsync("still-running", TimeSpan.FromMinutes(10), null);
+        var (job, _, _) = CreateJob(new CullerOptions { RemoveUsersInactiveFor = TimeSpan.FromDays(90) });
+
+        var summary = await job.CullAsync(CancellationToken.None);
+
+        Assert.Equal(1, summary.UsersRemoved);
+        Assert.Null(await _store.Users.GetAsync("gone"));
+        Assert.Null(await _store.Servers.GetAsync(new ServerKey("gone", "")));
+        Assert.NotNull(await _store.Users.GetAsync("old-admin"));
+        Assert.NotNull(await _store.Users.GetAsync("recent"));
+        Assert.NotNull(await _store.Users.GetAsync("still-running"));
+        Assert.Contains("Removed inactive user gone", _logs.Text, StringComparison.Ordinal);
+    }
+}
