@@ -11,6 +11,7 @@ using Hub.Functions.Logging;
 using Hub.Functions.Timers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hub.Functions.Spawning;
+using Hub.Functions.Pages;
 
 namespace Hub.Functions;
 
@@ -39,6 +40,7 @@ public static class ControlPlaneApp
         builder.Services.AddHostedService<TimerScheduler>();
         builder.Services.AddHubAuth(settings.Hub, settings.Auth, settings.Oidc, settings.Entra);
         builder.Services.AddSpawning(settings.Spawning, settings.Hub);
+        builder.Services.AddPages();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -50,6 +52,7 @@ public static class ControlPlaneApp
         app.MapHubApi();
         app.MapMetricsEndpoints();
         app.MapReconcileEndpoints();
+        app.MapPages();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var url in app.Urls)
