@@ -34,7 +34,7 @@ public sealed class StudentJourneyTests(HubStack hub)
         double shownProgress = double.Parse(await page.Locator("#bar").GetAttributeAsync("value") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 
         // Straight into Jupyter's own page once the server is ready.
-        await page.WaitForURLAsync(new Regex($"/user/{student}/tree"), new() { Timeout = 90_000 });
+        await page.WaitForURLAsync(new Regex($"^{hub.Origin}/user/{student}/tree"), new() { Timeout = 90_000 });
         await Expect(page.Locator("#notebook_list")).ToBeVisibleAsync();
         await HubStack.ScreenshotAsync(page, "jupyter-tree");
 
@@ -43,7 +43,7 @@ public sealed class StudentJourneyTests(HubStack hub)
             await page.Locator("#new-dropdown-button").ClickAsync();
             await page.Locator("#kernel-python3 a").ClickAsync();
         });
-        await notebook.WaitForURLAsync(new Regex($"/user/{student}/notebooks/Untitled.*\\.ipynb"));
+        await notebook.WaitForURLAsync(new Regex($"^{hub.Origin}/user/{student}/notebooks/Untitled.*\\.ipynb"));
         await Expect(notebook.Locator("#kernel_indicator_icon.kernel_idle_icon")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await notebook.Locator(".cell .CodeMirror").First.ClickAsync();
         await notebook.Keyboard.TypeAsync("6*7");

@@ -40,6 +40,9 @@ public sealed class HubStack : IAsyncLifetime
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The hub's origin as a regular expression fragment, to tell <c>/user/…</c> from <c>/hub/user/…</c> in URLs.</summary>
+    public string Origin => System.Text.RegularExpressions.Regex.Escape(Address.GetLeftPart(UriPartial.Authority));
+
     public string DataDirectory { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
