@@ -65,6 +65,8 @@ public sealed class HubStack : IAsyncLifetime
         int gatewayPort = FreePort.Next();
         Address = new Uri($"http://127.0.0.1:{gatewayPort}");
         string launcher = Path.Combine(AppContext.BaseDirectory, "Support", "slow-jupyter.sh");
+        // The tables exist before the control plane's timers first read them.
+        await new Hub.Azure.Store.TableHubStore(_azurite.CreateServiceClient(), prefix).InitializeAsync();
 
         _controlPlane = ControlPlaneApp.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -89,7 +91,6 @@ public sealed class HubStack : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         }));
         await _controlPlane.StartAsync();
-        await Store.InitializeAsync();
         string controlPlaneUrl = _controlPlane.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
         _gateway = GatewayApp.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
