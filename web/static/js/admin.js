@@ -54,7 +54,7 @@ function row(user) {
     el('td', { 'data-label': 'Name' }, user.name),
     el('td', { 'data-label': 'Admin' }, user.admin ? 'admin' : ''),
     el('td', { 'data-label': 'Server' }, el('span', { class: `state state-${state}` }, state)),
-    el('td', { 'data-label': 'Server hours' }, hours),
+    el('td', { 'data-label': 'Hours this run' }, hours),
     el('td', { 'data-label': 'Last activity' }, el('time', { datetime: user.last_activity || '' }, ago(user.last_activity))),
     el('td', { 'data-label': 'Actions' }, el('div', { class: 'actions' },
       state === 'stopped'
