@@ -42,6 +42,7 @@ function enter(url) {
 
 function failed(message) {
   show('#failure');
+  $('#progress-heading').textContent = 'What happened';
   $('#reason').textContent = message;
   $('#retry').focus();
   say('The server did not start.', 'error');
@@ -55,6 +56,7 @@ function showStart(message) {
 
 async function follow() {
   show('#progress-panel');
+  $('#progress-heading').textContent = 'Starting your server';
   $('#log').replaceChildren();
   following?.abort();
   following = new AbortController();
