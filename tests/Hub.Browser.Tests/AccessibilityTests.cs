@@ -5,11 +5,15 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Hub.Browser.Tests;
 
-/// <summary>Every page on a phone-sized screen: nothing wider than the screen, every control named; and signing in by keyboard alone.</summary>
+/// <summary>Every page on a phone-sized screen: nothing wider than the screen, every control named, text in AA contrast; and signing in by keyboard alone.</summary>
 [Collection(HubStackCollection.Name)]
 public sealed class AccessibilityTests(HubStack hub)
 {
-    /// <summary>Visible form controls without an accessible name (label, aria-label or text), and how far the page overflows the screen.</summary>
+    /// <summary>
+    /// Visible form controls without an accessible name (label, aria-label or text); text below WCAG AA contrast
+    /// (4.5:1) against the background it is drawn on (disabled controls are exempt, as in WCAG); and how far the page
+    /// overflows the screen.
+    /// </summary>
     private const string AuditScript = """
         () => {
           const visible = (e) => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
@@ -17,12 +21,30 @@ public sealed class AccessibilityTests(HubStack hub)
             .filter(visible)
             .filter((e) => !((e.labels && e.labels.length) || e.getAttribute('aria-label') || e.textContent.trim()))
             .map((e) => e.outerHTML.slice(0, 80));
-          return { unnamed, overflow: document.documentElement.scrollWidth - window.innerWidth };
+          const rgb = (c) => c.match(/[\d.]+/g).map(Number);
+          const luminance = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+          const background = (e) => {
+            for (; e; e = e.parentElement) {
+              const c = rgb(getComputedStyle(e).backgroundColor);
+              if (c.length < 4 || c[3] > 0) return c;
+            }
+            return [255, 255, 255];
+          };
+          const lowContrast = [...document.querySelectorAll('body *')]
+            .filter((e) => visible(e) && !e.closest(':disabled') && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+            .map((e) => {
+              const a = luminance(rgb(getComputedStyle(e).color)), b = luminance(background(e));
+              return { text: e.textContent.trim().slice(0, 40), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
+            })
+            .filter((c) => c.ratio < 4.5)
+            .map((c) => `${c.text} (${c.ratio.toFixed(2)}:1)`);
+          return { unnamed, lowContrast, overflow: document.documentElement.scrollWidth - window.innerWidth };
         }
         """;
 
     [Fact]
-    public async Task Pages_OnAPhoneSizedScreen_FitAndNameEveryControl()
+    public async Task Pages_OnAPhoneSizedScreen_FitNameEveryControlAndKeepContrast()
     {
         await using var context = await hub.NewContextAsync(width: 390, height: 844);
         var page = await context.NewPageAsync();
@@ -70,6 +92,7 @@ public sealed class AccessibilityTests(HubStack hub)
         await HubStack.ScreenshotAsync(page, "phone-" + name);
         var audit = await page.EvaluateAsync<System.Text.Json.JsonElement>(AuditScript);
         findings.AddRange(audit.GetProperty("unnamed").EnumerateArray().Select(control => $"{name}: unnamed control {control.GetString()}"));
+        findings.AddRange(audit.GetProperty("lowContrast").EnumerateArray().Select(text => $"{name}: low contrast {text.GetString()}"));
         int overflow = audit.GetProperty("overflow").GetInt32();
         if (overflow > 0)
         {
