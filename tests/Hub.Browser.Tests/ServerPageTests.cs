@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Hub.Browser.Tests.Support;
+using Hub.Core.Spawning;
+using Hub.Core.Store;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -29,6 +31,24 @@ public sealed class ServerPageTests(HubStack hub)
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Spawn failed");
         var record = await hub.ServerAsync("grace");
         Assert.NotNull(record?.Failure);
+    }
+
+    [Fact]
+    public async Task Start_WhileAnotherStartHoldsTheOnlySlot_ShowsTheQueuePositionThenEnters()
+    {
+        await hub.Store.Users.CreateAsync(new UserRecord { Name = "first", Created = DateTimeOffset.UtcNow });
+        await using var context = await hub.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await PageSteps.SignInToHomeAsync(page, "second");
+
+        await hub.Lifecycle.RequestStartAsync(new ServerKey("first", ""), StartOptions.Default);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start my server" }).ClickAsync();
+        await Expect(page.Locator("#queue")).ToHaveTextAsync("Number 1 in the queue", new() { Timeout = 30_000 });
+        await HubStack.ScreenshotAsync(page, "spawn-queued");
+
+        await page.WaitForURLAsync(new Regex("^" + hub.Origin + "/user/second/tree"), new() { Timeout = 90_000 });
+        var first = await hub.ServerAsync("first");
+        Assert.Equal(ServerPhase.Running, first!.Phase);
     }
 
     [Fact]

@@ -87,6 +87,8 @@ public sealed class HubStack : IAsyncLifetime
                 new { slug = BrokenProfile, displayName = "Broken (fails to start)", environment = new Dictionary<string, string> { ["HUB_TEST_START_FAILURE"] = BrokenReason } },
             }),
             ["Limits:StartAttempts"] = "1",
+            // One start at a time: a second one waits in the queue, which the progress page shows.
+            ["Limits:ConcurrentSpawns"] = "1",
             ["LocalProcess:Command"] = "/bin/sh " + launcher + " {port} {base_url} {home}",
             ["Logging:LogLevel:Default"] = "Warning",
         }));
