@@ -69,4 +69,30 @@ public sealed class StudentJourneyTests(HubStack hub)
         Assert.Equal(ServerDesiredState.Stopped, record.Desired);
         Assert.Equal(ServerPhase.Stopped, record.Phase);
     }
+
+    [Fact]
+    public async Task NamedServer_AddedFromHome_StartsOpensStopsAndIsRemoved()
+    {
+        await using var context = await hub.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await PageSteps.SignInToHomeAsync(page, "noether");
+
+        await page.GetByLabel("New server name").FillAsync("project");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add and start" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/hub/spawn-pending/noether/project$"));
+        await page.WaitForURLAsync(new Regex($"^{hub.Origin}/user/noether/project/tree"), new() { Timeout = 90_000 });
+
+        await page.GotoAsync("/hub/home");
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "project" });
+        await Expect(row.Locator(".state")).ToHaveTextAsync("running");
+        await Expect(page.Locator("#state")).ToHaveTextAsync("stopped");
+        await HubStack.ScreenshotAsync(page, "home-named-server");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop server project" }).ClickAsync();
+        await Expect(row.Locator(".state")).ToHaveTextAsync("stopped", new() { Timeout = 60_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove server project" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Server removed.", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#named-empty")).ToBeVisibleAsync();
+
+        Assert.Null(await hub.Store.Servers.GetAsync(new ServerKey("noether", "project")));
+    }
 }

@@ -117,6 +117,8 @@ public sealed class HubStack : IAsyncLifetime
             Timeout = 60_000,
         });
         Directory.CreateDirectory(ScreenshotDirectory);
+        // Waits end as soon as their condition holds; the cap is for a machine busy with other test runs.
+        Assertions.SetDefaultExpectTimeout(20_000);
     }
 
     /// <summary>A fresh browser profile (no cookies) on the hub, desktop-sized unless told otherwise.</summary>
