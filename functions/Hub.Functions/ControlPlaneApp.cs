@@ -12,6 +12,7 @@ using Hub.Functions.Logging;
 using Hub.Functions.Timers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hub.Functions.Spawning;
+using Hub.Functions.Pages;
 
 namespace Hub.Functions;
 
@@ -42,6 +43,7 @@ public static class ControlPlaneApp
         builder.Services.AddSpawning(settings.Spawning, settings.Hub);
         builder.Services.AddHostedService<BlockedUserServers>();
         builder.Services.AddCullingAndPrewarm(settings.Culler, settings.Prewarm);
+        builder.Services.AddPages();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -52,6 +54,7 @@ public static class ControlPlaneApp
         app.MapLoginEndpoints();
         app.MapHubApi();
         app.MapMetricsEndpoints();
+        app.MapPages();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var url in app.Urls)

@@ -1,0 +1,45 @@
+using Hub.Core.Hosting;
+using Hub.Core.Security;
+using Hub.Functions.Auth;
+
+namespace Hub.Functions.Pages;
+
+/// <summary>
+/// Who is asking for a page. Nobody is sent to <c>/hub/login?next=…</c> (the target passed through the same
+/// redirect validation as every <c>next</c>); a caller gets an anti-forgery cookie bound to their session, which the
+/// pages' scripts echo in <c>X-XSRFToken</c> on every change they make.
+/// </summary>
+public static class PageAccess
+{
+    /// <summary>The signed-in caller, or the redirect to the login page.</summary>
+    public static async Task<(HubCaller? Caller, IResult? Redirect)> RequireLoginAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var result = await services.GetRequiredService<RequestAuthenticator>().AuthenticateAsync(context);
+        if (result.Caller is not { } caller)
+        {
+            return (null, Results.Redirect(LoginUrl(context, services.GetRequiredService<HubOptions>())));
+        }
+        if (caller.Credential == CallerCredential.Session)
+        {
+            var xsrf = services.GetRequiredService<XsrfTokens>();
+            if (!xsrf.IsBoundTo(context.Request.Cookies[HubCookies.Xsrf], caller.SessionIdHash))
+            {
+                services.GetRequiredService<HubCookieWriter>().SetXsrf(context.Response, xsrf.Issue(caller.SessionIdHash));
+            }
+        }
+        return (caller, null);
+    }
+
+    /// <summary><c>/hub/login</c> with this request as <c>next</c> when it is a safe target.</summary>
+    public static string LoginUrl(HttpContext context, HubOptions hub)
+    {
+        string here = context.Request.PathBase.Add(context.Request.Path).ToUriComponent() + context.Request.QueryString.ToUriComponent();
+        string? next = RedirectTarget.Sanitize(here, hub.PublicUrl);
+        return "/hub/login" + (next is null ? "" : "?next=" + Uri.EscapeDataString(next));
+    }
+
+    /// <summary>Whether <paramref name="caller"/> may look at and start <paramref name="owner"/>'s servers from the pages: the owner or an admin.</summary>
+    public static bool MayManage(HubCaller caller, string owner) =>
+        caller.User.Admin || string.Equals(caller.User.Name, owner, StringComparison.Ordinal);
+}

@@ -1,0 +1,119 @@
+using Hub.Core.Auth;
+using Hub.Core.Hosting;
+using Hub.Core.Security;
+using Hub.Core.Spawning;
+using Hub.Core.Users;
+using Hub.Functions.Api;
+using Hub.Functions.Auth;
+
+namespace Hub.Functions.Pages;
+
+/// <summary>
+/// The pages under <c>/hub/</c> (JupyterHub's URLs): <c>home</c>, <c>spawn</c>, <c>spawn-pending/{user}[/{server}]</c>,
+/// <c>user/{user}/…</c> (the server is not running: start it, then land on the path), <c>user-redirect/…</c>,
+/// <c>admin</c>, <c>token</c>, plus <c>static/…</c> and <c>page-info</c> (what the scripts need to know about the hub).
+/// Each page is a static HTML file from <c>web/pages</c> whose scripts call the REST API; these handlers only decide
+/// who may see it. Login and logout are <see cref="LoginEndpoints"/>.
+/// </summary>
+public static class PagesEndpoints
+{
+    public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/hub/", () => Results.Redirect("/hub/home"));
+        endpoints.MapGet("/hub/home", (HttpContext c, PageFiles files) => PageAsync(c, files, "home"));
+        endpoints.MapGet("/hub/token", (HttpContext c, PageFiles files) => PageAsync(c, files, "token"));
+        endpoints.MapGet("/hub/admin", AdminAsync);
+        endpoints.MapGet("/hub/spawn", SpawnAsync);
+        endpoints.MapGet("/hub/spawn/{user}/{server?}", SpawnAsync);
+        endpoints.MapGet("/hub/spawn-pending/{user}/{server?}", (HttpContext c, PageFiles files, UserNamePolicy names, string user) => ServerPageAsync(c, files, names, user));
+        endpoints.MapGet("/hub/user/{user}/{**rest}", (HttpContext c, PageFiles files, UserNamePolicy names, string user) => ServerPageAsync(c, files, names, user));
+        endpoints.MapGet("/hub/user-redirect/{**rest}", UserRedirectAsync);
+        endpoints.MapGet("/hub/page-info", PageInfoAsync);
+        endpoints.MapGet("/hub/static/{**path}", (HttpContext c, PageFiles files, string path) => files.Static(c, path));
+        return endpoints;
+    }
+
+    private static async Task<IResult> PageAsync(HttpContext context, PageFiles files, string page)
+    {
+        var (caller, redirect) = await PageAccess.RequireLoginAsync(context);
+        return caller is null ? redirect! : files.Page(context, page);
+    }
+
+    private static async Task<IResult> AdminAsync(HttpContext context, PageFiles files)
+    {
+        var (caller, redirect) = await PageAccess.RequireLoginAsync(context);
+        if (caller is null)
+        {
+            return redirect!;
+        }
+        if (!caller.User.Admin)
+        {
+            PageHeaders.ForPage(context.Response);
+            return PageLayout.Message("Admins only", "The admin page is for the hub's admins.", StatusCodes.Status403Forbidden);
+        }
+        return files.Page(context, "admin");
+    }
+
+    /// <summary>JupyterHub's spawn URL: the pending page offers the start (and the profile choice) and follows it.</summary>
+    private static async Task<IResult> SpawnAsync(HttpContext context, string? user, string? server)
+    {
+        var (caller, redirect) = await PageAccess.RequireLoginAsync(context);
+        if (caller is null)
+        {
+            return redirect!;
+        }
+        string target = "/hub/spawn-pending/" + Uri.EscapeDataString(user ?? caller.User.Name)
+            + (string.IsNullOrEmpty(server) ? "" : "/" + Uri.EscapeDataString(server));
+        return Results.Redirect(target + context.Request.QueryString.ToUriComponent());
+    }
+
+    private static async Task<IResult> ServerPageAsync(HttpContext context, PageFiles files, UserNamePolicy names, string user)
+    {
+        var (caller, redirect) = await PageAccess.RequireLoginAsync(context);
+        if (caller is null)
+        {
+            return redirect!;
+        }
+        if (!names.TryNormalize(user, out string owner, out _) || !PageAccess.MayManage(caller, owner))
+        {
+            PageHeaders.ForPage(context.Response);
+            return PageLayout.Message("Not your server", "Only its owner and the hub's admins can start this server.", StatusCodes.Status403Forbidden);
+        }
+        return files.Page(context, "server");
+    }
+
+    /// <summary><c>/hub/user-redirect/{path}</c> (nbgitpuller links and the like): the same path on the caller's own server.</summary>
+    private static async Task<IResult> UserRedirectAsync(HttpContext context, HubOptions hub)
+    {
+        var (caller, redirect) = await PageAccess.RequireLoginAsync(context);
+        if (caller is null)
+        {
+            return redirect!;
+        }
+        const string prefix = "/hub/user-redirect";
+        string rest = context.Request.Path.ToUriComponent()[prefix.Length..].TrimStart('/');
+        string target = "/hub/user/" + Uri.EscapeDataString(caller.User.Name) + "/" + rest + context.Request.QueryString.ToUriComponent();
+        return Results.Redirect(RedirectTarget.Sanitize(target, hub.PublicUrl) ?? "/hub/home");
+    }
+
+    /// <summary>What the scripts need besides the REST API: who is signed in, the authenticator, and the profiles to choose from.</summary>
+    private static async Task<IResult> PageInfoAsync(HttpContext context, AuthOptions auth, SpawnerOptions spawner)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        context.Response.Headers.CacheControl = "no-store";
+        var profiles = spawner.ParsedProfiles.Count > 1 || spawner.ParsedProfiles[0] != SpawnProfile.BuiltIn
+            ? spawner.ParsedProfiles.Select(p => new Dictionary<string, object?> { ["slug"] = p.Slug, ["display_name"] = p.DisplayName, ["default"] = p.Default }).ToList()
+            : [];
+        return ApiJson.Ok(new Dictionary<string, object?>
+        {
+            ["name"] = caller.User.Name,
+            ["admin"] = caller.User.Admin,
+            ["authenticator"] = Core.Configuration.SettingValue.Kebab(auth.Authenticator.ToString()),
+            ["profiles"] = profiles,
+        });
+    }
+}

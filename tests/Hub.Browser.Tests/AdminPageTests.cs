@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using Hub.Browser.Tests.Support;
+using Hub.Core.Spawning;
+using Hub.Core.Store;
+using Hub.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Hub.Browser.Tests;
+
+/// <summary>The admin page: an admin stops a student's server, adds users, makes one an admin; students are kept out.</summary>
+[Collection(HubStackCollection.Name)]
+public sealed class AdminPageTests(HubStack hub)
+{
+    [Fact]
+    public async Task Admin_StopsAStudentsRunningServer()
+    {
+        await hub.Store.Users.CreateAsync(new UserRecord { Name = "barbara", Created = DateTimeOffset.UtcNow });
+        var server = new ServerKey("barbara", "");
+        await hub.Lifecycle.RequestStartAsync(server, StartOptions.Default);
+        await Eventually.UntilAsync(async () => (await hub.ServerAsync("barbara"))?.Phase == ServerPhase.Running, TimeSpan.FromSeconds(90), "barbara's server to run");
+
+        await using var context = await hub.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await PageSteps.SignInToHomeAsync(page, HubStack.Admin);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/hub/admin$"));
+        await page.GetByLabel("Search by name").FillAsync("barb");
+        var row = page.Locator("tr[data-user='barbara']");
+        await Expect(page.Locator("#rows tr")).ToHaveCountAsync(1);
+        await Expect(row.Locator(".state")).ToHaveTextAsync("running");
+        await HubStack.ScreenshotAsync(page, "admin");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Stop server of barbara" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Stopped the server of barbara.", new() { Timeout = 60_000 });
+        await Eventually.UntilAsync(async () => (await hub.ServerAsync("barbara"))?.Phase == ServerPhase.Stopped, TimeSpan.FromSeconds(60), "barbara's server to stop");
+        await page.ReloadAsync();
+        await page.GetByLabel("Search by name").FillAsync("barbara");
+        await Expect(page.Locator("tr[data-user='barbara'] .state")).ToHaveTextAsync("stopped");
+
+        var record = await hub.ServerAsync("barbara");
+        Assert.Equal(ServerDesiredState.Stopped, record!.Desired);
+    }
+
+    [Fact]
+    public async Task Admin_AddsUsersAndMakesOneAnAdmin_TheStoreHasThem()
+    {
+        await using var context = await hub.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await PageSteps.SignInToHomeAsync(page, HubStack.Admin);
+        await page.GotoAsync("/hub/admin");
+
+        await page.GetByLabel("User names (one per line, or separated by commas)").FillAsync("class-a1\nclass-a2, class-a3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add users" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Added 3 users.");
+        await page.GetByLabel("Search by name").FillAsync("class-a");
+        await Expect(page.Locator("#rows tr")).ToHaveCountAsync(3);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Make admin class-a2" }).ClickAsync();
+        await Expect(page.Locator("tr[data-user='class-a2'] td[data-label='Admin']")).ToHaveTextAsync("admin");
+
+        // Sorting by name, descending, from the column header.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Name" }).ClickAsync();
+        await Expect(page.Locator("th[data-sort='name']")).ToHaveAttributeAsync("aria-sort", "descending");
+        await Expect(page.Locator("#rows tr").First).ToHaveAttributeAsync("data-user", "class-a3");
+
+        var promoted = await hub.Store.Users.GetAsync("class-a2");
+        var other = await hub.Store.Users.GetAsync("class-a1");
+        Assert.True(promoted!.Admin);
+        Assert.False(other!.Admin);
+    }
+
+    [Fact]
+    public async Task Student_OpensAdminPage_IsTurnedAway()
+    {
+        await using var context = await hub.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await PageSteps.SignInToHomeAsync(page, "pupil");
+
+        var response = await page.GotoAsync("/hub/admin");
+
+        Assert.Equal(403, response!.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Admins only" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToBeHiddenAsync();
+    }
+}
