@@ -57,7 +57,7 @@ internal sealed class ArmCallPacer(ArmRateLimiter limiter, TimeProvider time, IL
             return;
         }
         var retryAfter = response.RetryAfter ?? DefaultRetryAfter;
-        limiter.Backoff(kind, retryAfter);
+        limiter.Backoff(kind, retryAfter, key);
         ArmLog.Throttled(logger, kind, operation, retryAfter);
         var slot = limiter.Reserve(kind, key);
         throw new ArmThrottledException(slot > TimeSpan.Zero ? slot : TimeSpan.FromMilliseconds(100), $"ARM throttled {operation}: {response.Describe()}");

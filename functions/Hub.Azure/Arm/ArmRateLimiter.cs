@@ -40,7 +40,10 @@ public sealed class ArmRateLimiter(TimeProvider time)
     /// <paramref name="retryAfter"/> has passed. Either way the refill rate is kept afterwards, never a burst, and
     /// callers holding reservations keep their order ahead of later ones.
     /// </summary>
-    public void Backoff(ArmOperationKind kind, TimeSpan retryAfter) => _buckets[(int)kind].Throttled(time.GetUtcNow(), retryAfter);
+    /// <param name="throttledKey">The key of the call ARM refused, if it will be sent again: it was that call's turn,
+    /// so it gets the first slot after the pause rather than one behind every caller already waiting.</param>
+    public void Backoff(ArmOperationKind kind, TimeSpan retryAfter, string? throttledKey = null) =>
+        _buckets[(int)kind].Throttled(time.GetUtcNow(), retryAfter, throttledKey);
 
     private sealed class Bucket(int burst, int perSecond)
     {
@@ -79,7 +82,7 @@ public sealed class ArmRateLimiter(TimeProvider time)
             }
         }
 
-        public void Throttled(DateTimeOffset now, TimeSpan retryAfter)
+        public void Throttled(DateTimeOffset now, TimeSpan retryAfter, string? throttledKey)
         {
             lock (_gate)
             {
@@ -90,7 +93,13 @@ public sealed class ArmRateLimiter(TimeProvider time)
                 // sent each to the back of the queue, behind everyone who asked meanwhile: in a class-start burst,
                 // one 429 from timing jitter cost some students minutes.
                 var next = until;
-                foreach (var (key, slot) in _reserved.OrderBy(r => r.Value).ToList())
+                if (throttledKey is not null)
+                {
+                    _reserved.Remove(throttledKey);
+                    _reserved[throttledKey] = next;
+                    next += _interval;
+                }
+                foreach (var (key, slot) in _reserved.Where(r => r.Key != throttledKey).OrderBy(r => r.Value).ToList())
                 {
                     next = slot > next ? slot : next;
                     _reserved[key] = next;

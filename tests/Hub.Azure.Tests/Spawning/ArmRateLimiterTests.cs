@@ -99,4 +99,24 @@ public sealed class ArmRateLimiterTests
         Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(300)], after);
         Assert.Equal(TimeSpan.FromMilliseconds(400), newcomer);
     }
+
+    [Fact]
+    public void Backoff_ForTheThrottledCall_GivesItTheFirstSlotAfterThePause()
+    {
+        var clock = new ManualClock();
+        var limiter = new ArmRateLimiter(clock);
+        for (int i = 0; i < 200; i++)
+        {
+            limiter.Reserve(ArmOperationKind.Write, "w" + i);
+        }
+        limiter.Reserve(ArmOperationKind.Write, "waiting");
+
+        // "w199" was sent and ARM answered 429.
+        limiter.Backoff(ArmOperationKind.Write, TimeSpan.FromSeconds(5), throttledKey: "w199");
+        var throttled = limiter.Reserve(ArmOperationKind.Write, "w199");
+        var waiting = limiter.Reserve(ArmOperationKind.Write, "waiting");
+
+        Assert.Equal(TimeSpan.FromMilliseconds(100), throttled);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), waiting);
+    }
 }
