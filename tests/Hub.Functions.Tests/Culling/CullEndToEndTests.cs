@@ -73,25 +73,6 @@ public sealed class CullEndToEndTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task BusyKernel_KeepsTheServer_AndTheRunWritesNothingForIt()
-    {
-        await using var hub = await SpawningHub.StartAsync(azurite);
-        await hub.AddUsersAsync("erin");
-        var server = new ServerKey("erin", "");
-        var (route, token) = await StartAsync(hub, server);
-        await using var kernel = await BusyKernel.StartAsync(route.Target, "/user/erin/", token, TimeSpan.FromSeconds(60));
-        var before = await hub.RecordAsync(server);
-
-        var lines = await JobTwoHoursAhead(hub).RunAsync(new TimerInvocation(TimerTriggerSource.Scheduler), CancellationToken.None);
-
-        Assert.Contains(lines, l => l.Contains("0 had newer activity, 1 a busy kernel, 0 did not answer", StringComparison.Ordinal));
-        Assert.Contains("Culled 0: 0 idle, 0 past the max age; 0 stops failed.", lines);
-        var after = await hub.RecordAsync(server);
-        Assert.Equal((ServerPhase.Running, before.Version), (after.Phase, after.Version));
-        Assert.NotNull(await hub.Store.Routes.GetAsync(server));
-    }
-
-    [Fact]
     public async Task TimerEndpoint_CullIdle_RunsTheJobAndAnswersTheHostContract()
     {
         await using var hub = await SpawningHub.StartAsync(azurite);
