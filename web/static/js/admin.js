@@ -12,6 +12,7 @@ const selected = new Set();
 let info;
 let total = 0;
 let searchTimer = null;
+let latestLoad = 0;
 
 function query(offset, limit) {
   const parameters = new URLSearchParams({ offset: String(offset), limit: String(limit), sort: view.sort, include_stopped_servers: '1' });
@@ -21,7 +22,10 @@ function query(offset, limit) {
 }
 
 async function load() {
+  // Answers can arrive out of order (the first full page after a quick search); only the latest request may render.
+  const mine = ++latestLoad;
   const page = await getJson(query(view.offset, view.limit), PAGINATED);
+  if (mine !== latestLoad) return;
   total = page._pagination.total;
   render(page.items);
 }
