@@ -1,4 +1,5 @@
 using Hub.Core.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Hub.Core.Hosting;
 using Hub.Gateway.Health;
 using Hub.Gateway.Hosting;
@@ -13,6 +14,13 @@ public static class GatewayApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = HubWebApplication.CreateBuilder(args, configure);
+        // With any level enabled for this category, ASP.NET Core starts an Activity and a log scope for every request;
+        // the gateway logs what matters itself (refusals, failures), and the per-request start costs it throughput.
+        // Lowest priority, as the shared defaults: an app setting can turn the framework's request log back on.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None" },
+        });
 
         var appSettings = new AppSettings(builder.Configuration);
         var settings = GatewaySettings.Bind(appSettings);

@@ -1,7 +1,9 @@
 using Hub.Core.Configuration;
 using Hub.Gateway;
+using Hub.Gateway.Hosting;
 
 // The gateway: the hub's one public entry point. Invalid app settings stop it with every problem listed.
+SocketCompletions.RunInline();
 try
 {
     await GatewayApp.Build(args).RunAsync();

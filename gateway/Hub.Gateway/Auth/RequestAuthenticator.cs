@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hub.Core.Auth;
 using Hub.Core.Security;
 using Hub.Core.Store;
@@ -21,6 +22,11 @@ public sealed class RequestAuthenticator
     private readonly ExpiringCache<SessionRecord> _sessions;
     private readonly ExpiringCache<TokenRecord> _tokens;
     private readonly ExpiringCache<UserRecord> _users;
+
+    // Expanding scopes costs more than the rest of authentication; the expansion is kept with the cached record it
+    // came from, so a record the caches refresh is expanded again and nothing is kept longer than the record itself.
+    private readonly ConditionalWeakTable<UserRecord, GatewayIdentity> _sessionIdentities = new();
+    private readonly ConditionalWeakTable<TokenRecord, TokenIdentity> _tokenIdentities = new();
 
     public RequestAuthenticator(IHubStore store, GatewayOptions options, TimeProvider time, ILogger<RequestAuthenticator> logger)
     {
@@ -73,7 +79,7 @@ public sealed class RequestAuthenticator
         {
             return Invalid("The session has ended; log in again.");
         }
-        return await IdentityAsync(record.User, tokenScopes: null).ConfigureAwait(false);
+        return await IdentityAsync(record.User, token: null).ConfigureAwait(false);
     }
 
     private async Task<AuthenticationResult> FromTokenAsync(string token)
@@ -87,19 +93,29 @@ public sealed class RequestAuthenticator
         {
             return Invalid("The token is not valid or has expired.");
         }
-        return await IdentityAsync(record.User, record.Scopes).ConfigureAwait(false);
+        return await IdentityAsync(record.User, record).ConfigureAwait(false);
     }
 
-    private async Task<AuthenticationResult> IdentityAsync(string userName, IReadOnlyList<string>? tokenScopes)
+    private async Task<AuthenticationResult> IdentityAsync(string userName, TokenRecord? token)
     {
         var user = await _users.GetAsync(userName, name => _store.Users.GetAsync(name)).ConfigureAwait(false);
         if (user is null)
         {
             return Invalid("The user no longer exists.");
         }
-        var owner = ScopeSet.ForUser(user);
-        var scopes = tokenScopes is null ? owner : ScopeSet.FromScopes(tokenScopes, user.Name, owner).IntersectWith(owner);
-        return new AuthenticationResult(AuthenticationOutcome.Authenticated, new GatewayIdentity(user.Name, scopes, ViaToken: tokenScopes is not null));
+        var owner = _sessionIdentities.GetValue(user, static u => new GatewayIdentity(u.Name, ScopeSet.ForUser(u), ViaToken: false));
+        if (token is null)
+        {
+            return new AuthenticationResult(AuthenticationOutcome.Authenticated, owner);
+        }
+        if (!_tokenIdentities.TryGetValue(token, out var known) || !ReferenceEquals(known.Owner, user))
+        {
+            // A token holds its own scopes narrowed to what its owner may do now: the owner's record is part of the key.
+            var scopes = ScopeSet.FromScopes(token.Scopes, user.Name, owner.Scopes).IntersectWith(owner.Scopes);
+            known = new TokenIdentity(user, new GatewayIdentity(user.Name, scopes, ViaToken: true));
+            _tokenIdentities.AddOrUpdate(token, known);
+        }
+        return new AuthenticationResult(AuthenticationOutcome.Authenticated, known.Identity);
     }
 
     private static AuthenticationResult Invalid(string reason) => new(AuthenticationOutcome.Invalid, Reason: reason);
@@ -125,4 +141,6 @@ public sealed class RequestAuthenticator
         string token = header[(space + 1)..].Trim();
         return token.Length == 0 ? null : token;
     }
+
+    private sealed record TokenIdentity(UserRecord Owner, GatewayIdentity Identity);
 }
