@@ -83,15 +83,16 @@ public sealed class HttpForwarder(BackendClient backend, GatewayOptions options,
         var outgoing = context.Response;
         outgoing.StatusCode = (int)response.StatusCode;
         string? serverPath = target.IsUserServer && target.Server is { } server ? UserPaths.ServerPrefix(server) : null;
-        CopyHeaders(response.Headers.NonValidated, outgoing.Headers, serverPath);
-        CopyHeaders(response.Content.Headers.NonValidated, outgoing.Headers, serverPath);
+        var listed = response.Headers.NonValidated.TryGetValues(HeaderNames.Connection, out var connection) ? HopByHopHeaders.ListedIn(connection) : null;
+        CopyHeaders(response.Headers.NonValidated, outgoing.Headers, serverPath, listed);
+        CopyHeaders(response.Content.Headers.NonValidated, outgoing.Headers, serverPath, listed);
     }
 
-    private static void CopyHeaders(System.Net.Http.Headers.HttpHeadersNonValidated from, IHeaderDictionary to, string? serverPath)
+    private static void CopyHeaders(System.Net.Http.Headers.HttpHeadersNonValidated from, IHeaderDictionary to, string? serverPath, HashSet<string>? listed)
     {
         foreach (var (name, values) in from)
         {
-            if (HopByHopHeaders.Contains(name))
+            if (HopByHopHeaders.Contains(name) || listed?.Contains(name) == true)
             {
                 continue;
             }

@@ -161,8 +161,9 @@ public sealed class WebSocketForwarder(BackendClient backend, GatewayOptions opt
     private static async Task<ForwardResult> PassOnRefusalAsync(HttpContext context, HttpResponseMessage response)
     {
         context.Response.StatusCode = (int)response.StatusCode;
-        CopyHeaders(response.Headers, context.Response.Headers);
-        CopyHeaders(response.Content.Headers, context.Response.Headers);
+        var listed = response.Headers.NonValidated.TryGetValues(HeaderNames.Connection, out var connection) ? HopByHopHeaders.ListedIn(connection) : null;
+        CopyHeaders(response.Headers, context.Response.Headers, listed);
+        CopyHeaders(response.Content.Headers, context.Response.Headers, listed);
         try
         {
             await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
@@ -175,11 +176,11 @@ public sealed class WebSocketForwarder(BackendClient backend, GatewayOptions opt
         return ForwardResult.Success;
     }
 
-    private static void CopyHeaders(HttpHeaders from, IHeaderDictionary to)
+    private static void CopyHeaders(HttpHeaders from, IHeaderDictionary to, HashSet<string>? listed)
     {
         foreach (var (name, values) in from.NonValidated)
         {
-            if (!HopByHopHeaders.Contains(name))
+            if (!HopByHopHeaders.Contains(name) && listed?.Contains(name) != true)
             {
                 to.Append(name, values.ToArray());
             }

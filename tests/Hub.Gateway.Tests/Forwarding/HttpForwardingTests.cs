@@ -79,6 +79,19 @@ public sealed class HttpForwardingTests(AzuriteFixture azurite) : GatewayTestBas
     }
 
     [Fact]
+    public async Task UserPath_ResponseHeadersListedInConnection_AreNotPassedOn()
+    {
+        await Gateway.AddRouteAsync("alice", Backend.Address);
+        using var client = Gateway.CreateClient(AliceSession);
+
+        var response = await client.GetAsync("/user/alice/connection-listed");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["kept"], response.Headers.GetValues("X-End-To-End"));
+        Assert.False(response.Headers.Contains("X-Hop-Response"));
+    }
+
+    [Fact]
     public async Task UserPath_OwnerSession_ForwardedWithServerTokenAndWithoutHubCookies()
     {
         var route = await Gateway.AddRouteAsync("alice", Backend.Address);

@@ -79,6 +79,14 @@ public sealed class TestBackend : IAsyncDisposable
             context.Response.Headers.Append("Set-Cookie", "theme=dark; Path=/");
             return "ok";
         });
+        app.MapGet("/user/{name}/connection-listed", (HttpContext context) =>
+        {
+            // Headers named in Connection describe this connection only (RFC 9110 §7.6.1).
+            context.Response.Headers.Connection = "X-Hop-Response";
+            context.Response.Headers["X-Hop-Response"] = "backend-private";
+            context.Response.Headers["X-End-To-End"] = "kept";
+            return "ok";
+        });
         app.Map("/user/{name}/ws", (HttpContext context) => backend!.WebSocketEchoAsync(context));
         app.Map("/{**path}", (HttpContext context) => backend!.EchoAsync(context));
 
