@@ -19,6 +19,8 @@ public sealed class AdminPageTests(HubStack hub)
         var server = new ServerKey("barbara", "");
         await hub.Lifecycle.RequestStartAsync(server, StartOptions.Default);
         await Eventually.UntilAsync(async () => (await hub.ServerAsync("barbara"))?.Phase == ServerPhase.Running, TimeSpan.FromSeconds(90), "barbara's server to run");
+        // Earlier runs: three and a half hours.
+        await hub.Store.Servers.ChangeAsync(server, r => r with { UsedSeconds = 12_600 });
 
         await using var context = await hub.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -29,6 +31,8 @@ public sealed class AdminPageTests(HubStack hub)
         var row = page.Locator("tr[data-user='barbara']");
         await Expect(page.Locator("#rows tr")).ToHaveCountAsync(1);
         await Expect(row.Locator(".state")).ToHaveTextAsync("running");
+        await Expect(row.Locator("td[data-label='Server-hours']")).ToHaveTextAsync(new Regex(@"^3\.[56] \(0\.[01] now\)$"));
+        await Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Server-hours" })).ToBeVisibleAsync();
         await HubStack.ScreenshotAsync(page, "admin");
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Stop server of barbara" }).ClickAsync();
@@ -37,9 +41,13 @@ public sealed class AdminPageTests(HubStack hub)
         await page.ReloadAsync();
         await page.GetByLabel("Search by name").FillAsync("barbara");
         await Expect(page.Locator("tr[data-user='barbara'] .state")).ToHaveTextAsync("stopped");
+        // The run just ended is counted with the earlier ones.
+        await Expect(page.Locator("tr[data-user='barbara'] td[data-label='Server-hours']")).ToHaveTextAsync(new Regex(@"^3\.[56]$"));
 
         var record = await hub.ServerAsync("barbara");
         Assert.Equal(ServerDesiredState.Stopped, record!.Desired);
+        Assert.InRange(record.UsedSeconds, 12_600, 12_600 + 300);
+        Assert.Null(record.Started);
     }
 
     [Fact]

@@ -66,6 +66,9 @@ public sealed class ApiModels(Core.Hosting.HubOptions hub)
             ["started"] = ApiJson.Time(server.Started),
             ["last_activity"] = ApiJson.Time(server.LastActivity ?? server.Started ?? server.Requested),
             ["user_options"] = server.Profile is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["profile"] = server.Profile },
+            // Ours, beside JupyterHub's fields (its Server schema allows more): seconds of the completed runs; the
+            // current run, if any, is the time since "started".
+            ["used_seconds"] = server.UsedSeconds,
         };
         if (withState)
         {

@@ -1,8 +1,8 @@
-// Admin: every user with their server's state, last activity and the current run's hours; start/stop, add/remove,
+// Admin: every user with their server's state, last activity and server-hours; start/stop, add/remove,
 // make admin; search, sort and paging done by the API (JupyterHub's pagination), so 5,000 users load one page at a
 // time; bulk start/stop for the selected users or for everyone matching the search (a whole class).
 import { api, getJson, pageInfo, serverPath, userPath } from './api.js';
-import { $, ago, busy, el, hoursSince, say, showAdminLink, stateOf } from './ui.js';
+import { $, ago, busy, el, say, showAdminLink, stateOf } from './ui.js';
 
 const PAGINATED = { Accept: 'application/jupyterhub-pagination+json' };
 const BULK_CONCURRENCY = 8;
@@ -46,10 +46,18 @@ function render(users) {
   updateSelection();
 }
 
+/** Completed runs (used_seconds) plus the current run, in hours with one decimal; the current run's part beside it. */
+function serverHours(server, state) {
+  if (!server) return '';
+  // A stopped server's "started" may be a run from before server-hours were counted: only a live run adds to it.
+  const current = state !== 'stopped' && server.started ? Math.max(0, Date.now() - Date.parse(server.started)) / 3600000 : 0;
+  const total = (server.used_seconds || 0) / 3600 + current;
+  return state === 'running' || state === 'stopping' ? `${total.toFixed(1)} (${current.toFixed(1)} now)` : total.toFixed(1);
+}
+
 function row(user) {
   const server = (user.servers || {})[''];
   const state = stateOf(server);
-  const hours = state === 'running' ? hoursSince(server.started) : '';
   return el('tr', { dataset: { user: user.name } },
     el('td', { 'data-label': 'Select' }, el('input', {
       type: 'checkbox', 'aria-label': `Select ${user.name}`, checked: selected.has(user.name),
@@ -58,7 +66,7 @@ function row(user) {
     el('td', { 'data-label': 'Name' }, user.name),
     el('td', { 'data-label': 'Admin' }, user.admin ? 'admin' : ''),
     el('td', { 'data-label': 'Server' }, el('span', { class: `state state-${state}` }, state)),
-    el('td', { 'data-label': 'Hours this run' }, hours),
+    el('td', { 'data-label': 'Server-hours' }, serverHours(server, state)),
     el('td', { 'data-label': 'Last activity' }, el('time', { datetime: user.last_activity || '' }, ago(user.last_activity))),
     el('td', { 'data-label': 'Actions' }, el('div', { class: 'actions' },
       state === 'stopped'
