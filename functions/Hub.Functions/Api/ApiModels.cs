@@ -77,6 +77,25 @@ public sealed class ApiModels(Core.Hosting.HubOptions hub)
         return model;
     }
 
+    /// <summary>
+    /// The group model: name and kind always; members and (empty) properties with <c>read:groups</c> for it; its
+    /// (no) roles with <c>read:roles:groups</c>. Group properties and group roles are not stored by this hub.
+    /// </summary>
+    public static Dictionary<string, object?> Group(string name, IReadOnlyList<string> members, ScopeSet scopes)
+    {
+        var model = new Dictionary<string, object?> { ["kind"] = "group", ["name"] = name };
+        if (scopes.AllowsGroup("read:groups", name))
+        {
+            model["users"] = members;
+            model["properties"] = new Dictionary<string, object?>();
+        }
+        if (scopes.AllowsGroup("read:roles:groups", name))
+        {
+            model["roles"] = Array.Empty<string>();
+        }
+        return model;
+    }
+
     public static Dictionary<string, object?> Token(TokenRecord token) => new()
     {
         ["id"] = token.Id,
