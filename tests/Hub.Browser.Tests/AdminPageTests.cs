@@ -78,6 +78,61 @@ public sealed class AdminPageTests(HubStack hub)
     }
 
     [Fact]
+    public async Task Admin_MakesAClassAndStartsAndStopsIt_OnlyItsServersAreRequested()
+    {
+        string[] members = ["class-x1", "class-x2", "class-x3"];
+        // Someone outside the class, with a similar name: the bulk actions must pass them by.
+        await hub.Store.Users.CreateAsync(new UserRecord { Name = "class-y1", Created = DateTimeOffset.UtcNow });
+        await using var context = await hub.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var dialogs = new List<string>();
+        page.Dialog += async (_, dialog) =>
+        {
+            dialogs.Add(dialog.Message);
+            await dialog.AcceptAsync();
+        };
+        await PageSteps.SignInToHomeAsync(page, HubStack.Admin);
+        await page.GotoAsync("/hub/admin");
+
+        await page.GetByLabel("User names (one per line, or separated by commas)").FillAsync(string.Join("\n", members));
+        await page.GetByLabel("Add to group").FillAsync("class-x");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add users" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Added 3 users to class-x.");
+        await page.GetByLabel("Class (group)").SelectOptionAsync("class-x");
+        await Expect(page.Locator("#rows tr")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#all-count")).ToHaveTextAsync("3");
+        await HubStack.ScreenshotAsync(page, "admin-class");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop all matching" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Stopping 3 servers: done.", new() { Timeout = 60_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start all 3 matching" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Starting 3 servers: done.", new() { Timeout = 120_000 });
+
+        Assert.Equal(["Stop the servers of all 3 matching users in class-x?", "Start the servers of all 3 matching users in class-x?"], dialogs);
+        var requested = new List<string>();
+        await foreach (var server in hub.Store.Servers.ListAsync())
+        {
+            if (server.Desired == ServerDesiredState.Running && server.User.StartsWith("class-", StringComparison.Ordinal))
+            {
+                requested.Add(server.User);
+            }
+        }
+        Assert.Equal(members, requested.Order(StringComparer.Ordinal));
+        foreach (var member in members)
+        {
+            Assert.Equal(["class-x"], (await hub.Store.Users.GetAsync(member))!.Groups);
+        }
+
+        // And the whole class stops again.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop all matching" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Stopping 3 servers: done.", new() { Timeout = 120_000 });
+        foreach (var member in members)
+        {
+            Assert.Equal(ServerDesiredState.Stopped, (await hub.ServerAsync(member))!.Desired);
+        }
+    }
+
+    [Fact]
     public async Task Student_OpensAdminPage_IsTurnedAway()
     {
         await using var context = await hub.NewContextAsync();
