@@ -39,4 +39,29 @@ public sealed class ServerHoursTests(AzuriteFixture azurite)
         Assert.InRange(record.UsedSeconds, 1800 + 7200, 1800 + 7200 + 60);
     }
 
+    [Fact]
+    public async Task StartRequest_WhileAStopWaitsToBeStepped_CountsTheRunSoFarOnce()
+    {
+        await using var hub = await SpawningHub.StartAsync(azurite, new Dictionary<string, string?> { ["Spawner:SlowSpawnTimeout"] = "0s" });
+        await hub.AddUsersAsync("jonas");
+        var server = new ServerKey("jonas", "");
+        // Stop asked for, not yet stepped: the record still says running, with an hour of this run behind it.
+        await hub.Store.Servers.CreateAsync(new ServerRecord
+        {
+            User = "jonas",
+            Desired = ServerDesiredState.Stopped,
+            Phase = ServerPhase.Running,
+            PhaseSince = DateTimeOffset.UtcNow.AddHours(-1),
+            Started = DateTimeOffset.UtcNow.AddHours(-1),
+            UsedSeconds = 60,
+        });
+
+        await hub.Lifecycle.RequestStartAsync(server, StartOptions.Default);
+        await Eventually.UntilAsync(async () => (await hub.RecordAsync(server)).Phase == ServerPhase.Running, TimeSpan.FromSeconds(90), "the server to run again");
+
+        var record = await hub.RecordAsync(server);
+        Assert.InRange(record.UsedSeconds, 60 + 3600, 60 + 3600 + 60);
+        Assert.InRange(DateTimeOffset.UtcNow - record.Started!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(90));
+    }
+
 }

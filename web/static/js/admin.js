@@ -116,7 +116,7 @@ async function removeUser(name) {
   await api('DELETE', userPath(name));
   selected.delete(name);
   say(`Deleted ${name}.`);
-  await load();
+  await Promise.all([load(), loadGroups()]);
 }
 
 function updateSelection() {
