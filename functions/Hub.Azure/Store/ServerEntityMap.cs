@@ -35,6 +35,7 @@ internal sealed class ServerEntityMap : ITableRecordMap<ServerKey, ServerRecord>
             ["Attempts"] = record.Attempts,
             ["NextCheck"] = record.NextCheck,
             ["Failure"] = record.Failure,
+            ["UsedSeconds"] = record.UsedSeconds,
         };
     }
 
@@ -58,6 +59,8 @@ internal sealed class ServerEntityMap : ITableRecordMap<ServerKey, ServerRecord>
         Attempts = entity.GetInt32("Attempts") ?? 0,
         NextCheck = entity.GetDateTimeOffset("NextCheck"),
         Failure = entity.GetString("Failure"),
+        // Rows written before server-hours were counted have no such property: nothing used yet.
+        UsedSeconds = entity.GetInt64("UsedSeconds") ?? 0,
         Version = entity.ETag.ToString(),
     };
 

@@ -166,6 +166,11 @@ public sealed class ScopeSet
         return false;
     }
 
+    /// <summary>Holds <paramref name="name"/> (a <c>groups</c> scope) for the group <paramref name="group"/>: unfiltered or <c>!group=</c> it.</summary>
+    public bool AllowsGroup(string name, string group) =>
+        _grants.TryGetValue(name, out var filters)
+        && (filters is null || filters.Any(f => f.Kind == "group" && string.Equals(f.Value, group, StringComparison.Ordinal)));
+
     /// <summary>Holds <paramref name="name"/> for <paramref name="user"/> itself or for at least one of its servers.</summary>
     public bool AllowsAnyServerOf(string name, string user, IReadOnlyList<string> groups) =>
         Allows(name, user, groups) || (_grants.TryGetValue(name, out var filters) && filters is not null

@@ -64,7 +64,11 @@ public sealed class ServerLifecycle(
             }
 
             var now = time.GetUtcNow();
-            var wanted = (record ?? new ServerRecord { User = server.User, Name = server.Server }) with
+            // A server still running while its stop waits to be stepped keeps running for this start: its run so far
+            // is counted now, the new one from when it is ready again. A stopped record has no run left to count.
+            var previous = record is null ? new ServerRecord { User = server.User, Name = server.Server }
+                : record.Phase is ServerPhase.Stopped or ServerPhase.Failed ? record : ServerUsage.EndRun(record, now);
+            var wanted = previous with
             {
                 Desired = ServerDesiredState.Running,
                 Phase = ServerPhase.Queued,

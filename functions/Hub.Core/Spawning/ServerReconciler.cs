@@ -153,6 +153,8 @@ public sealed class ServerReconciler(
         var admitted = await WriteAsync(Enter(record, ServerPhase.Creating) with
         {
             Admitted = now,
+            // Nothing runs before admission; a Started left here (rows from before server-hours) is no current run.
+            Started = null,
             Attempts = 1,
             Launched = null,
             TokenNonce = ServerTokens.NewNonce(),
@@ -372,8 +374,8 @@ public sealed class ServerReconciler(
 
         if (record.Desired == ServerDesiredState.Running)
         {
-            // A failed attempt is cleaned up: create again with a fresh token.
-            return await ContinueAfterAsync(Enter(record, ServerPhase.Creating) with
+            // A failed attempt is cleaned up: create again with a fresh token (and count a run that ended here).
+            return await ContinueAfterAsync(Enter(ServerUsage.EndRun(record, now), ServerPhase.Creating) with
             {
                 Launched = null,
                 Target = null,
@@ -383,7 +385,8 @@ public sealed class ServerReconciler(
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        var stopped = await WriteAsync(Enter(record, record.Failure is null ? ServerPhase.Stopped : ServerPhase.Failed) with
+        // The run is counted in the same conditional write that ends it, so a repeated step cannot count it twice.
+        var stopped = await WriteAsync(Enter(ServerUsage.EndRun(record, now), record.Failure is null ? ServerPhase.Stopped : ServerPhase.Failed) with
         {
             Launched = null,
             Target = null,

@@ -63,8 +63,17 @@ public sealed record ServerRecord : IStoredRecord
     /// <summary>When the current start was requested.</summary>
     public DateTimeOffset? Requested { get; init; }
 
-    /// <summary>When the server became ready.</summary>
+    /// <summary>
+    /// When the server became ready in the current run; <c>null</c> once the run is over and counted in
+    /// <see cref="UsedSeconds"/> (see <c>Hub.Core.Spawning.ServerUsage</c>).
+    /// </summary>
     public DateTimeOffset? Started { get; init; }
+
+    /// <summary>
+    /// Seconds the server ran in its completed runs (server-hours, for the admin page and the API). A run is added
+    /// in the same conditional write that clears <see cref="Started"/>, so a repeated stop step cannot add it twice.
+    /// </summary>
+    public long UsedSeconds { get; init; }
 
     public DateTimeOffset? LastActivity { get; init; }
 

@@ -7,6 +7,7 @@ public static class ApiEndpoints
         endpoints
             .MapHubApiEndpoints()
             .MapUsersEndpoints()
+            .MapGroupsEndpoints()
             .MapServersEndpoints()
             .MapActivityEndpoints()
             .MapTokensEndpoints();

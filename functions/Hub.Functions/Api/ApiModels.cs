@@ -66,10 +66,32 @@ public sealed class ApiModels(Core.Hosting.HubOptions hub)
             ["started"] = ApiJson.Time(server.Started),
             ["last_activity"] = ApiJson.Time(server.LastActivity ?? server.Started ?? server.Requested),
             ["user_options"] = server.Profile is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["profile"] = server.Profile },
+            // Ours, beside JupyterHub's fields (its Server schema allows more): seconds of the completed runs; the
+            // current run, if any, is the time since "started".
+            ["used_seconds"] = server.UsedSeconds,
         };
         if (withState)
         {
             model["state"] = new Dictionary<string, object?> { ["spawner_state"] = server.SpawnerState, ["phase"] = server.Phase.ToString() };
+        }
+        return model;
+    }
+
+    /// <summary>
+    /// The group model: name and kind always; members and (empty) properties with <c>read:groups</c> for it; its
+    /// (no) roles with <c>read:roles:groups</c>. Group properties and group roles are not stored by this hub.
+    /// </summary>
+    public static Dictionary<string, object?> Group(string name, IReadOnlyList<string> members, ScopeSet scopes)
+    {
+        var model = new Dictionary<string, object?> { ["kind"] = "group", ["name"] = name };
+        if (scopes.AllowsGroup("read:groups", name))
+        {
+            model["users"] = members;
+            model["properties"] = new Dictionary<string, object?>();
+        }
+        if (scopes.AllowsGroup("read:roles:groups", name))
+        {
+            model["roles"] = Array.Empty<string>();
         }
         return model;
     }

@@ -14,4 +14,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "{Requester} renamed user {User} to {NewName}")]
     public static partial void UserRenamed(ILogger logger, string requester, string user, string newName);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "{Requester} added {Count} users to group {Group}")]
+    public static partial void GroupUsersAdded(ILogger logger, string requester, string group, int count);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "{Requester} removed {Count} users from group {Group}")]
+    public static partial void GroupUsersRemoved(ILogger logger, string requester, string group, int count);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "{Requester} deleted group {Group} ({Count} members)")]
+    public static partial void GroupDeleted(ILogger logger, string requester, string group, int count);
 }

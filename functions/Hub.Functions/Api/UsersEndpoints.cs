@@ -6,7 +6,6 @@ using Hub.Core.Store;
 using Hub.Core.Users;
 using Hub.Functions.Auth;
 using Hub.Functions.Logging;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Hub.Functions.Api;
 
@@ -17,10 +16,10 @@ namespace Hub.Functions.Api;
 /// </summary>
 public static class UsersEndpoints
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 200;
+    public const int DefaultLimit = ApiPaging.DefaultLimit;
+    public const int MaxLimit = ApiPaging.MaxLimit;
     public const int MaxBulkCreate = 1000;
-    public const string PaginationMediaType = "application/jupyterhub-pagination+json";
+    public const string PaginationMediaType = ApiPaging.PaginationMediaType;
 
     public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -45,11 +44,10 @@ public static class UsersEndpoints
             return ApiProblem.MissingScope("list:users");
         }
         var query = context.Request.Query;
-        if (!TryNumber(query["offset"], 0, int.MaxValue, out int offset) || !TryNumber(query["limit"], 1, int.MaxValue, out int limit, DefaultLimit))
+        if (!ApiPaging.TryRead(query, out int offset, out int limit, out var pagingProblem))
         {
-            return ApiProblem.BadRequest("offset and limit must be non-negative whole numbers (limit at least 1).");
+            return pagingProblem!;
         }
-        limit = Math.Min(limit, MaxLimit);
         string state = query["state"].ToString();
         if (state is not ("" or "active" or "ready" or "inactive"))
         {
@@ -61,6 +59,8 @@ public static class UsersEndpoints
             return ApiProblem.BadRequest($"Unrecognized sort field: {LogText.Cap(sort)} (use id, name or last_activity, with - for descending).");
         }
         string nameFilter = query["name_filter"].ToString();
+        // Ours (JupyterHub has no such filter): the members of one group, for the admin page's class view.
+        string group = query["group"].ToString();
         bool includeStopped = query.ContainsKey("include_stopped_servers") && query["include_stopped_servers"].ToString() is not ("false" or "0");
 
         var servers = new Dictionary<string, List<ServerRecord>>(StringComparer.Ordinal);
@@ -72,7 +72,8 @@ public static class UsersEndpoints
         await foreach (var user in store.Users.ListAsync(context.RequestAborted))
         {
             if (!caller.Scopes.Allows("list:users", user.Name, user.Groups)
-                || (nameFilter.Length > 0 && !user.Name.Contains(nameFilter, StringComparison.Ordinal)))
+                || (nameFilter.Length > 0 && !user.Name.Contains(nameFilter, StringComparison.Ordinal))
+                || (group.Length > 0 && !(user.Groups.Contains(group, StringComparer.Ordinal) && caller.Scopes.Allows("read:users:groups", user.Name, user.Groups))))
             {
                 continue;
             }
@@ -104,26 +105,7 @@ public static class UsersEndpoints
             .Select(u => models.User(u, servers.GetValueOrDefault(u.Name) ?? [], caller.Scopes, includeStopped))
             .ToList();
 
-        bool paginated = context.Request.Headers.Accept.ToString().Contains(PaginationMediaType, StringComparison.OrdinalIgnoreCase);
-        if (!paginated)
-        {
-            return ApiJson.Ok(page);
-        }
-        int total = users.Count;
-        object? next = null;
-        if (offset + limit < total)
-        {
-            var parameters = query.Where(p => p.Key is not ("offset" or "limit")).ToDictionary(p => p.Key, p => p.Value.ToString());
-            parameters["offset"] = (offset + limit).ToString(CultureInfo.InvariantCulture);
-            parameters["limit"] = limit.ToString(CultureInfo.InvariantCulture);
-            string url = QueryHelpers.AddQueryString(new Uri(hub.PublicUrl, "/hub/api/users").AbsoluteUri, parameters!);
-            next = new Dictionary<string, object?> { ["offset"] = offset + limit, ["limit"] = limit, ["url"] = url };
-        }
-        return ApiJson.Ok(new Dictionary<string, object?>
-        {
-            ["items"] = page,
-            ["_pagination"] = new Dictionary<string, object?> { ["offset"] = offset, ["limit"] = limit, ["total"] = total, ["next"] = next },
-        });
+        return ApiPaging.Page(context, hub, "/hub/api/users", page, offset, limit, users.Count);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string name, IHubStore store, ApiModels models)
@@ -384,17 +366,5 @@ public static class UsersEndpoints
     {
         result = value.ValueKind == JsonValueKind.True;
         return value.ValueKind is JsonValueKind.True or JsonValueKind.False;
-    }
-
-    private static bool TryNumber(Microsoft.Extensions.Primitives.StringValues raw, int min, int max, out int value, int fallback = 0)
-    {
-        value = fallback;
-        if (raw.Count == 0 || string.IsNullOrEmpty(raw.ToString()))
-        {
-            return true;
-        }
-        return double.TryParse(raw.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
-            && number >= min && number <= max && number == Math.Floor(number)
-            && (value = (int)number) >= min;
     }
 }

@@ -59,6 +59,25 @@ public sealed class TableHubStoreTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Server_RowWrittenBeforeServerHours_ReadsAsZeroUsedAndLosesNothing()
+    {
+        var created = await _store.Servers.CreateAsync(new ServerRecord { User = "old", Phase = ServerPhase.Stopped, Profile = "small", Message = "kept", Requested = Now });
+        var servers = azurite.CreateServiceClient().GetTableClient(_store.TableNames.Single(n => n.EndsWith("servers", StringComparison.Ordinal)));
+        var entity = (await servers.GetEntityAsync(TableKey.Encode("old"), ""))!;
+        Assert.True(entity.Remove("UsedSeconds"));
+        await servers.UpdateAsync(entity, entity.ETag);
+
+        var old = await _store.Servers.GetAsync(new ServerKey("old", ""));
+        var counted = await _store.Servers.ReplaceAsync(old! with { UsedSeconds = 3L * int.MaxValue });
+
+        Assert.True(created.Succeeded);
+        Assert.Equal(0, old.UsedSeconds);
+        Assert.Equal(("small", "kept", Now), (old.Profile, old.Message, old.Requested));
+        Assert.Equal(3L * int.MaxValue, (await _store.Servers.GetAsync(new ServerKey("old", "")))!.UsedSeconds);
+        Assert.True(counted.Succeeded);
+    }
+
+    [Fact]
     public async Task ListForUser_SimilarNames_OnlyThatUsersServers()
     {
         foreach (var name in new[] { "a", "a%", "a%25", "ab" })

@@ -24,6 +24,23 @@ public sealed class ScopeSetTests
     }
 
     [Fact]
+    public void AllowsGroup_UnfilteredFilteredAndUserFilters()
+    {
+        var admin = ScopeSet.ForUser(User("root", admin: true));
+        var narrow = ScopeSet.FromScopes(["groups!group=class-x", "read:users!user=class-y"], "root", null);
+        var student = ScopeSet.ForUser(User("kim", false, "class-x"));
+
+        Assert.True(admin.AllowsGroup("groups", "any"));
+        Assert.True(admin.AllowsGroup("delete:groups", "any"));
+        Assert.True(narrow.AllowsGroup("read:groups", "class-x"));
+        Assert.True(narrow.AllowsGroup("list:groups", "class-x"));
+        Assert.False(narrow.AllowsGroup("groups", "Class-X"));
+        Assert.False(narrow.AllowsGroup("delete:groups", "class-x"));
+        Assert.False(narrow.AllowsGroup("read:users", "class-y"));
+        Assert.False(student.AllowsGroup("read:groups", "class-x"));
+    }
+
+    [Fact]
     public void ForUser_Admin_WholeHubIncludingImpliedScopes()
     {
         var scopes = ScopeSet.ForUser(User("root", admin: true));

@@ -136,6 +136,30 @@ public sealed class RestApiTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Server_UsedSeconds_ShownToThoseWhoMayReadTheServerAndMatchesSpec()
+    {
+        await using var hub = await TestHub.StartAsync(azurite);
+        var admin = hub.Api(await hub.TokenAsync("admin"));
+        var carla = hub.Api(await hub.TokenAsync("carla"));
+        var dave = hub.Api(await hub.TokenAsync("dave"));
+        await hub.Store.Servers.CreateAsync(new Core.Store.ServerRecord { User = "carla", Phase = Core.Store.ServerPhase.Stopped, UsedSeconds = 12_600 });
+
+        string asAdmin = await BodyAsync(await admin.GetAsync("/hub/api/users/carla?include_stopped_servers"), HttpStatusCode.OK);
+        string asOwner = await BodyAsync(await carla.GetAsync("/hub/api/users/carla?include_stopped_servers"), HttpStatusCode.OK);
+        var asOther = await dave.GetAsync("/hub/api/users/carla?include_stopped_servers");
+        string listed = await BodyAsync(await admin.GetAsync("/hub/api/users?include_stopped_servers=1&name_filter=carla"), HttpStatusCode.OK);
+
+        // The User schema, as the other tests with servers check it (the operation-rooted check cannot resolve the Server $ref).
+        await JupyterHubSpec.AssertSchemaAsync("User", asAdmin);
+        await JupyterHubSpec.AssertSchemaAsync("User", JsonDocument.Parse(listed).RootElement[0].GetRawText());
+        Assert.Equal(12_600, JsonDocument.Parse(asAdmin).RootElement.GetProperty("servers").GetProperty("").GetProperty("used_seconds").GetInt64());
+        Assert.Equal(12_600, JsonDocument.Parse(asOwner).RootElement.GetProperty("servers").GetProperty("").GetProperty("used_seconds").GetInt64());
+        Assert.Equal(12_600, JsonDocument.Parse(listed).RootElement[0].GetProperty("servers").GetProperty("").GetProperty("used_seconds").GetInt64());
+        Assert.Equal(HttpStatusCode.NotFound, asOther.StatusCode);
+        Assert.DoesNotContain("used_seconds", await asOther.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task User_OtherUsersModel_404ForUserSameAsMissing()
     {
         await using var hub = await TestHub.StartAsync(azurite);

@@ -1,13 +1,13 @@
-// Admin: every user with their server's state, last activity and the current run's hours; start/stop, add/remove,
+// Admin: every user with their server's state, last activity and server-hours; start/stop, add/remove,
 // make admin; search, sort and paging done by the API (JupyterHub's pagination), so 5,000 users load one page at a
-// time; bulk start/stop for the selected users or for everyone matching the search (a whole class).
-import { api, getJson, pageInfo, serverPath, userPath } from './api.js';
-import { $, ago, busy, el, hoursSince, say, showAdminLink, stateOf } from './ui.js';
+// time; bulk start/stop for the selected users or for everyone matching the search or the chosen class (a group).
+import { api, getJson, groupPath, pageInfo, serverPath, userPath } from './api.js';
+import { $, ago, busy, el, say, showAdminLink, stateOf } from './ui.js';
 
 const PAGINATED = { Accept: 'application/jupyterhub-pagination+json' };
 const BULK_CONCURRENCY = 8;
 
-const view = { offset: 0, limit: 50, sort: 'name', filter: '', state: '' };
+const view = { offset: 0, limit: 50, sort: 'name', filter: '', state: '', group: '' };
 const selected = new Set();
 let info;
 let total = 0;
@@ -18,7 +18,24 @@ function query(offset, limit) {
   const parameters = new URLSearchParams({ offset: String(offset), limit: String(limit), sort: view.sort, include_stopped_servers: '1' });
   if (view.filter) parameters.set('name_filter', view.filter);
   if (view.state) parameters.set('state', view.state);
+  if (view.group) parameters.set('group', view.group);
   return '/hub/api/users?' + parameters;
+}
+
+/** Fills the class select from GET /hub/api/groups (every page), keeping the current choice. */
+async function loadGroups() {
+  const groups = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = await getJson(`/hub/api/groups?offset=${offset}&limit=200`, PAGINATED);
+    groups.push(...page.items);
+    if (!page._pagination.next) break;
+  }
+  const select = $('#group-filter');
+  const options = groups.map((g) => el('option', { value: g.name }, g.users ? `${g.name} (${g.users.length})` : g.name));
+  // A class emptied meanwhile stays selectable while chosen, so the table does not silently widen to everyone.
+  if (view.group && !groups.some((g) => g.name === view.group)) options.push(el('option', { value: view.group }, `${view.group} (0)`));
+  select.replaceChildren(el('option', { value: '' }, 'Everyone'), ...options);
+  select.value = view.group;
 }
 
 async function load() {
@@ -46,10 +63,18 @@ function render(users) {
   updateSelection();
 }
 
+/** Completed runs (used_seconds) plus the current run, in hours with one decimal; the current run's part beside it. */
+function serverHours(server, state) {
+  if (!server) return '';
+  // A stopped server's "started" may be a run from before server-hours were counted: only a live run adds to it.
+  const current = state !== 'stopped' && server.started ? Math.max(0, Date.now() - Date.parse(server.started)) / 3600000 : 0;
+  const total = (server.used_seconds || 0) / 3600 + current;
+  return state === 'running' || state === 'stopping' ? `${total.toFixed(1)} (${current.toFixed(1)} now)` : total.toFixed(1);
+}
+
 function row(user) {
   const server = (user.servers || {})[''];
   const state = stateOf(server);
-  const hours = state === 'running' ? hoursSince(server.started) : '';
   return el('tr', { dataset: { user: user.name } },
     el('td', { 'data-label': 'Select' }, el('input', {
       type: 'checkbox', 'aria-label': `Select ${user.name}`, checked: selected.has(user.name),
@@ -58,7 +83,7 @@ function row(user) {
     el('td', { 'data-label': 'Name' }, user.name),
     el('td', { 'data-label': 'Admin' }, user.admin ? 'admin' : ''),
     el('td', { 'data-label': 'Server' }, el('span', { class: `state state-${state}` }, state)),
-    el('td', { 'data-label': 'Hours this run' }, hours),
+    el('td', { 'data-label': 'Server-hours' }, serverHours(server, state)),
     el('td', { 'data-label': 'Last activity' }, el('time', { datetime: user.last_activity || '' }, ago(user.last_activity))),
     el('td', { 'data-label': 'Actions' }, el('div', { class: 'actions' },
       state === 'stopped'
@@ -91,7 +116,7 @@ async function removeUser(name) {
   await api('DELETE', userPath(name));
   selected.delete(name);
   say(`Deleted ${name}.`);
-  await load();
+  await Promise.all([load(), loadGroups()]);
 }
 
 function updateSelection() {
@@ -141,18 +166,33 @@ async function allMatching() {
 async function addUsers(event) {
   event.preventDefault();
   const names = $('#new-users').value.split(/[\s,;]+/).map((n) => n.trim()).filter(Boolean);
+  const group = $('#new-group').value.trim();
   if (names.length === 0) {
     say('Enter at least one user name.', 'error');
     $('#new-users').focus();
     return;
   }
   await busy(event.submitter, async () => {
-    await api('POST', '/hub/api/users', { body: { usernames: names, admin: $('#new-admin').checked } });
+    try {
+      await api('POST', '/hub/api/users', { body: { usernames: names, admin: $('#new-admin').checked } });
+    } catch (error) {
+      // 409: every one of them exists already; they can still join the class.
+      if (!(group && error.status === 409)) throw error;
+    }
+    const users = `${names.length} user${names.length === 1 ? '' : 's'}`;
+    if (group) {
+      await api('POST', groupPath(group, 'users'), { body: { users: names } });
+      $('#new-group').value = '';
+    }
     $('#new-users').value = '';
-    say(`Added ${names.length} user${names.length === 1 ? '' : 's'}.`);
+    say(group ? `Added ${users} to ${group}.` : `Added ${users}.`);
+    await loadGroups();
     await load();
   });
 }
+
+/** Who "all matching" means, in words for the confirm dialog. */
+const matching = () => (view.group ? `all ${total} matching users in ${view.group}` : `all ${total} matching users`);
 
 async function main() {
   info = await pageInfo();
@@ -166,6 +206,7 @@ async function main() {
     }, 250);
   });
   $('#state-filter').addEventListener('change', () => { view.state = $('#state-filter').value; view.offset = 0; load().catch((e) => say(e.message, 'error')); });
+  $('#group-filter').addEventListener('change', () => { view.group = $('#group-filter').value; view.offset = 0; load().catch((e) => say(e.message, 'error')); });
   $('#page-size').addEventListener('change', () => { view.limit = Number($('#page-size').value); view.offset = 0; load().catch((e) => say(e.message, 'error')); });
   for (const header of document.querySelectorAll('th[data-sort]')) {
     header.querySelector('button').addEventListener('click', () => {
@@ -188,15 +229,15 @@ async function main() {
   $('#start-selected').addEventListener('click', (e) => busy(e.currentTarget, () => forEach([...selected], 'Starting', startServer)));
   $('#stop-selected').addEventListener('click', (e) => busy(e.currentTarget, () => forEach([...selected], 'Stopping', stopServer)));
   $('#start-all').addEventListener('click', (e) => busy(e.currentTarget, async () => {
-    if (!window.confirm(`Start the servers of all ${total} matching users?`)) return;
+    if (!window.confirm(`Start the servers of ${matching()}?`)) return;
     await forEach(await allMatching(), 'Starting', startServer);
   }));
   $('#stop-all').addEventListener('click', (e) => busy(e.currentTarget, async () => {
-    if (!window.confirm(`Stop the servers of all ${total} matching users?`)) return;
+    if (!window.confirm(`Stop the servers of ${matching()}?`)) return;
     await forEach(await allMatching(), 'Stopping', stopServer);
   }));
   $('#add-users').addEventListener('submit', addUsers);
-  await load();
+  await Promise.all([load(), loadGroups()]);
 }
 
 main().catch((error) => say(error.message, 'error'));

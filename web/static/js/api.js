@@ -18,6 +18,11 @@ export function userPath(name, ...rest) {
   return '/hub/api/users/' + encodeURIComponent(name) + rest.map((part) => '/' + part).join('');
 }
 
+/** The path of a group's API resource, its name encoded (a '/' in it too). */
+export function groupPath(name, ...rest) {
+  return '/hub/api/groups/' + encodeURIComponent(name) + rest.map((part) => '/' + part).join('');
+}
+
 /** The API path of a server: the default one (name '') or a named one. */
 export function serverPath(user, server) {
   return server ? userPath(user, 'servers', encodeURIComponent(server)) : userPath(user, 'server');

@@ -45,12 +45,6 @@ export function ago(iso) {
   return 'just now';
 }
 
-/** Hours since an ISO time, one decimal ("1.5"), or "" without a time. */
-export function hoursSince(iso) {
-  if (!iso) return '';
-  return ((Date.now() - Date.parse(iso)) / 3600000).toFixed(1);
-}
-
 /** A server model's state in words: running, starting, stopping or stopped. */
 export function stateOf(server) {
   if (!server) return 'stopped';

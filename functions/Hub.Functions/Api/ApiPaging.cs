@@ -1,0 +1,67 @@
+using System.Globalization;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Hub.Functions.Api;
+
+/// <summary>
+/// JupyterHub's list paging: <c>offset</c> and <c>limit</c> (capped), and, when the client accepts
+/// <c>application/jupyterhub-pagination+json</c>, the <c>{"items": …, "_pagination": …}</c> envelope whose
+/// <c>next.url</c> starts with the hub's public URL. Shared by <c>/users</c> and <c>/groups</c>.
+/// </summary>
+public static class ApiPaging
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+    public const string PaginationMediaType = "application/jupyterhub-pagination+json";
+
+    /// <summary>Reads offset and limit (limit capped at <see cref="MaxLimit"/>), or answers the problem.</summary>
+    public static bool TryRead(IQueryCollection query, out int offset, out int limit, out IResult? problem)
+    {
+        problem = null;
+        if (!TryNumber(query["offset"], 0, out offset, 0) || !TryNumber(query["limit"], 1, out limit, DefaultLimit))
+        {
+            problem = ApiProblem.BadRequest("offset and limit must be non-negative whole numbers (limit at least 1).");
+            limit = 0;
+            return false;
+        }
+        limit = Math.Min(limit, MaxLimit);
+        return true;
+    }
+
+    /// <summary>One page of <paramref name="total"/> items: a plain array, or the pagination envelope when asked for.</summary>
+    public static IResult Page<T>(HttpContext context, Core.Hosting.HubOptions hub, string path, IReadOnlyList<T> page, int offset, int limit, int total)
+        where T : notnull
+    {
+        bool paginated = context.Request.Headers.Accept.ToString().Contains(PaginationMediaType, StringComparison.OrdinalIgnoreCase);
+        if (!paginated)
+        {
+            return ApiJson.Ok(page);
+        }
+        object? next = null;
+        if (offset + limit < total)
+        {
+            var parameters = context.Request.Query.Where(p => p.Key is not ("offset" or "limit")).ToDictionary(p => p.Key, p => p.Value.ToString());
+            parameters["offset"] = (offset + limit).ToString(CultureInfo.InvariantCulture);
+            parameters["limit"] = limit.ToString(CultureInfo.InvariantCulture);
+            string url = QueryHelpers.AddQueryString(new Uri(hub.PublicUrl, path).AbsoluteUri, parameters!);
+            next = new Dictionary<string, object?> { ["offset"] = offset + limit, ["limit"] = limit, ["url"] = url };
+        }
+        return ApiJson.Ok(new Dictionary<string, object?>
+        {
+            ["items"] = page,
+            ["_pagination"] = new Dictionary<string, object?> { ["offset"] = offset, ["limit"] = limit, ["total"] = total, ["next"] = next },
+        });
+    }
+
+    private static bool TryNumber(Microsoft.Extensions.Primitives.StringValues raw, int min, out int value, int fallback)
+    {
+        value = fallback;
+        if (raw.Count == 0 || string.IsNullOrEmpty(raw.ToString()))
+        {
+            return true;
+        }
+        return double.TryParse(raw.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
+            && number >= min && number <= int.MaxValue && number == Math.Floor(number)
+            && (value = (int)number) >= min;
+    }
+}

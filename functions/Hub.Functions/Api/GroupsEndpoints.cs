@@ -1,0 +1,308 @@
+using System.Text.Json;
+using Hub.Core.Security;
+using Hub.Core.Store;
+using Hub.Core.Users;
+using Hub.Functions.Auth;
+using Hub.Functions.Logging;
+
+namespace Hub.Functions.Api;
+
+/// <summary>
+/// Groups (a class): <c>GET /hub/api/groups</c>, <c>GET/POST/DELETE /hub/api/groups/{name}</c> and
+/// <c>POST/DELETE /hub/api/groups/{name}/users</c>, with JupyterHub's scopes (<c>list:groups</c>,
+/// <c>read:groups</c>, <c>read:groups:name</c>, <c>groups</c>, <c>admin:groups</c>, <c>delete:groups</c>) and
+/// answers. Membership is stored on the user records (<see cref="UserRecord.Groups"/>), so a group exists while it
+/// has members: adding users to a new group creates it, and an empty group is not kept (JupyterHub keeps it).
+/// </summary>
+public static class GroupsEndpoints
+{
+    /// <summary>The most users one request may add or remove.</summary>
+    public const int MaxUsersPerRequest = 1000;
+
+    public static IEndpointRouteBuilder MapGroupsEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/hub/api/groups", ListAsync);
+        endpoints.MapGet("/hub/api/groups/{name}", GetAsync);
+        endpoints.MapPost("/hub/api/groups/{name}", CreateAsync);
+        endpoints.MapDelete("/hub/api/groups/{name}", DeleteAsync);
+        endpoints.MapPost("/hub/api/groups/{name}/users", AddUsersAsync);
+        endpoints.MapDelete("/hub/api/groups/{name}/users", RemoveUsersAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, IHubStore store, Core.Hosting.HubOptions hub)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!caller.Scopes.HasAny("list:groups"))
+        {
+            return ApiProblem.MissingScope("list:groups");
+        }
+        if (!ApiPaging.TryRead(context.Request.Query, out int offset, out int limit, out var pagingProblem))
+        {
+            return pagingProblem!;
+        }
+        var groups = (await GroupsAsync(store, context.RequestAborted)).Where(g => caller.Scopes.AllowsGroup("list:groups", g.Key)).ToList();
+        var page = groups.Skip(offset).Take(limit).Select(g => ApiModels.Group(g.Key, g.Value, caller.Scopes)).ToList();
+        return ApiPaging.Page(context, hub, "/hub/api/groups", page, offset, limit, groups.Count);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, string name, IHubStore store)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!caller.Scopes.HasAny("read:groups") && !caller.Scopes.HasAny("read:groups:name"))
+        {
+            return ApiProblem.MissingScope("read:groups", "read:groups:name");
+        }
+        string group = ApiTargets.RouteName(name);
+        var members = GroupNames.Problem(group) is null ? await MembersAsync(store, group, context.RequestAborted) : [];
+        bool allowed = caller.Scopes.AllowsGroup("read:groups", group) || caller.Scopes.AllowsGroup("read:groups:name", group);
+        return allowed && members.Count > 0 ? ApiJson.Ok(ApiModels.Group(group, members, caller.Scopes)) : NoSuchGroup(group);
+    }
+
+    /// <summary>JupyterHub creates an empty group here; one without members is answered but not kept (see the class summary).</summary>
+    private static async Task<IResult> CreateAsync(HttpContext context, string name, IHubStore store)
+    {
+        var (caller, group, problem) = await CallerAndGroupAsync(context, name, "admin:groups");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        if (body is { } json && json.TryGetProperty("properties", out var properties)
+            && !(properties.ValueKind == JsonValueKind.Null || properties.ValueKind == JsonValueKind.Object && !properties.EnumerateObject().Any()))
+        {
+            return ApiProblem.BadRequest("This hub does not store group properties; leave out \"properties\".");
+        }
+        if ((await MembersAsync(store, group, context.RequestAborted)).Count > 0)
+        {
+            return ApiProblem.Of(StatusCodes.Status409Conflict, $"Group {LogText.Cap(group)} already exists.");
+        }
+        List<UserRecord> users = [];
+        if (body is { } withUsers && withUsers.TryGetProperty("users", out _))
+        {
+            var (found, usersProblem) = await UsersOfBodyAsync(context, store, body);
+            if (usersProblem is not null)
+            {
+                return usersProblem;
+            }
+            users = found!;
+        }
+        await AddAsync(context, store, caller, group, users);
+        return ApiJson.Ok(ApiModels.Group(group, await MembersAsync(store, group, context.RequestAborted), caller.Scopes), StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, string name, IHubStore store)
+    {
+        var (caller, group, problem) = await CallerAndGroupAsync(context, name, "delete:groups");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var members = await MembersAsync(store, group, context.RequestAborted);
+        if (members.Count == 0)
+        {
+            return NoSuchGroup(group);
+        }
+        foreach (var member in members)
+        {
+            await store.Users.ChangeAsync(member, u => Without(u, group), context.RequestAborted);
+        }
+        Log.GroupDeleted(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(group), members.Count);
+        return Results.NoContent();
+    }
+
+    /// <summary>Adds users to the group, creating it if it has no members yet (JupyterHub answers 404 for a group never created).</summary>
+    private static async Task<IResult> AddUsersAsync(HttpContext context, string name, IHubStore store)
+    {
+        var (caller, group, problem) = await CallerAndGroupAsync(context, name, "groups");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        var (users, usersProblem) = await UsersOfBodyAsync(context, store, body);
+        if (usersProblem is not null)
+        {
+            return usersProblem;
+        }
+        await AddAsync(context, store, caller, group, users!);
+        var members = await MembersAsync(store, group, context.RequestAborted);
+        return members.Count > 0 ? ApiJson.Ok(ApiModels.Group(group, members, caller.Scopes)) : NoSuchGroup(group);
+    }
+
+    private static async Task<IResult> RemoveUsersAsync(HttpContext context, string name, IHubStore store)
+    {
+        var (caller, group, problem) = await CallerAndGroupAsync(context, name, "groups");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        if ((await MembersAsync(store, group, context.RequestAborted)).Count == 0)
+        {
+            return NoSuchGroup(group);
+        }
+        var (users, usersProblem) = await UsersOfBodyAsync(context, store, body);
+        if (usersProblem is not null)
+        {
+            return usersProblem;
+        }
+        int removed = 0;
+        foreach (var user in users!.Where(u => u.Groups.Contains(group, StringComparer.Ordinal)))
+        {
+            await store.Users.ChangeAsync(user.Name, u => Without(u, group), context.RequestAborted);
+            removed++;
+        }
+        Log.GroupUsersRemoved(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(group), removed);
+        return ApiJson.Ok(ApiModels.Group(group, await MembersAsync(store, group, context.RequestAborted), caller.Scopes));
+    }
+
+    /// <summary>
+    /// Authenticates, checks the scope for the named group (none at all: 403; a <c>!group=</c> filter for another
+    /// group: 404, as for users) and the name itself (400).
+    /// </summary>
+    private static async Task<(HubCaller Caller, string Group, IResult? Problem)> CallerAndGroupAsync(HttpContext context, string rawName, string scope)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return (null!, "", problem);
+        }
+        string group = ApiTargets.RouteName(rawName);
+        if (!caller.Scopes.HasAny(scope))
+        {
+            return (caller, group, ApiProblem.MissingScope(scope));
+        }
+        if (!caller.Scopes.AllowsGroup(scope, group))
+        {
+            return (caller, group, NoSuchGroup(group));
+        }
+        if (GroupNames.Problem(group) is { } why)
+        {
+            return (caller, group, ApiProblem.BadRequest("Invalid group name " + LogText.Cap(group) + ": " + why));
+        }
+        return (caller, group, null);
+    }
+
+    /// <summary>The users a body's <c>"users"</c> names, all of them existing; otherwise a 400 naming the problem (nothing is changed).</summary>
+    private static async Task<(List<UserRecord>? Users, IResult? Problem)> UsersOfBodyAsync(HttpContext context, IHubStore store, JsonElement? body)
+    {
+        if (body is not { } json || !json.TryGetProperty("users", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            return (null, ApiProblem.BadRequest("The body must be {\"users\": [\"name\", ...]}."));
+        }
+        if (list.GetArrayLength() > MaxUsersPerRequest)
+        {
+            return (null, ApiProblem.BadRequest($"At most {MaxUsersPerRequest} users can be changed at once."));
+        }
+        var names = new List<string>();
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                return (null, ApiProblem.BadRequest($"Every user must be a name (a string), not {item.ValueKind}."));
+            }
+            string name = UserNamePolicy.Fold(item.GetString()!);
+            if (UserNamePolicy.WellFormednessProblem(name) is { } why)
+            {
+                return (null, ApiProblem.BadRequest("Invalid user name " + LogText.Cap(name) + ": " + why));
+            }
+            if (!names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+        var users = new List<UserRecord>();
+        var unknown = new List<string>();
+        foreach (var name in names)
+        {
+            if (await store.Users.GetAsync(name, context.RequestAborted) is { } user)
+            {
+                users.Add(user);
+            }
+            else
+            {
+                unknown.Add(LogText.Cap(name));
+            }
+        }
+        if (unknown.Count > 0)
+        {
+            string shown = string.Join(", ", unknown.Take(10)) + (unknown.Count > 10 ? $" and {unknown.Count - 10} more" : "");
+            return (null, ApiProblem.BadRequest($"No such user{(unknown.Count == 1 ? "" : "s")}: {shown}. Add them first (POST /hub/api/users)."));
+        }
+        return (users, null);
+    }
+
+    private static async Task AddAsync(HttpContext context, IHubStore store, HubCaller caller, string group, List<UserRecord> users)
+    {
+        int added = 0;
+        foreach (var user in users.Where(u => !u.Groups.Contains(group, StringComparer.Ordinal)))
+        {
+            await store.Users.ChangeAsync(user.Name, u => u.Groups.Contains(group, StringComparer.Ordinal) ? null : u with { Groups = [.. u.Groups, group] }, context.RequestAborted);
+            added++;
+        }
+        if (added > 0)
+        {
+            Log.GroupUsersAdded(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(group), added);
+        }
+    }
+
+    private static UserRecord? Without(UserRecord user, string group) =>
+        user.Groups.Contains(group, StringComparer.Ordinal) ? user with { Groups = user.Groups.Where(g => !string.Equals(g, group, StringComparison.Ordinal)).ToList() } : null;
+
+    /// <summary>Every group with its members (by name), from the user records.</summary>
+    private static async Task<SortedDictionary<string, List<string>>> GroupsAsync(IHubStore store, CancellationToken cancellationToken)
+    {
+        var groups = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        await foreach (var user in store.Users.ListAsync(cancellationToken))
+        {
+            foreach (var group in user.Groups.Distinct(StringComparer.Ordinal))
+            {
+                (groups.TryGetValue(group, out var members) ? members : groups[group] = []).Add(user.Name);
+            }
+        }
+        foreach (var members in groups.Values)
+        {
+            members.Sort(StringComparer.Ordinal);
+        }
+        return groups;
+    }
+
+    private static async Task<List<string>> MembersAsync(IHubStore store, string group, CancellationToken cancellationToken)
+    {
+        var members = new List<string>();
+        await foreach (var user in store.Users.ListAsync(cancellationToken))
+        {
+            if (user.Groups.Contains(group, StringComparer.Ordinal))
+            {
+                members.Add(user.Name);
+            }
+        }
+        members.Sort(StringComparer.Ordinal);
+        return members;
+    }
+
+    private static IResult NoSuchGroup(string group) => ApiProblem.NotFound("No such group: " + LogText.Cap(group));
+
+    private static ILogger Logger(HttpContext context) => context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GroupsEndpoints));
+}
