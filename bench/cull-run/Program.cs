@@ -52,8 +52,8 @@ async Task<RunResult> RunOnceAsync(int run)
     string data = Directory.CreateTempSubdirectory("cull-run-").FullName;
     string prefix = "cull" + run.ToString(CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..8];
     // The app is built, not started: no hosted service (reconcile loop, timers) touches the tables while we count.
-    // With Spawner__SlowStopTimeout=0 a stop request returns once the stop is recorded; stopping the server itself is
-    // the reconcile loop's work afterwards, as after any stop request.
+    // The culler's stop request returns once the stop is recorded; stopping the server itself is the reconcile loop's
+    // work afterwards, as after any stop request.
     await using var app = ControlPlaneApp.Build([], builder =>
     {
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -62,7 +62,6 @@ async Task<RunResult> RunOnceAsync(int run)
             ["Storage:ConnectionString"] = storage,
             ["Storage:TablePrefix"] = prefix,
             ["Hub:DataDirectory"] = data,
-            ["Spawner:SlowStopTimeout"] = "0s",
             ["Culler:Concurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
             ["Timers:RunStandalone"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -109,7 +108,7 @@ async Task<RunResult> RunOnceAsync(int run)
     var baselineSelectedOps = counter.Snapshot();
 
     // The second baseline: the same Table operations a cull does for each idle server (the re-read, then the stop
-    // request's read, conditional write and read-back), bare, at the same concurrency, without asking or deciding.
+    // request's read and conditional write), bare, at the same concurrency, without asking or deciding.
     var idleKeys = seeded.Keys.Where(k => int.Parse(k.User["student".Length..], CultureInfo.InvariantCulture) % idleEvery == 0).ToList();
     counter.Reset();
     clock.Restart();
@@ -119,7 +118,6 @@ async Task<RunResult> RunOnceAsync(int run)
         var record = await store.Servers.GetAsync(key, token);
         var written = await store.Servers.ReplaceAsync(record!, token);
         seeded[key] = written.Record!.Version!;
-        await store.Servers.GetAsync(key, token);
     });
     var baselineStops = clock.Elapsed;
     var baselineStopsOps = counter.Snapshot();

@@ -14,8 +14,15 @@ public interface IServerLifecycle
     /// <param name="options">The profile and user options chosen at start.</param>
     Task<StartResult> RequestStartAsync(ServerKey server, StartOptions options, CancellationToken cancellationToken = default);
 
-    /// <summary>Asks for the server to stop. Its files are never deleted.</summary>
+    /// <summary>Asks for the server to stop and waits a short while for it. Its files are never deleted.</summary>
     Task<StopResult> RequestStopAsync(ServerKey server, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Asks for the server to stop and returns as soon as that is recorded (<see cref="StopStatus.Pending"/>, or
+    /// <see cref="StopStatus.Stopped"/> if it was not running); the reconcile loop does the stopping. For callers that
+    /// stop many servers at once, such as the idle culler, which must not wait for each spawner in turn.
+    /// </summary>
+    Task<StopResult> BeginStopAsync(ServerKey server, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Progress of the current start, as JupyterHub's progress event stream reports it: events until one is

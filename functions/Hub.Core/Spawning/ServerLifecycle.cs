@@ -99,14 +99,25 @@ public sealed class ServerLifecycle(
         }
     }
 
-    public async Task<StopResult> RequestStopAsync(ServerKey server, CancellationToken cancellationToken = default)
+    public async Task<StopResult> RequestStopAsync(ServerKey server, CancellationToken cancellationToken = default) =>
+        await RecordStopAsync(server, cancellationToken).ConfigureAwait(false)
+            ? new StopResult(StopStatus.Stopped)
+            : await WaitForStopAsync(server, cancellationToken).ConfigureAwait(false);
+
+    public async Task<StopResult> BeginStopAsync(ServerKey server, CancellationToken cancellationToken = default) =>
+        await RecordStopAsync(server, cancellationToken).ConfigureAwait(false)
+            ? new StopResult(StopStatus.Stopped)
+            : new StopResult(StopStatus.Pending, "Stopping");
+
+    /// <summary>Records the wish to stop and wakes the reconcile loop; <c>true</c> if the server was not running at all.</summary>
+    private async Task<bool> RecordStopAsync(ServerKey server, CancellationToken cancellationToken)
     {
         while (true)
         {
             var record = await store.Servers.GetAsync(server, cancellationToken).ConfigureAwait(false);
             if (record is null || record.Phase is ServerPhase.Stopped or ServerPhase.Failed && record.Desired == ServerDesiredState.Stopped)
             {
-                return new StopResult(StopStatus.Stopped);
+                return true;
             }
             if (record.Desired == ServerDesiredState.Running)
             {
@@ -125,7 +136,7 @@ public sealed class ServerLifecycle(
                 SpawnLog.StopRequested(logger, SpawnLog.Name(server));
             }
             scheduler.ScheduleNow(server);
-            return await WaitForStopAsync(server, cancellationToken).ConfigureAwait(false);
+            return false;
         }
     }
 

@@ -122,7 +122,7 @@ public sealed class CullIdleJob(
             }
             try
             {
-                await lifecycle.RequestStopAsync(current.Key, token).ConfigureAwait(false);
+                await lifecycle.BeginStopAsync(current.Key, token).ConfigureAwait(false);
                 Interlocked.Increment(ref decision.Reason == CullReason.MaxAge ? ref culledMaxAge : ref culledIdle);
                 Log.ServerCulled(logger, LogText.Cap(current.Key.ToString()), decision.Reason, decision.Idle);
             }

@@ -92,6 +92,9 @@ public sealed class ScriptedServerLifecycle(IHubStore store) : IServerLifecycle
         return new StopResult(changed is not null && SlowStop ? StopStatus.Pending : StopStatus.Stopped);
     }
 
+    public Task<StopResult> BeginStopAsync(ServerKey server, CancellationToken cancellationToken = default) =>
+        RequestStopAsync(server, cancellationToken);
+
     public async IAsyncEnumerable<SpawnProgress> WatchAsync(ServerKey server, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var record = await store.Servers.GetAsync(server, cancellationToken);

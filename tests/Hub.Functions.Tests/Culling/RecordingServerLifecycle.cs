@@ -23,6 +23,10 @@ public sealed class RecordingServerLifecycle(IHubStore store) : IServerLifecycle
         return new StopResult(StopStatus.Stopped);
     }
 
+    /// <summary>The culler's way: recorded like <see cref="RequestStopAsync"/>, so a run's stops are all seen here.</summary>
+    public Task<StopResult> BeginStopAsync(ServerKey server, CancellationToken cancellationToken = default) =>
+        RequestStopAsync(server, cancellationToken);
+
     public IAsyncEnumerable<SpawnProgress> WatchAsync(ServerKey server, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("a cull run never watches servers");
 }

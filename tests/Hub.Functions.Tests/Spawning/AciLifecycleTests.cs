@@ -61,6 +61,27 @@ public sealed class AciLifecycleTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BeginStop_AnswersOnceRecorded_TheLoopThenDeletesTheGroup()
+    {
+        await using var hub = await StartHubAsync();
+        await hub.AddUsersAsync("dora");
+        var server = new ServerKey("dora", "");
+        await hub.Lifecycle.RequestStartAsync(server, StartOptions.Default);
+        Assert.True((await hub.WatchToEndAsync(server, SpawnTimeout))[^1].Ready);
+
+        var begun = await hub.Lifecycle.BeginStopAsync(server);
+        var recorded = await hub.RecordAsync(server);
+        await Eventually.UntilAsync(async () => (await hub.RecordAsync(server)).Phase == ServerPhase.Stopped, SpawnTimeout, "the loop to stop the server");
+        var again = await hub.Lifecycle.BeginStopAsync(server);
+
+        Assert.Equal(StopStatus.Pending, begun.Status);
+        Assert.Equal(ServerDesiredState.Stopped, recorded.Desired);
+        Assert.Empty(_arm.GroupNames);
+        Assert.Null(await hub.Store.Routes.GetAsync(server));
+        Assert.Equal(StopStatus.Stopped, again.Status);
+    }
+
+    [Fact]
     public async Task Start_ProvisioningFails_FailedGroupIsDeletedAndTheStartRetried()
     {
         await using var hub = await StartHubAsync();
