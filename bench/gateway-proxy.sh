@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The gateway against a direct backend, nginx (Debian) and configurable-http-proxy 5.3.0 (npm), all on 127.0.0.1:
+# The gateway against a direct backend, nginx (Debian), configurable-http-proxy 5.3.0 (npm) and a bare-socket .NET
+# proxy (GatewayBench floor-proxy: the least .NET can do per request, as a measuring stick), all on 127.0.0.1:
 #   wrk -t2 -c64 -d10s --latency and wrk -t1 -c1 -d10s --latency, targets interleaved, ROUNDS rounds (default 3);
 #   WebSocket handshake and echo round-trip times (direct, CHP, gateway); CPU time per request of each proxy;
 #   the gateway's memory with 10,000 routes and 1,000 open WebSockets.
@@ -96,17 +97,26 @@ curl -fsS -X POST -H "Authorization: token $CONFIGPROXY_AUTH_TOKEN" -H 'Content-
   -d "{\"target\": \"$backend\"}" "http://127.0.0.1:$chp_api_port/api/routes/user/alice" >/dev/null
 chp="http://127.0.0.1:$chp_port"
 
-declare -A URL=([direct]="$backend" [nginx]="$nginx_url" [chp]="$chp" [gateway]="$gateway")
+# (e) the floor: bare sockets, with the gateway's runtime choices (inline socket completions, workstation GC).
+floor_port="$(free_port)"
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_gcServer=0 "${BENCH[@]}" floor-proxy "$floor_port" "$backend_port" >"$work/floor.log" 2>&1 &
+floor_pid=$!
+CLEANUP_PIDS+=($floor_pid)
+wait_for_line "$work/floor.log" ready 60
+floor="http://127.0.0.1:$floor_port"
+
+declare -A URL=([direct]="$backend" [nginx]="$nginx_url" [chp]="$chp" [gateway]="$gateway" [floor]="$floor")
 proxy_pids() {
   case "$1" in
     gateway) echo "$gateway_pid" ;;
+    floor) echo "$floor_pid" ;;
     chp) echo "$chp_pid" ;;
     nginx) echo "$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')" ;;
     *) echo "" ;;
   esac
 }
 # Every target must answer 200 with the 1 KiB body before it is measured.
-for target in direct nginx chp gateway; do
+for target in direct nginx chp gateway floor; do
   size="$(curl -fsS -H "Cookie: $COOKIE" -o /dev/null -w '%{size_download}' "${URL[$target]}/user/alice/bench")"
   [ "$size" = 1024 ] || { echo "$target answered $size bytes instead of 1024" >&2; exit 1; }
 done
@@ -123,14 +133,14 @@ run_wrk() { # round mode target
 }
 
 # Warm-up (JIT compilers, connection pools), not recorded.
-for target in direct nginx chp gateway; do
+for target in direct nginx chp gateway floor; do
   wrk -t2 -c64 -d3s -s "$ROOT/bench/gateway-wrk.lua" "${URL[$target]}/user/alice/bench" >/dev/null
 done
 
 echo "HTTP: wrk, $ROUNDS rounds, targets interleaved" >&2
 for round in $(seq 1 "$ROUNDS"); do
   for mode in c64 c1; do
-    for target in direct nginx chp gateway; do
+    for target in direct nginx chp gateway floor; do
       run_wrk "$round" "$mode" "$target"
     done
   done

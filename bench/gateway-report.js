@@ -4,8 +4,12 @@ const lines = fs.readFileSync(process.argv[2], "utf8").trim().split("\n").map(JS
 const median = xs => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fmt = (x, d = 0) => x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 const http = (mode, target) => lines.filter(l => l.kind === "http" && l.mode === mode && l.target === target);
-const targets = ["direct", "nginx", "chp", "gateway"];
-const names = { direct: "(a) backend directly", nginx: "(b) nginx 1.22 (Debian)", chp: "(c) configurable-http-proxy 5.3.0", gateway: "(d) gateway (session cookie)" };
+// Older result files have no floor runs: report the targets that were measured.
+const targets = ["direct", "nginx", "chp", "gateway", "floor"].filter(t => lines.some(l => l.kind === "http" && l.target === t));
+const names = {
+  direct: "(a) backend directly", nginx: "(b) nginx 1.22 (Debian)", chp: "(c) configurable-http-proxy 5.3.0",
+  gateway: "(d) gateway (session cookie)", floor: "(e) bare-socket .NET proxy (floor, no HTTP stack, no auth)",
+};
 const rounds = Math.max(...lines.filter(l => l.round).map(l => l.round));
 const out = [];
 
@@ -22,6 +26,9 @@ out.push("| Target | Requests/s (median) | each round | p50 | p99 | CPU per requ
 for (const t of targets) {
   const r = c64[t];
   out.push(`| ${names[t]} | ${fmt(r.rps)} | ${r.all.map(x => fmt(x)).join(" / ")} | ${fmt(r.p50 / 1000, 2)} ms | ${fmt(r.p99 / 1000, 2)} ms | ${r.cpu === null ? "–" : fmt(r.cpu, 1) + " µs"} | ${fmt(r.rps / c64.chp.rps, 2)}× | ${fmt(r.rps / c64.nginx.rps * 100)} % |`);
+}
+if (c64.floor) {
+  out.push("", `Gateway ÷ floor: ${fmt(c64.gateway.rps / c64.floor.rps * 100)} % of its throughput, ${c64.floor.cpu ? fmt(c64.gateway.cpu / c64.floor.cpu, 2) + "× its CPU per request" : "CPU not measured"}.`);
 }
 out.push("");
 
