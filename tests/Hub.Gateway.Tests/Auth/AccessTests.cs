@@ -121,6 +121,28 @@ public sealed class AccessTests(AzuriteFixture azurite) : GatewayTestBase(azurit
     }
 
     [Fact]
+    public async Task UserPath_AdminDemoted_SessionAndTokenLoseOtherUsersServersWithin5Seconds()
+    {
+        await Gateway.AddUserAsync("chief", admin: true);
+        using var viaSession = Gateway.CreateClient(await Gateway.StartSessionAsync("chief"));
+        string token = await Gateway.AddTokenAsync("chief", ["access:servers"]);
+        using var viaToken = Gateway.CreateClient();
+        viaToken.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "token " + token);
+        Assert.Equal(HttpStatusCode.OK, (await viaSession.GetAsync("/user/alice/api/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viaToken.GetAsync("/user/alice/api/status")).StatusCode);
+
+        // The identities the gateway keeps with its cached records must follow the record, not outlive it.
+        await Gateway.Store.Users.ChangeAsync("chief", u => u with { Admin = false });
+        var demoted = Stopwatch.StartNew();
+        await Eventually.UntilAsync(async () =>
+            (await viaSession.GetAsync("/user/alice/api/status")).StatusCode == HttpStatusCode.Forbidden
+            && (await viaToken.GetAsync("/user/alice/api/status")).StatusCode == HttpStatusCode.Forbidden,
+            TimeSpan.FromSeconds(5), "the demoted admin's session and token to be refused");
+
+        Assert.True(demoted.Elapsed < TimeSpan.FromSeconds(5), $"took {demoted.Elapsed}");
+    }
+
+    [Fact]
     public async Task UserPath_ExpiredTokenOrOtherUsersToken_Is403()
     {
         await Gateway.AddUserAsync("bob");
