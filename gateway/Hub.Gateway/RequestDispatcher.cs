@@ -147,6 +147,7 @@ public sealed class RequestDispatcher(
         {
             ForwarderError.Timeout => $"{who} did not answer in time. Try again in a moment.",
             ForwarderError.UpgradeFailed => $"{who} accepted the WebSocket connection, but it could not be set up.",
+            ForwarderError.InvalidResponse => $"{who} sent an answer that is not valid HTTP, so it was not passed on.",
             _ => $"{who} is not answering. Try again in a moment.",
         };
         context.Response.Clear();

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
@@ -47,16 +46,17 @@ internal static class BackendRequest
     /// The headers the gateway sets itself: <c>Host</c>, the server's token, the client's cookies without the hub's
     /// (user servers only), and <c>X-Forwarded-*</c>.
     /// </summary>
-    public static void AddTargetHeaders(HttpContext context, ForwardTarget target, HttpRequestHeaders headers, bool trustForwarded)
+    public static void AddTargetHeaders<TSink>(HttpContext context, ForwardTarget target, TSink headers, bool trustForwarded)
+        where TSink : IHeaderSink
     {
-        headers.TryAddWithoutValidation(HeaderNames.Host, HostFor(context, target));
+        headers.Add(HeaderNames.Host, HostFor(context, target));
         if (target.Authorization is not null)
         {
-            headers.TryAddWithoutValidation(HeaderNames.Authorization, target.Authorization);
+            headers.Add(HeaderNames.Authorization, target.Authorization);
         }
         if (target.IsUserServer && CookiesFor(context) is { } cookies)
         {
-            headers.TryAddWithoutValidation(HeaderNames.Cookie, cookies);
+            headers.Add(HeaderNames.Cookie, cookies);
         }
         ForwardedHeaders.Apply(context, headers, trustForwarded);
     }

@@ -28,4 +28,10 @@ public sealed record ForwardTarget(Uri Origin, BackendKind Kind, string? Authori
 
     /// <summary>The URL prefix, without a trailing slash, that the request's raw path and query are appended to.</summary>
     public string Prefix { get; } = Origin.GetLeftPart(UriPartial.Authority) + Origin.AbsolutePath.TrimEnd('/');
+
+    /// <summary>Whether the backend speaks plain HTTP (not TLS): the gateway's own HTTP/1.1 client can reach it.</summary>
+    internal bool IsPlainHttp { get; } = Origin.Scheme == Uri.UriSchemeHttp;
+
+    /// <summary>The path prefix alone, without a trailing slash (usually empty).</summary>
+    internal string PathPrefix { get; } = Origin.AbsolutePath.TrimEnd('/');
 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace Hub.Gateway.Forwarding;
 
 /// <summary>
@@ -15,27 +13,28 @@ internal static class ForwardedHeaders
     public static bool IsForwardedHeader(string name) =>
         name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || name.Equals("Forwarded", StringComparison.OrdinalIgnoreCase);
 
-    public static void Apply(HttpContext context, HttpHeaders headers, bool trustIncoming)
+    public static void Apply<TSink>(HttpContext context, TSink headers, bool trustIncoming)
+        where TSink : IHeaderSink
     {
         var request = context.Request;
         string peer = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (trustIncoming)
         {
             string? existingFor = request.Headers[For];
-            headers.TryAddWithoutValidation(For, string.IsNullOrEmpty(existingFor) ? peer : existingFor + ", " + peer);
-            headers.TryAddWithoutValidation(Proto, FirstOr(request.Headers[Proto], request.Scheme));
-            headers.TryAddWithoutValidation(Host, FirstOr(request.Headers[Host], request.Host.Value ?? ""));
+            headers.Add(For, string.IsNullOrEmpty(existingFor) ? peer : existingFor + ", " + peer);
+            headers.Add(Proto, FirstOr(request.Headers[Proto], request.Scheme));
+            headers.Add(Host, FirstOr(request.Headers[Host], request.Host.Value ?? ""));
             string? forwarded = request.Headers["Forwarded"];
             if (!string.IsNullOrEmpty(forwarded))
             {
-                headers.TryAddWithoutValidation("Forwarded", forwarded);
+                headers.Add("Forwarded", forwarded);
             }
         }
         else
         {
-            headers.TryAddWithoutValidation(For, peer);
-            headers.TryAddWithoutValidation(Proto, request.Scheme);
-            headers.TryAddWithoutValidation(Host, request.Host.Value ?? "");
+            headers.Add(For, peer);
+            headers.Add(Proto, request.Scheme);
+            headers.Add(Host, request.Host.Value ?? "");
         }
     }
 

@@ -30,6 +30,12 @@ public enum ForwarderError
 
     /// <summary>The backend failed while sending its response body; the client's connection is aborted so it sees a truncated response.</summary>
     ResponseInterrupted,
+
+    /// <summary>
+    /// The backend's response head was not valid HTTP/1.1, or its body's length was ambiguous (two lengths, a transfer
+    /// coding other than chunked), or a chunked body was malformed (502, or an aborted connection once the body started).
+    /// </summary>
+    InvalidResponse,
 }
 
 /// <summary>Status codes and texts for <see cref="ForwarderError"/>.</summary>
@@ -54,6 +60,7 @@ public static class ForwarderErrors
         ForwarderError.Timeout => "timeout",
         ForwarderError.ClientAborted => "client-aborted",
         ForwarderError.UpgradeFailed => "upgrade-failed",
+        ForwarderError.InvalidResponse => "invalid-response",
         _ => "response-interrupted",
     };
 
@@ -63,6 +70,7 @@ public static class ForwarderErrors
         ForwarderError.BackendUnreachable => "The server is not answering",
         ForwarderError.Timeout => "The server took too long to answer",
         ForwarderError.UpgradeFailed => "The WebSocket connection could not be set up",
+        ForwarderError.InvalidResponse => "The server's answer was not valid HTTP",
         _ => "The server's answer was interrupted",
     };
 }

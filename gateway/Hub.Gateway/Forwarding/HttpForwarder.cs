@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using Hub.Gateway.Activity;
+using Hub.Gateway.Forwarding.Http1;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Metrics;
 using Hub.Gateway.Routing;
@@ -16,9 +17,15 @@ namespace Hub.Gateway.Forwarding;
 /// it, the response body chunk by chunk, flushed as it arrives (server-sent events work). Failures are returned as a
 /// <see cref="ForwardResult"/>; a failure after the response started aborts the client's connection.
 /// </summary>
-public sealed class HttpForwarder(BackendClient backend, GatewayOptions options, GatewayMetrics metrics, ActivityRecorder activity)
+public sealed class HttpForwarder(BackendClient backend, Http1Forwarder http1, GatewayOptions options, GatewayMetrics metrics, ActivityRecorder activity)
 {
-    public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target)
+    public Task<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target)
+    {
+        string rawTarget = BackendRequest.RawPathAndQuery(context);
+        return Http1Forwarder.Applies(context, target, rawTarget) ? http1.ForwardAsync(context, target, rawTarget) : ForwardWithHandlerAsync(context, target);
+    }
+
+    private async Task<ForwardResult> ForwardWithHandlerAsync(HttpContext context, ForwardTarget target)
     {
         using var request = CreateRequest(context, target, out var content);
         using var timeout = ResponseTimeout.Start(context.RequestAborted, options.BackendResponseTimeout);
@@ -71,7 +78,7 @@ public sealed class HttpForwarder(BackendClient backend, GatewayOptions options,
             }
         }
 
-        BackendRequest.AddTargetHeaders(context, target, request.Headers, options.TrustForwardedHeaders);
+        BackendRequest.AddTargetHeaders(context, target, new HttpHeadersSink(request.Headers), options.TrustForwardedHeaders);
         return request;
     }
 

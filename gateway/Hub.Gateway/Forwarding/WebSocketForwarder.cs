@@ -125,7 +125,7 @@ public sealed class WebSocketForwarder(BackendClient backend, GatewayOptions opt
         {
             request.Headers.TryAddWithoutValidation(HeaderNames.SecWebSocketVersion, "13");
         }
-        BackendRequest.AddTargetHeaders(context, target, request.Headers, options.TrustForwardedHeaders);
+        BackendRequest.AddTargetHeaders(context, target, new HttpHeadersSink(request.Headers), options.TrustForwardedHeaders);
         return request;
     }
 

@@ -2,6 +2,7 @@ using Hub.Azure.Store;
 using Hub.Gateway.Activity;
 using Hub.Gateway.Auth;
 using Hub.Gateway.Forwarding;
+using Hub.Gateway.Forwarding.Http1;
 using Hub.Gateway.Metrics;
 using Hub.Gateway.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ActivityRecorder>();
         services.TryAddSingleton<BackendClient>();
         services.TryAddSingleton<ControlPlaneTarget>();
+        services.TryAddSingleton<Http1Forwarder>();
         services.TryAddSingleton<HttpForwarder>();
         services.TryAddSingleton<WebSocketForwarder>();
         services.TryAddSingleton<RouteTable>();
