@@ -152,6 +152,28 @@ public sealed class Http1ForwardingTests(AzuriteFixture azurite) : GatewayTestBa
     }
 
     [Fact]
+    public async Task ClientGoesAwayBeforeTheResponseHead_BackendConnectionClosed()
+    {
+        var received = new TaskCompletionSource();
+        var closed = new TaskCompletionSource();
+        await using var backend = ScriptedBackend.Start(async exchange =>
+        {
+            received.SetResult();
+            await exchange.WaitForCloseAsync(TimeSpan.FromSeconds(30));
+            closed.SetResult();
+        });
+        using var client = await RouteAliceToAsync(backend);
+        using var cancel = new CancellationTokenSource();
+
+        var request = client.GetAsync("/user/alice/x", cancel.Token);
+        await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task ServerNeverAnswers_Is504WithinTheResponseTimeout()
     {
         await using var gateway = await RunningGateway.StartAsync(Azurite, Backend.Address, new Dictionary<string, string?> { ["Gateway:BackendResponseTimeout"] = "1s" });

@@ -148,6 +148,25 @@ public sealed class ScriptedExchange(Socket socket, int connection, int request,
 
     public async Task SendAsync(byte[] bytes) => await socket.SendAsync(bytes, SocketFlags.None, stop);
 
+    /// <summary>Waits until the gateway closes the connection (reading and dropping whatever it sends meanwhile).</summary>
+    public async Task WaitForCloseAsync(TimeSpan timeout)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        waiting.CancelAfter(timeout);
+        var buffer = new byte[1024];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, waiting.Token) > 0)
+            {
+            }
+        }
+        catch (SocketException)
+        {
+            // Reset by the gateway: closed as well.
+        }
+        Closed = true;
+    }
+
     /// <summary>Closes the connection after this exchange.</summary>
     public void Close()
     {

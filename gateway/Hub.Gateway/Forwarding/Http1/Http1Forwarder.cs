@@ -56,7 +56,7 @@ public sealed class Http1Forwarder : IDisposable
             return new ForwardResult(ForwarderError.BackendUnreachable, ex.Message);
         }
 
-        string host = target.Origin.DnsSafeHost;
+        string host = target.Host;
         int port = target.Origin.Port;
         var aborted = context.RequestAborted;
         long started = Stopwatch.GetTimestamp();
@@ -75,33 +75,48 @@ public sealed class Http1Forwarder : IDisposable
                 }
             }
 
-            using var abortOnClientGone = aborted.UnsafeRegister(static state => ((Http1Connection)state!).Abort(), connection);
-            var (result, retry) = await ReadResponseHeadAsync(connection, requestHead.Bytes, bodiless, aborted).ConfigureAwait(false);
-            if (retry)
+            var (result, retry) = await ExchangeAsync(context, target, connection, requestHead.Bytes, bodiless, started).ConfigureAwait(false);
+            if (!retry)
             {
-                _pool.Close(connection);
-                connection = null;
-                continue;
-            }
-            if (!result.Succeeded)
-            {
-                _pool.Close(connection);
                 return result;
+            }
+            connection = null;
+        }
+    }
+
+    /// <summary>One request on one connection, which afterwards goes back to the pool or is closed, whatever happened.</summary>
+    private async Task<(ForwardResult Result, bool Retry)> ExchangeAsync(
+        HttpContext context, ForwardTarget target, Http1Connection connection, ReadOnlyMemory<byte> requestHead, bool bodiless, long started)
+    {
+        bool reusable = false;
+        try
+        {
+            var aborted = context.RequestAborted;
+            using var abortOnClientGone = aborted.UnsafeRegister(static state => ((Http1Connection)state!).Abort(), connection);
+            var (result, retry) = await ReadResponseHeadAsync(connection, requestHead, bodiless, aborted).ConfigureAwait(false);
+            if (retry || !result.Succeeded)
+            {
+                return (result, retry);
             }
 
             _metrics.ObserveBackendLatency(target.Kind, Stopwatch.GetElapsedTime(started));
             CopyResponseHeaders(context, connection.Head, target);
             result = await CopyResponseBodyAsync(context, connection, target).ConfigureAwait(false);
+            // Unregistered before the connection can be pooled: a late client abort must not close it under the next request.
             abortOnClientGone.Dispose();
-            if (result.Succeeded && connection.Head.KeepAlive && connection.Buffered.IsEmpty && !connection.IsAborted)
+            reusable = result.Succeeded && connection.Head.KeepAlive && connection.Buffered.IsEmpty && !connection.IsAborted;
+            return (result, false);
+        }
+        finally
+        {
+            if (reusable)
             {
-                _pool.Return(host, port, connection);
+                _pool.Return(target.Host, target.Origin.Port, connection);
             }
             else
             {
                 _pool.Close(connection);
             }
-            return result;
         }
     }
 
