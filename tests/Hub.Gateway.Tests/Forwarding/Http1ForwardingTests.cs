@@ -38,11 +38,7 @@ public sealed class Http1ForwardingTests(AzuriteFixture azurite) : GatewayTestBa
     [Fact]
     public async Task ResponseWithoutLength_ReadUntilCloseAndConnectionNotReused()
     {
-        await using var backend = ScriptedBackend.Start(async exchange =>
-        {
-            await exchange.SendAsync("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end");
-            exchange.Close();
-        });
+        await using var backend = ScriptedBackend.AnsweringThenClosing("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end");
         using var client = await RouteAliceToAsync(backend);
 
         Assert.Equal("until the end", await client.GetStringAsync("/user/alice/one"));
@@ -121,12 +117,8 @@ public sealed class Http1ForwardingTests(AzuriteFixture azurite) : GatewayTestBa
     [Fact]
     public async Task PooledConnectionClosedByTheServer_RequestRetriedOnAFreshOne()
     {
-        await using var backend = ScriptedBackend.Start(async exchange =>
-        {
-            // Keep-alive by every header, then closed anyway, as a server does when its idle timeout passes.
-            await exchange.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-            exchange.Close();
-        });
+        // Keep-alive by every header, then closed anyway, as a server does when its idle timeout passes.
+        await using var backend = ScriptedBackend.AnsweringThenClosing("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         using var client = await RouteAliceToAsync(backend);
 
         Assert.Equal("ok", await client.GetStringAsync("/user/alice/one"));
@@ -141,11 +133,7 @@ public sealed class Http1ForwardingTests(AzuriteFixture azurite) : GatewayTestBa
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n\r\n")]
     public async Task BodyCutShortOrMalformed_ClientConnectionAborted(string response)
     {
-        await using var backend = ScriptedBackend.Start(async exchange =>
-        {
-            await exchange.SendAsync(response);
-            exchange.Close();
-        });
+        await using var backend = ScriptedBackend.AnsweringThenClosing(response);
         using var client = await RouteAliceToAsync(backend);
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetByteArrayAsync("/user/alice/x"));

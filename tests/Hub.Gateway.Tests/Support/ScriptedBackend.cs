@@ -45,6 +45,13 @@ public sealed class ScriptedBackend : IAsyncDisposable
     /// <summary>A backend that sends <paramref name="response"/> (CRLF line ends as written) to every request.</summary>
     public static ScriptedBackend Answering(string response) => Start(exchange => exchange.SendAsync(response));
 
+    /// <summary>A backend that sends <paramref name="response"/> and then closes the connection, whatever the response said.</summary>
+    public static ScriptedBackend AnsweringThenClosing(string response) => Start(async exchange =>
+    {
+        await exchange.SendAsync(response);
+        exchange.Close();
+    });
+
     private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)
