@@ -15,7 +15,8 @@ namespace Hub.Gateway.Forwarding;
 /// <summary>
 /// Forwards one plain HTTP request (not an upgrade) and streams both bodies: the request body while the backend reads
 /// it, the response body chunk by chunk, flushed as it arrives (server-sent events work). Failures are returned as a
-/// <see cref="ForwardResult"/>; a failure after the response started aborts the client's connection.
+/// <see cref="ForwardResult"/>; a failure after the response started aborts the client's connection. Bodiless GET and
+/// HEAD requests to plain-HTTP backends go through <see cref="Http1Forwarder"/>; the rest through <see cref="BackendClient"/>.
 /// </summary>
 public sealed class HttpForwarder(BackendClient backend, Http1Forwarder http1, GatewayOptions options, GatewayMetrics metrics, ActivityRecorder activity)
 {

@@ -78,7 +78,14 @@ internal sealed class Http1Connection : IDisposable
         return read;
     }
 
-    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> bytes) => _socket.SendAsync(bytes, SocketFlags.None);
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            int sent = await _socket.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
+            bytes = bytes[sent..];
+        }
+    }
 
     /// <summary>Starts the wait for a response head: past <paramref name="deadline"/>, <see cref="AbortIfOverdue"/> ends it.</summary>
     public void StartDeadline(long deadline) => Volatile.Write(ref _deadline, deadline);
