@@ -20,6 +20,7 @@ function safeNext() {
 const target = mode === 'path' ? location.pathname.slice('/hub'.length) + location.search + location.hash : safeNext() || defaultTarget;
 
 let following = null;
+let lookAgain = null;
 
 function show(panel) {
   for (const id of ['#start-panel', '#progress-panel', '#failure']) {
@@ -102,6 +103,7 @@ async function follow() {
 }
 
 async function start() {
+  clearTimeout(lookAgain);
   const body = {};
   const profile = $('#profile');
   if (!$('#profile-field').hidden && profile.value) body.profile = profile.value;
@@ -137,6 +139,8 @@ async function look() {
     }
   } else if (current?.pending === 'stop') {
     showStart('The server is stopping. Start it again once it has stopped.');
+    // Look again until the stop is over: a start that failed is cleaned up this way, and its reason is told after.
+    lookAgain = setTimeout(() => look().catch((error) => say(error.message, 'error')), 1000);
   } else {
     offer();
   }
