@@ -12,6 +12,7 @@ public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _standardOutput = new();
     private readonly List<(Regex Pattern, TaskCompletionSource<Match> Found)> _waiters = [];
     private readonly Lock _gate = new();
 
@@ -26,6 +27,12 @@ public sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>Everything the process wrote so far, stdout and stderr interleaved.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
+
+    /// <summary>
+    /// What the process wrote to stdout alone. A script's result belongs there, while its progress goes to stderr;
+    /// the two pipes are read independently, so their lines interleave in <see cref="Output"/> in no fixed order.
+    /// </summary>
+    public string StandardOutput => string.Join(Environment.NewLine, _standardOutput);
 
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
@@ -58,7 +65,14 @@ public sealed class ChildProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(process);
-        process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                child._standardOutput.Enqueue(e.Data);
+            }
+            child.OnLine(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
         process.Exited += (_, _) => child.OnExited();
         if (!process.Start())

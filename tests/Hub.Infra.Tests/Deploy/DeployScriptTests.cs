@@ -91,7 +91,7 @@ public sealed class DeployScriptTests : IAsyncLifetime
     [Fact]
     public async Task Infra_FirstDeployment_CreatesTheGroupAndStoresANewKeyFromAPrivateFile()
     {
-        var (code, output) = await RunScriptAsync(["infra", "-g", "hub-test", "-l", "northeurope"]);
+        var (code, output, result) = await RunScriptWithResultAsync(["infra", "-g", "hub-test", "-l", "northeurope"]);
 
         Assert.True(code == 0, output);
         var calls = Calls();
@@ -102,7 +102,8 @@ public sealed class DeployScriptTests : IAsyncLifetime
         Assert.Contains("gatewayImage=", deployment, StringComparison.Ordinal);
         Assert.Contains("secret parameters file mode 600", calls);
         Assert.DoesNotContain("hubSecretKey=", deployment, StringComparison.Ordinal);
-        Assert.EndsWith("https://hub-gateway.example.test/hub/", output.TrimEnd(), StringComparison.Ordinal);
+        // The URL alone on stdout, so a caller can capture it; progress (with terminal colours) goes to stderr.
+        Assert.Equal("https://hub-gateway.example.test/hub/", result);
         // The script's work folder (with the key file) is gone: only the stand-in's own files are left.
         Assert.Equal(["az.log", "bin", "state"], Directory.EnumerateFileSystemEntries(_folder).Select(Path.GetFileName).Order());
     }
@@ -164,8 +165,14 @@ public sealed class DeployScriptTests : IAsyncLifetime
 
     private List<string> Calls() => File.ReadAllLines(Log).ToList();
 
-    private Task<(int Code, string Output)> RunScriptAsync(string[] arguments) =>
-        RunAsync("bash", [ScriptPath, .. arguments], new()
+    private async Task<(int Code, string Output)> RunScriptAsync(string[] arguments)
+    {
+        var (code, output, _) = await RunScriptWithResultAsync(arguments);
+        return (code, output);
+    }
+
+    private Task<(int Code, string Output, string StandardOutput)> RunScriptWithResultAsync(string[] arguments) =>
+        RunWithResultAsync("bash", [ScriptPath, .. arguments], new()
         {
             ["PATH"] = Path.Combine(_folder, "bin") + ":/usr/bin:/bin",
             ["FAKE_AZ_LOG"] = Log,
@@ -176,8 +183,14 @@ public sealed class DeployScriptTests : IAsyncLifetime
 
     private static async Task<(int Code, string Output)> RunAsync(string command, string[] arguments, Dictionary<string, string?>? environment = null)
     {
+        var (code, output, _) = await RunWithResultAsync(command, arguments, environment);
+        return (code, output);
+    }
+
+    private static async Task<(int Code, string Output, string StandardOutput)> RunWithResultAsync(string command, string[] arguments, Dictionary<string, string?>? environment)
+    {
         await using var process = ChildProcess.Start(command, arguments, RepositoryPaths.Root, environment);
         int code = await process.WaitForExitAsync(Timeout);
-        return (code, process.Output);
+        return (code, process.Output, process.StandardOutput.TrimEnd());
     }
 }
