@@ -117,8 +117,8 @@ public sealed class RequestDispatcher(
         await FinishAsync(context, target, result).ConfigureAwait(false);
     }
 
-    private Task<ForwardResult> ForwardCoreAsync(HttpContext context, ForwardTarget target, bool webSocket) =>
-        webSocket ? webSockets.ForwardAsync(context, target) : http.ForwardAsync(context, target);
+    private ValueTask<ForwardResult> ForwardCoreAsync(HttpContext context, ForwardTarget target, bool webSocket) =>
+        webSocket ? new(webSockets.ForwardAsync(context, target)) : http.ForwardAsync(context, target);
 
     private async Task FinishAsync(HttpContext context, ForwardTarget target, ForwardResult result)
     {

@@ -6,7 +6,17 @@ namespace Hub.Core.Security;
 /// <summary>How secrets (session ids, API tokens) are stored: lower-case hex SHA-256, never the secret itself.</summary>
 public static class SecretHash
 {
-    public static string Of(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    public static string Of(string secret)
+    {
+        // The gateway hashes the session of every request it forwards: short secrets are encoded on the stack.
+        int size = Encoding.UTF8.GetMaxByteCount(secret.Length);
+        byte[]? large = size <= 1024 ? null : new byte[size];
+        Span<byte> utf8 = large ?? stackalloc byte[1024];
+        int length = Encoding.UTF8.GetBytes(secret, utf8);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..length], hash);
+        return Convert.ToHexStringLower(hash);
+    }
 
     /// <summary>A new random secret: 32 bytes, base64url without padding (43 characters).</summary>
     public static string NewSecret() => Base64Url(RandomNumberGenerator.GetBytes(32));

@@ -28,6 +28,11 @@ public sealed class RequestAuthenticator
     private readonly ConditionalWeakTable<UserRecord, GatewayIdentity> _sessionIdentities = new();
     private readonly ConditionalWeakTable<TokenRecord, TokenIdentity> _tokenIdentities = new();
 
+    // Kestrel hands every request on a connection the same string for an unchanged header, so the session found in a
+    // Cookie header is kept with that string: the cookies are parsed and the session hashed once per connection, not
+    // once per request. Keyed by the instance (held weakly), so nothing outlives the header it came from.
+    private readonly ConditionalWeakTable<string, SessionCookie> _sessionCookies = new();
+
     public RequestAuthenticator(IHubStore store, GatewayOptions options, TimeProvider time, ILogger<RequestAuthenticator> logger)
     {
         _store = store;
@@ -41,7 +46,8 @@ public sealed class RequestAuthenticator
     /// <summary>The longest secret looked up; anything longer is invalid without a store read.</summary>
     private const int MaxSecretLength = 512;
 
-    public async Task<AuthenticationResult> AuthenticateAsync(HttpRequest request)
+    /// <remarks>A <see cref="ValueTask{TResult}"/>: with the credential cached, as for nearly every request, nothing is allocated.</remarks>
+    public async ValueTask<AuthenticationResult> AuthenticateAsync(HttpRequest request)
     {
         try
         {
@@ -55,7 +61,7 @@ public sealed class RequestAuthenticator
                     return fromToken.Value;
                 }
             }
-            if (request.Cookies[HubCookies.Session] is { Length: > 0 } session)
+            if (SessionCookieOf(request) is { } session)
             {
                 return await FromSessionAsync(session).ConfigureAwait(false);
             }
@@ -68,13 +74,30 @@ public sealed class RequestAuthenticator
         }
     }
 
-    private async Task<AuthenticationResult> FromSessionAsync(string session)
+    /// <summary>The request's session cookie, hashed; <c>null</c> when it has none.</summary>
+    private SessionCookie? SessionCookieOf(HttpRequest request)
     {
-        if (session.Length > MaxSecretLength)
+        var headers = request.Headers.Cookie;
+        if (headers.Count != 1 || headers[0] is not { } header)
+        {
+            return SessionCookie.Of(request.Cookies[HubCookies.Session]);
+        }
+        if (!_sessionCookies.TryGetValue(header, out var known))
+        {
+            // The cookies are a function of the one header value, so the parse's answer holds for this string wherever it recurs.
+            known = SessionCookie.Of(request.Cookies[HubCookies.Session]) ?? SessionCookie.None;
+            _sessionCookies.AddOrUpdate(header, known);
+        }
+        return ReferenceEquals(known, SessionCookie.None) ? null : known;
+    }
+
+    private async ValueTask<AuthenticationResult> FromSessionAsync(SessionCookie session)
+    {
+        if (session.Hash is null)
         {
             return Invalid("The session cookie is not valid.");
         }
-        var record = await _sessions.GetAsync(SecretHash.Of(session), hash => _store.Sessions.GetAsync(hash)).ConfigureAwait(false);
+        var record = await _sessions.GetAsync(session.Hash, hash => _store.Sessions.GetAsync(hash)).ConfigureAwait(false);
         if (record is null || record.Expires <= _time.GetUtcNow())
         {
             return Invalid("The session has ended; log in again.");
@@ -82,7 +105,7 @@ public sealed class RequestAuthenticator
         return await IdentityAsync(record.User, token: null).ConfigureAwait(false);
     }
 
-    private async Task<AuthenticationResult> FromTokenAsync(string token)
+    private async ValueTask<AuthenticationResult> FromTokenAsync(string token)
     {
         if (token.Length > MaxSecretLength)
         {
@@ -96,7 +119,7 @@ public sealed class RequestAuthenticator
         return await IdentityAsync(record.User, record).ConfigureAwait(false);
     }
 
-    private async Task<AuthenticationResult> IdentityAsync(string userName, TokenRecord? token)
+    private async ValueTask<AuthenticationResult> IdentityAsync(string userName, TokenRecord? token)
     {
         var user = await _users.GetAsync(userName, name => _store.Users.GetAsync(name)).ConfigureAwait(false);
         if (user is null)
@@ -143,4 +166,20 @@ public sealed class RequestAuthenticator
     }
 
     private sealed record TokenIdentity(UserRecord Owner, GatewayIdentity Identity);
+
+    /// <summary>A session cookie as the store knows it: its hash, or <c>null</c> when it is too long to be one.</summary>
+    private sealed class SessionCookie(string? hash)
+    {
+        /// <summary>Stands for "no session cookie" in the cache, which holds no nulls.</summary>
+        public static readonly SessionCookie None = new(null);
+
+        public string? Hash { get; } = hash;
+
+        public static SessionCookie? Of(string? value) => value switch
+        {
+            null or "" => null,
+            { Length: > MaxSecretLength } => new SessionCookie(null),
+            _ => new SessionCookie(SecretHash.Of(value)),
+        };
+    }
 }

@@ -20,10 +20,10 @@ namespace Hub.Gateway.Forwarding;
 /// </summary>
 public sealed class HttpForwarder(BackendClient backend, Http1Forwarder http1, GatewayOptions options, GatewayMetrics metrics, ActivityRecorder activity)
 {
-    public Task<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target)
+    public ValueTask<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target)
     {
         string rawTarget = BackendRequest.RawPathAndQuery(context);
-        return Http1Forwarder.Applies(context, target, rawTarget) ? http1.ForwardAsync(context, target, rawTarget) : ForwardWithHandlerAsync(context, target);
+        return Http1Forwarder.Applies(context, target, rawTarget) ? http1.ForwardAsync(context, target, rawTarget) : new(ForwardWithHandlerAsync(context, target));
     }
 
     private async Task<ForwardResult> ForwardWithHandlerAsync(HttpContext context, ForwardTarget target)

@@ -10,23 +10,45 @@ namespace Hub.Gateway.Forwarding;
 internal static class HubCookieFilter
 {
     /// <summary>The cookie header without the hub's cookies; <c>null</c> when none is left.</summary>
+    /// <remarks>Runs for every request to a user server, so it measures first and then builds the result in one string.</remarks>
     public static string? WithoutHubCookies(string header)
     {
         if (!ContainsHubCookie(header))
         {
             return header;
         }
-        var kept = new List<string>();
-        foreach (var pair in header.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        int length = 0;
+        foreach (var range in header.AsSpan().Split(';'))
         {
-            int equals = pair.IndexOf('=', StringComparison.Ordinal);
-            string name = equals < 0 ? pair : pair[..equals].Trim();
-            if (!IsHubCookie(name))
+            var pair = header.AsSpan()[range].Trim();
+            if (pair.Length > 0 && !IsHubCookie(NameOf(pair)))
             {
-                kept.Add(pair);
+                length += (length == 0 ? 0 : Separator.Length) + pair.Length;
             }
         }
-        return kept.Count == 0 ? null : string.Join("; ", kept);
+        if (length == 0)
+        {
+            return null;
+        }
+        return string.Create(length, header, static (destination, header) =>
+        {
+            int written = 0;
+            foreach (var range in header.AsSpan().Split(';'))
+            {
+                var pair = header.AsSpan()[range].Trim();
+                if (pair.Length == 0 || IsHubCookie(NameOf(pair)))
+                {
+                    continue;
+                }
+                if (written > 0)
+                {
+                    Separator.CopyTo(destination[written..]);
+                    written += Separator.Length;
+                }
+                pair.CopyTo(destination[written..]);
+                written += pair.Length;
+            }
+        });
     }
 
     /// <summary>False for a <c>Set-Cookie</c> from a user server that would set a hub cookie outside <paramref name="serverPath"/>.</summary>
@@ -60,11 +82,19 @@ internal static class HubCookieFilter
         return false;
     }
 
-    private static bool IsHubCookie(string name)
+    private const string Separator = "; ";
+
+    private static ReadOnlySpan<char> NameOf(ReadOnlySpan<char> pair)
+    {
+        int equals = pair.IndexOf('=');
+        return equals < 0 ? pair : pair[..equals].Trim();
+    }
+
+    private static bool IsHubCookie(ReadOnlySpan<char> name)
     {
         foreach (var hub in HubCookies.All)
         {
-            if (string.Equals(name, hub, StringComparison.Ordinal))
+            if (name.SequenceEqual(hub))
             {
                 return true;
             }

@@ -55,9 +55,12 @@ public sealed record UserPath(string User, string? NextSegment, string Rest)
 
     private static bool HasDotSegment(string rawPath)
     {
-        foreach (var segment in rawPath.Split('/'))
+        // Every forwarded request passes here: segments are looked at in place, and only a short one with an escape is decoded.
+        foreach (var range in rawPath.AsSpan().Split('/'))
         {
-            if (segment.Length is > 0 and <= 6 && Uri.UnescapeDataString(segment) is "." or "..")
+            var segment = rawPath.AsSpan()[range];
+            if (segment is "." or ".."
+                || (segment.Length is > 0 and <= 6 && segment.Contains('%') && Uri.UnescapeDataString(segment) is "." or ".."))
             {
                 return true;
             }

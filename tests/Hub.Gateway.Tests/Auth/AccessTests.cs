@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Hub.Core.Security;
 using Hub.Gateway.Tests.Support;
 using Hub.Testing;
 
@@ -62,6 +63,33 @@ public sealed class AccessTests(AzuriteFixture azurite) : GatewayTestBase(azurit
 
         Assert.Equal(HttpStatusCode.Forbidden, (await expired.GetAsync("/user/alice/api/contents")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await unknown.GetAsync("/user/alice/api/contents")).StatusCode);
+    }
+
+    [Fact]
+    public async Task OneConnection_CookieChangesBetweenRequests_EachRequestIsItsOwnUser()
+    {
+        // The gateway keeps the session it found in a Cookie header for as long as the connection sends the same header.
+        await Gateway.AddUserAsync("bob");
+        string bob = await Gateway.StartSessionAsync("bob");
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 1, AllowAutoRedirect = false })
+        {
+            BaseAddress = Gateway.Address,
+        };
+        async Task<HttpStatusCode> AsAsync(string cookie)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/user/alice/api/status");
+            request.Headers.Add("Cookie", cookie);
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await AsAsync($"{HubCookies.Session}={AliceSession}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await AsAsync($"{HubCookies.Session}={bob}"));
+        Assert.Equal(HttpStatusCode.OK, await AsAsync($"theme=dark; {HubCookies.Session}={AliceSession}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await AsAsync("theme=dark"));
+        Assert.Equal(HttpStatusCode.OK, await AsAsync($"{HubCookies.Session}={AliceSession}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await AsAsync($"{HubCookies.Session}={new string('x', 600)}"));
+        Assert.Equal(3, Backend.Requests.Count(r => r.RawTarget == "/user/alice/api/status"));
     }
 
     [Fact]

@@ -41,6 +41,27 @@ public sealed class Http1ResponseHeadTests
         Assert.Equal(["Set-Cookie: a=1", "X-Custom: v", "Set-Cookie: b=2", "Content-Length: 0"], parsed.Headers.Select(h => $"{h.Key}: {h.Value}"));
     }
 
+    [Fact]
+    public void NextHeadOnTheConnection_ReusesUnchangedStringsAndReadsChangedOnes()
+    {
+        var parsed = new Http1ResponseHead();
+        parsed.TryParse("HTTP/1.1 200 OK\r\nX-Custom: same\r\nDate: Mon\r\nx-other: 1\r\nContent-Length: 0\r\n\r\n"u8, bodiless: false);
+        var first = parsed.Headers.ToList();
+
+        parsed.TryParse("HTTP/1.1 200 OK\r\nX-Custom: same\r\nDate: Tue\r\nX-Other: 1\r\nContent-Length: 7\r\nX-New: n\r\n\r\n"u8, bodiless: false);
+
+        Assert.Equal(["X-Custom: same", "Date: Tue", "X-Other: 1", "Content-Length: 7", "X-New: n"], parsed.Headers.Select(h => $"{h.Key}: {h.Value}"));
+        Assert.Same(first[0].Key, parsed.Headers[0].Key);
+        Assert.Same(first[0].Value, parsed.Headers[0].Value);
+        Assert.Same(first[1].Key, parsed.Headers[1].Key);
+        Assert.Equal(7, parsed.ContentLength);
+
+        // A head with fewer headers, in another order: nothing of the earlier ones leaks in.
+        parsed.TryParse("HTTP/1.1 304 Not Modified\r\nDate: Tue\r\n\r\n"u8, bodiless: false);
+
+        Assert.Equal(["Date: Tue"], parsed.Headers.Select(h => $"{h.Key}: {h.Value}"));
+    }
+
     [Theory]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Le")]

@@ -8,6 +8,10 @@ public sealed class HubCookieFilterTests
     [InlineData("hub-session=s; theme=dark; _xsrf=x", "theme=dark")]
     [InlineData("hub-session=s", null)]
     [InlineData("theme=dark; my-hub-session=1", "theme=dark; my-hub-session=1")]
+    [InlineData("theme=dark;hub-session=s;  lang=en ;", "theme=dark; lang=en")]
+    [InlineData(" ; hub-session=s ; _xsrf=x; ", null)]
+    [InlineData("a=1; hub-session = s; b=2", "a=1; b=2")]
+    [InlineData("hub-session-extra=1; hub-session=s; flag", "hub-session-extra=1; flag")]
     public void WithoutHubCookies_RemovesExactlyTheHubsCookies(string header, string? expected) =>
         Assert.Equal(expected, HubCookieFilter.WithoutHubCookies(header));
 

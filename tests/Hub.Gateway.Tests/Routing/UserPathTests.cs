@@ -36,10 +36,19 @@ public sealed class UserPathTests
     [InlineData("/user//x")]
     [InlineData("/user/alice/../bob/")]
     [InlineData("/user/alice/%2E/x")]
+    [InlineData("/user/alice/.%2e")]
+    [InlineData("/user/alice/x/.")]
     [InlineData("/users/alice/")]
     public void TryParse_NoNameOrDotSegments_Fails(string raw)
     {
         Assert.False(UserPath.TryParse(raw, out _, out string problem));
         Assert.NotEmpty(problem);
     }
+
+    [Theory]
+    [InlineData("/user/alice/...")]
+    [InlineData("/user/alice/.x/%2E%2E%2E")]
+    [InlineData("/user/alice/%2e%2ex")]
+    public void TryParse_DotsThatAreNotDotSegments_Succeeds(string raw) =>
+        Assert.True(UserPath.TryParse(raw, out _, out _));
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Hub.Gateway.Forwarding.Http1;
 
@@ -58,6 +59,7 @@ internal sealed class Http1Connection : IDisposable
 
     /// <summary>Receives more bytes after the buffered ones; 0 at the end of the stream.</summary>
     /// <param name="maxBuffered">How many unconsumed bytes may pile up (a head, a chunk-size line) before the response is refused.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> FillAsync(int maxBuffered)
     {
         if (_end == _buffer.Length)

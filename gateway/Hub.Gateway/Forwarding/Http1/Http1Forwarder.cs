@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Hub.Gateway.Activity;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Metrics;
@@ -43,7 +44,10 @@ public sealed class Http1Forwarder : IDisposable
             && Http1RequestHead.IsValidTarget(rawTarget);
     }
 
-    public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, string rawTarget)
+    // The async methods of the request path use pooled builders: each awaits a backend round trip, so without pooling
+    // every request would allocate one state machine box per method.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, string rawTarget)
     {
         bool bodiless = HttpMethods.IsHead(context.Request.Method);
         using var requestHead = new Http1RequestHead();
@@ -85,7 +89,8 @@ public sealed class Http1Forwarder : IDisposable
     }
 
     /// <summary>One request on one connection, which afterwards goes back to the pool or is closed, whatever happened.</summary>
-    private async Task<(ForwardResult Result, bool Retry)> ExchangeAsync(
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(ForwardResult Result, bool Retry)> ExchangeAsync(
         HttpContext context, ForwardTarget target, Http1Connection connection, ReadOnlyMemory<byte> requestHead, bool bodiless, long started)
     {
         bool reusable = false;
@@ -145,7 +150,8 @@ public sealed class Http1Forwarder : IDisposable
 
     /// <summary>Sends the request and reads the final response head (1xx responses skipped) into <see cref="Http1Connection.Head"/>.</summary>
     /// <returns>The outcome, and whether to try again on a fresh connection (a reused one was closed before any byte came back).</returns>
-    private async Task<(ForwardResult Result, bool Retry)> ReadResponseHeadAsync(Http1Connection connection, ReadOnlyMemory<byte> request, bool bodiless, CancellationToken aborted)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(ForwardResult Result, bool Retry)> ReadResponseHeadAsync(Http1Connection connection, ReadOnlyMemory<byte> request, bool bodiless, CancellationToken aborted)
     {
         bool received = false;
         connection.StartDeadline(Environment.TickCount64 + (long)_options.BackendResponseTimeout.TotalMilliseconds);

@@ -57,7 +57,11 @@ internal sealed class Http1ResponseHead
     public long ContentLength { get; private set; }
 
     /// <summary>Every header in order, including the framing and hop-by-hop ones (the forwarder filters).</summary>
-    public List<KeyValuePair<string, string>> Headers { get; } = [];
+    public List<KeyValuePair<string, string>> Headers { get; private set; } = [];
+
+    // The previous response's headers on this connection. A server sends much the same head every time, so a name or
+    // value with the same bytes at the same place is taken from here instead of being decoded into a new string.
+    private List<KeyValuePair<string, string>> _previous = [];
 
     /// <summary>
     /// Parses a complete head at the start of <paramref name="buffered"/>; returns its length, or 0 when the blank line
@@ -79,6 +83,7 @@ internal sealed class Http1ResponseHead
         int lineEnd = head.IndexOf("\r\n"u8);
         ParseStatusLine(head[..lineEnd], out bool http10);
 
+        (_previous, Headers) = (Headers, _previous);
         Headers.Clear();
         long? length = null;
         bool chunked = false, transferEncoding = false, close = http10;
@@ -86,7 +91,7 @@ internal sealed class Http1ResponseHead
         while (!rest.IsEmpty)
         {
             lineEnd = rest.IndexOf("\r\n"u8);
-            var (name, value) = ParseField(rest[..lineEnd]);
+            var (name, value) = ParseField(rest[..lineEnd], Headers.Count < _previous.Count ? _previous[Headers.Count] : default);
             rest = rest[(lineEnd + 2)..];
             Headers.Add(new(name, value));
             if (ReferenceEquals(name, HeaderNames.ContentLength))
@@ -161,7 +166,8 @@ internal sealed class Http1ResponseHead
         StatusCode = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
     }
 
-    private static (string Name, string Value) ParseField(ReadOnlySpan<byte> line)
+    /// <param name="previous">The header at the same place in the previous response (default when there was none).</param>
+    private static (string Name, string Value) ParseField(ReadOnlySpan<byte> line, KeyValuePair<string, string> previous)
     {
         int colon = line.IndexOf((byte)':');
         if (colon <= 0 || line[..colon].ContainsAnyExcept(TokenBytes))
@@ -175,7 +181,12 @@ internal sealed class Http1ResponseHead
         {
             throw new Http1ProtocolException("the response has a header value with a control character or a character beyond ASCII");
         }
-        return (NameOf(line[..colon]), Encoding.Latin1.GetString(value));
+        var name = line[..colon];
+        if (previous.Key is { } previousName && Ascii.Equals(name, previousName))
+        {
+            return (previousName, Ascii.Equals(value, previous.Value) ? previous.Value : Encoding.Latin1.GetString(value));
+        }
+        return (NameOf(name), Encoding.Latin1.GetString(value));
     }
 
     private static string NameOf(ReadOnlySpan<byte> bytes)
