@@ -9,6 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_tools wrk:wrk nginx-light:nginx curl:curl
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10s}"
+# Long enough for .NET's tiered JIT (and V8's) to finish optimising the request path before anything is recorded.
+WARMUP="${WARMUP:-10s}"
 THROUGHPUT_ROUTES=100
 MEMORY_ROUTES=10000
 MEMORY_WEBSOCKETS=1000
@@ -134,7 +136,7 @@ run_wrk() { # round mode target
 
 # Warm-up (JIT compilers, connection pools), not recorded.
 for target in direct nginx chp gateway floor; do
-  wrk -t2 -c64 -d3s -s "$ROOT/bench/gateway-wrk.lua" "${URL[$target]}/user/alice/bench" >/dev/null
+  wrk -t2 -c64 -d"$WARMUP" -s "$ROOT/bench/gateway-wrk.lua" "${URL[$target]}/user/alice/bench" >/dev/null
 done
 
 echo "HTTP: wrk, $ROUNDS rounds, targets interleaved" >&2
