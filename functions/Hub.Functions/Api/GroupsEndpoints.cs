@@ -8,8 +8,8 @@ using Hub.Functions.Logging;
 namespace Hub.Functions.Api;
 
 /// <summary>
-/// Groups (a class): <c>GET /hub/api/groups</c>, <c>GET/POST/DELETE /hub/api/groups/{name}</c> and
-/// <c>POST/DELETE /hub/api/groups/{name}/users</c>, with JupyterHub's scopes (<c>list:groups</c>,
+/// Groups (a class): <c>GET /hub/api/groups</c>, <c>GET/POST/DELETE /hub/api/groups/{name}</c>,
+/// <c>POST/DELETE /hub/api/groups/{name}/users</c> and <c>PUT /hub/api/groups/{name}/properties</c>, with JupyterHub's scopes (<c>list:groups</c>,
 /// <c>read:groups</c>, <c>read:groups:name</c>, <c>groups</c>, <c>admin:groups</c>, <c>delete:groups</c>) and
 /// answers. Membership is stored on the user records (<see cref="UserRecord.Groups"/>), so a group exists while it
 /// has members: adding users to a new group creates it, and an empty group is not kept (JupyterHub keeps it).
@@ -27,6 +27,7 @@ public static class GroupsEndpoints
         endpoints.MapDelete("/hub/api/groups/{name}", DeleteAsync);
         endpoints.MapPost("/hub/api/groups/{name}/users", AddUsersAsync);
         endpoints.MapDelete("/hub/api/groups/{name}/users", RemoveUsersAsync);
+        endpoints.MapPut("/hub/api/groups/{name}/properties", SetPropertiesAsync);
         return endpoints;
     }
 
@@ -81,9 +82,9 @@ public static class GroupsEndpoints
             return bodyProblem;
         }
         if (body is { } json && json.TryGetProperty("properties", out var properties)
-            && !(properties.ValueKind == JsonValueKind.Null || properties.ValueKind == JsonValueKind.Object && !properties.EnumerateObject().Any()))
+            && !(properties.ValueKind == JsonValueKind.Null || IsEmptyObject(properties)))
         {
-            return ApiProblem.BadRequest("This hub does not store group properties; leave out \"properties\".");
+            return ApiProblem.BadRequest(PropertiesNotStored + " Leave out \"properties\".");
         }
         if ((await MembersAsync(store, group, context.RequestAborted)).Count > 0)
         {
@@ -176,6 +177,42 @@ public static class GroupsEndpoints
         Log.GroupUsersRemoved(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(group), removed);
         return ApiJson.Ok(ApiModels.Group(group, await MembersAsync(store, group, context.RequestAborted), caller.Scopes));
     }
+
+    /// <summary>
+    /// JupyterHub 3.2's <c>PUT /groups/{name}/properties</c>. This hub stores no group properties, so setting none (an
+    /// empty object) answers the group as it is, and setting any is a 400 that says so; nothing is changed either way.
+    /// </summary>
+    private static async Task<IResult> SetPropertiesAsync(HttpContext context, string name, IHubStore store)
+    {
+        var (caller, group, problem) = await CallerAndGroupAsync(context, name, "groups");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        if (body is not { ValueKind: JsonValueKind.Object } properties)
+        {
+            return ApiProblem.BadRequest("The body must be the group's properties as a JSON object.");
+        }
+        var members = await MembersAsync(store, group, context.RequestAborted);
+        if (members.Count == 0)
+        {
+            return NoSuchGroup(group);
+        }
+        if (!IsEmptyObject(properties))
+        {
+            return ApiProblem.BadRequest(PropertiesNotStored + " Only {} can be set.");
+        }
+        return ApiJson.Ok(ApiModels.Group(group, members, caller.Scopes));
+    }
+
+    private const string PropertiesNotStored = "This hub does not store group properties.";
+
+    private static bool IsEmptyObject(JsonElement value) => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any();
 
     /// <summary>
     /// Authenticates, checks the scope for the named group (none at all: 403; a <c>!group=</c> filter for another

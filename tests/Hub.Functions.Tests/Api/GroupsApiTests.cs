@@ -154,6 +154,29 @@ public sealed class GroupsApiTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task SetGroupProperties_NoneAnswersTheGroupAnyIs400UnknownGroupIs404()
+    {
+        await using var hub = await TestHub.StartAsync(azurite);
+        var admin = hub.Api(await hub.TokenAsync("admin"));
+        await BodyAsync(await admin.PostAsJsonAsync("/hub/api/users", new { usernames = new[] { "p1" } }), HttpStatusCode.Created);
+        await BodyAsync(await admin.PostAsJsonAsync("/hub/api/groups/class-p/users", new { users = new[] { "p1" } }), HttpStatusCode.OK);
+
+        string none = await BodyAsync(await admin.PutAsJsonAsync("/hub/api/groups/class-p/properties", new { }), HttpStatusCode.OK);
+        string some = await ProblemAsync(await admin.PutAsJsonAsync("/hub/api/groups/class-p/properties", new { room = "B12" }), HttpStatusCode.BadRequest);
+        string missing = await ProblemAsync(await admin.SendAsync(WithBody(HttpMethod.Put, "/hub/api/groups/class-p/properties", null)), HttpStatusCode.BadRequest);
+        string list = await ProblemAsync(await admin.SendAsync(WithBody(HttpMethod.Put, "/hub/api/groups/class-p/properties", "[]")), HttpStatusCode.BadRequest);
+        string unknown = await ProblemAsync(await admin.PutAsJsonAsync("/hub/api/groups/no-such-class/properties", new { }), HttpStatusCode.NotFound);
+
+        await JupyterHubSpec.AssertResponseAsync("put", "/groups/{name}/properties", 200, none);
+        Assert.Equal(["p1"], Users(none));
+        Assert.Contains("does not store group properties", some, StringComparison.Ordinal);
+        Assert.Contains("JSON object", missing, StringComparison.Ordinal);
+        Assert.Contains("JSON object", list, StringComparison.Ordinal);
+        Assert.Contains("no-such-class", unknown, StringComparison.Ordinal);
+        Assert.Equal(["class-p"], await StoredGroupsAsync(hub, "p1"));
+    }
+
+    [Fact]
     public async Task Groups_NonAdmin_403AndNothingChanged()
     {
         await using var hub = await TestHub.StartAsync(azurite);
@@ -167,6 +190,7 @@ public sealed class GroupsApiTests(AzuriteFixture azurite)
         await ProblemAsync(await SendAsync(kim, HttpMethod.Delete, "/hub/api/groups/class-k/users", new { users = new[] { "admin" } }), HttpStatusCode.Forbidden);
         await ProblemAsync(await kim.PostAsJsonAsync("/hub/api/groups/kims-class", new { users = new[] { "kim" } }), HttpStatusCode.Forbidden);
         await ProblemAsync(await kim.DeleteAsync("/hub/api/groups/class-k"), HttpStatusCode.Forbidden);
+        await ProblemAsync(await kim.PutAsJsonAsync("/hub/api/groups/class-k/properties", new { }), HttpStatusCode.Forbidden);
         // A group a student belongs to gives no group scopes either, and the users filter shows nobody's groups.
         await BodyAsync(await admin.PostAsJsonAsync("/hub/api/groups/class-k/users", new { users = new[] { "kim" } }), HttpStatusCode.OK);
         await ProblemAsync(await kim.GetAsync("/hub/api/groups/class-k"), HttpStatusCode.Forbidden);
