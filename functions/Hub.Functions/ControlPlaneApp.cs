@@ -5,6 +5,7 @@ using Hub.Functions.Auth;
 using Hub.Functions.Culling;
 using Hub.Functions.Metrics;
 using Hub.Core.Hosting;
+using Hub.Core.Store;
 using Hub.Core.Users;
 using Hub.Functions.Health;
 using Hub.Functions.Hosting;
@@ -36,6 +37,7 @@ public static class ControlPlaneApp
         builder.Services.AddProblemDetails();
         builder.Services.AddTableHubStore(settings.Storage);
         builder.Services.AddSingleton(new UserNamePolicy(settings.UserNames));
+        builder.Services.AddSingleton<StoreReadiness>();
         builder.Services.AddHostedService<StoreInitializer>();
         builder.Services.AddSingleton<TimerJobRunner>();
         builder.Services.AddHostedService<TimerScheduler>();

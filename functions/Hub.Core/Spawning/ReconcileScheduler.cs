@@ -7,15 +7,17 @@ namespace Hub.Core.Spawning;
 /// <summary>
 /// Keeps servers moving in this process: each server is stepped when its next step is due (the time the last step
 /// returned), many servers at once, and every <see cref="SpawnerOptions.ReconcileInterval"/> a full sweep runs (the
-/// first one at start-up, which re-adopts the servers a previous process left running or half-started). Steps never
-/// wait for Azure inside a worker: a throttled or provisioning server is simply due later.
+/// first one at start-up, which re-adopts the servers a previous process left running or half-started, once the
+/// store's tables exist when a <see cref="StoreReadiness"/> is registered). Steps never wait for Azure inside a worker:
+/// a throttled or provisioning server is simply due later.
 /// </summary>
 public sealed class ReconcileScheduler(
     ServerReconciler reconciler,
     ReconcileSweep sweep,
     SpawnerOptions options,
     TimeProvider time,
-    ILogger<ReconcileScheduler> logger) : BackgroundService
+    ILogger<ReconcileScheduler> logger,
+    StoreReadiness? storeReadiness = null) : BackgroundService
 {
     /// <summary>Steps in progress at once in this process.</summary>
     public const int MaxParallelSteps = 64;
@@ -115,6 +117,18 @@ public sealed class ReconcileScheduler(
 
     private async Task SweepPeriodicallyAsync(CancellationToken stoppingToken)
     {
+        if (storeReadiness is { IsReady: false })
+        {
+            SpawnLog.WaitingForStore(logger);
+            try
+            {
+                await storeReadiness.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
         // The first sweep adopts what an earlier process left; retry it quickly until the store answers.
         var retry = TimeSpan.FromMilliseconds(250);
         while (!stoppingToken.IsCancellationRequested)

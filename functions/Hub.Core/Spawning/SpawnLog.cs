@@ -49,6 +49,9 @@ internal static partial class SpawnLog
     [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Reconcile sweep: {Active} active servers stepped, {Orphans} orphans and {StaleRoutes} stale routes removed, {Died} dead servers found, in {Elapsed}")]
     public static partial void Swept(ILogger logger, int active, int orphans, int staleRoutes, int died, TimeSpan elapsed);
 
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Debug, Message = "The first reconcile sweep waits until the store's tables exist")]
+    public static partial void WaitingForStore(ILogger logger);
+
     [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "The reconcile sweep failed")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
 

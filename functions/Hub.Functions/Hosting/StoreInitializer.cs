@@ -5,9 +5,9 @@ namespace Hub.Functions.Hosting;
 
 /// <summary>
 /// Creates the tables in the background, retrying until the store answers, so the app starts (and reports
-/// the problem on /hub/health) even when storage is not reachable yet.
+/// the problem on /hub/health) even when storage is not reachable yet; then marks the <see cref="StoreReadiness"/>.
 /// </summary>
-internal sealed class StoreInitializer(IHubStore store, ILogger<StoreInitializer> logger, TimeProvider time) : BackgroundService
+internal sealed class StoreInitializer(IHubStore store, StoreReadiness readiness, ILogger<StoreInitializer> logger, TimeProvider time) : BackgroundService
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
 
@@ -21,6 +21,7 @@ internal sealed class StoreInitializer(IHubStore store, ILogger<StoreInitializer
             try
             {
                 await store.InitializeAsync(stoppingToken);
+                readiness.MarkReady();
                 Log.StoreInitialized(logger, store.Location, attempt);
                 return;
             }
