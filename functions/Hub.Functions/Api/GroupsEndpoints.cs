@@ -71,15 +71,10 @@ public static class GroupsEndpoints
     /// <summary>JupyterHub creates an empty group here; one without members is answered but not kept (see the class summary).</summary>
     private static async Task<IResult> CreateAsync(HttpContext context, string name, IHubStore store)
     {
-        var (caller, group, problem) = await CallerAndGroupAsync(context, name, "admin:groups");
+        var (caller, group, body, problem) = await CallerGroupAndBodyAsync(context, name, "admin:groups");
         if (problem is not null)
         {
             return problem;
-        }
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
         }
         if (body is { } json && json.TryGetProperty("properties", out var properties)
             && !(properties.ValueKind == JsonValueKind.Null || IsEmptyObject(properties)))
@@ -127,15 +122,10 @@ public static class GroupsEndpoints
     /// <summary>Adds users to the group, creating it if it has no members yet (JupyterHub answers 404 for a group never created).</summary>
     private static async Task<IResult> AddUsersAsync(HttpContext context, string name, IHubStore store)
     {
-        var (caller, group, problem) = await CallerAndGroupAsync(context, name, "groups");
+        var (caller, group, body, problem) = await CallerGroupAndBodyAsync(context, name, "groups");
         if (problem is not null)
         {
             return problem;
-        }
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
         }
         var (users, usersProblem) = await UsersOfBodyAsync(context, store, body);
         if (usersProblem is not null)
@@ -149,15 +139,10 @@ public static class GroupsEndpoints
 
     private static async Task<IResult> RemoveUsersAsync(HttpContext context, string name, IHubStore store)
     {
-        var (caller, group, problem) = await CallerAndGroupAsync(context, name, "groups");
+        var (caller, group, body, problem) = await CallerGroupAndBodyAsync(context, name, "groups");
         if (problem is not null)
         {
             return problem;
-        }
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
         }
         if ((await MembersAsync(store, group, context.RequestAborted)).Count == 0)
         {
@@ -184,15 +169,10 @@ public static class GroupsEndpoints
     /// </summary>
     private static async Task<IResult> SetPropertiesAsync(HttpContext context, string name, IHubStore store)
     {
-        var (caller, group, problem) = await CallerAndGroupAsync(context, name, "groups");
+        var (caller, group, body, problem) = await CallerGroupAndBodyAsync(context, name, "groups");
         if (problem is not null)
         {
             return problem;
-        }
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
         }
         if (body is not { ValueKind: JsonValueKind.Object } properties)
         {
@@ -239,6 +219,18 @@ public static class GroupsEndpoints
             return (caller, group, ApiProblem.BadRequest("Invalid group name " + LogText.Cap(group) + ": " + why));
         }
         return (caller, group, null);
+    }
+
+    /// <summary><see cref="CallerAndGroupAsync"/>, then the request's JSON object body (<c>null</c> when empty).</summary>
+    private static async Task<(HubCaller Caller, string Group, JsonElement? Body, IResult? Problem)> CallerGroupAndBodyAsync(HttpContext context, string rawName, string scope)
+    {
+        var (caller, group, problem) = await CallerAndGroupAsync(context, rawName, scope);
+        if (problem is not null)
+        {
+            return (caller, group, null, problem);
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        return (caller, group, body, bodyProblem);
     }
 
     /// <summary>The users a body's <c>"users"</c> names, all of them existing; otherwise a 400 naming the problem (nothing is changed).</summary>
