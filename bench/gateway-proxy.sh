@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The gateway against a direct backend, nginx (Debian), configurable-http-proxy 5.3.0 (npm) and a bare-socket .NET
 # proxy (GatewayBench floor-proxy: the least .NET can do per request, as a measuring stick), all on 127.0.0.1:
-#   wrk -t2 -c64 -d10s --latency and wrk -t1 -c1 -d10s --latency, targets interleaved, ROUNDS rounds (default 3);
+#   wrk -t2 -c64 -d10s --latency and wrk -t1 -c1 -d10s --latency after a WARMUP (default 10 s) per target, targets
+#   interleaved, ROUNDS rounds (default 3);
 #   WebSocket handshake and echo round-trip times (direct, CHP, gateway); CPU time per request of each proxy;
 #   the gateway's memory with 10,000 routes and 1,000 open WebSockets.
 # Prints a report with medians and ratios (also saved to bench/results/gateway-proxy.md).
