@@ -100,9 +100,11 @@ curl -fsS -X POST -H "Authorization: token $CONFIGPROXY_AUTH_TOKEN" -H 'Content-
   -d "{\"target\": \"$backend\"}" "http://127.0.0.1:$chp_api_port/api/routes/user/alice" >/dev/null
 chp="http://127.0.0.1:$chp_port"
 
-# (e) the floor: bare sockets, with the gateway's runtime choices (inline socket completions, workstation GC).
+# (e) the floor: bare sockets, with the gateway's runtime choices (inline socket completions on one event thread per
+# two cores, workstation GC).
 floor_port="$(free_port)"
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_gcServer=0 "${BENCH[@]}" floor-proxy "$floor_port" "$backend_port" >"$work/floor.log" 2>&1 &
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT="$(( $(nproc) / 2 > 1 ? $(nproc) / 2 : 1 ))" \
+  DOTNET_gcServer=0 "${BENCH[@]}" floor-proxy "$floor_port" "$backend_port" >"$work/floor.log" 2>&1 &
 floor_pid=$!
 CLEANUP_PIDS+=($floor_pid)
 wait_for_line "$work/floor.log" ready 60

@@ -2,29 +2,34 @@ using Hub.Gateway.Hosting;
 
 namespace Hub.Gateway.Tests.Hosting;
 
-/// <summary>The gateway turns inline socket completions on unless the operator chose otherwise.</summary>
+/// <summary>The gateway turns inline socket completions on, on one event thread per two cores, unless the operator chose otherwise.</summary>
 [Collection(nameof(SocketCompletionsTests))]
 [CollectionDefinition(nameof(SocketCompletionsTests), DisableParallelization = true)]
 public sealed class SocketCompletionsTests
 {
-    private const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-
     [Theory]
-    [InlineData(null, "1")]
-    [InlineData("0", "0")]
-    [InlineData("1", "1")]
-    public void RunInline_KeepsTheOperatorsChoice(string? before, string expected)
+    [InlineData(null, null, 2, "1", "1")]
+    [InlineData(null, null, 1, "1", "1")]
+    [InlineData(null, null, 8, "1", "4")]
+    [InlineData(null, "3", 8, "1", "3")]
+    [InlineData("1", null, 6, "1", "3")]
+    [InlineData("0", null, 8, "0", null)]
+    public void RunInline_KeepsTheOperatorsChoice(string? inlineBefore, string? threadsBefore, int processors, string expectedInline, string? expectedThreads)
     {
-        string? original = Environment.GetEnvironmentVariable(Variable);
+        string? originalInline = Environment.GetEnvironmentVariable(SocketCompletions.InlineVariable);
+        string? originalThreads = Environment.GetEnvironmentVariable(SocketCompletions.ThreadCountVariable);
         try
         {
-            Environment.SetEnvironmentVariable(Variable, before);
-            SocketCompletions.RunInline();
-            Assert.Equal(expected, Environment.GetEnvironmentVariable(Variable));
+            Environment.SetEnvironmentVariable(SocketCompletions.InlineVariable, inlineBefore);
+            Environment.SetEnvironmentVariable(SocketCompletions.ThreadCountVariable, threadsBefore);
+            SocketCompletions.RunInline(processors);
+            Assert.Equal(expectedInline, Environment.GetEnvironmentVariable(SocketCompletions.InlineVariable));
+            Assert.Equal(expectedThreads, Environment.GetEnvironmentVariable(SocketCompletions.ThreadCountVariable));
         }
         finally
         {
-            Environment.SetEnvironmentVariable(Variable, original);
+            Environment.SetEnvironmentVariable(SocketCompletions.InlineVariable, originalInline);
+            Environment.SetEnvironmentVariable(SocketCompletions.ThreadCountVariable, originalThreads);
         }
     }
 }
