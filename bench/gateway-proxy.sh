@@ -7,7 +7,7 @@
 #   the gateway's memory with 10,000 routes and 1,000 open WebSockets.
 # Prints a report with medians and ratios (also saved to bench/results/gateway-proxy.md).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-need_tools wrk:wrk nginx-light:nginx curl:curl
+need_tools wrk:wrk nginx-light:nginx curl:curl util-linux:taskset
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10s}"
 # Long enough for .NET's tiered JIT (and V8's) to finish optimising the request path before anything is recorded.
@@ -21,6 +21,10 @@ start_azurite
 dotnet build "$ROOT/bench/GatewayBench" -c Release -v quiet -nologo >/dev/null
 dotnet build "$ROOT/gateway/Hub.Gateway" -c Release -v quiet -nologo >/dev/null
 BENCH=(dotnet "$ROOT/bench/GatewayBench/bin/Release/net10.0/GatewayBench.dll")
+# The gateway's runtime choices (inline socket completions on one event thread per two cores, workstation GC), for the
+# .NET helpers that share the cores with the proxies: the backend and the floor.
+LEAN=(env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_gcServer=0
+  DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT="$(( $(nproc) / 2 > 1 ? $(nproc) / 2 : 1 ))")
 work="$(mktemp -d)"
 out="$RESULTS/gateway-proxy.jsonl"
 : >"$out"
@@ -49,10 +53,13 @@ cpu_ticks() {
 }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
-# (a) the backend: 1 KiB for any GET, WebSocket echo for any upgrade.
+# (a) the backend: 1 KiB for any GET, WebSocket echo for any upgrade. It shares the two cores with the proxy it sits
+# behind, so it is kept lean: with the thread pool's defaults it spent 60 us per request behind the gateway and 165 us
+# behind CHP (spinning workers, a connection per request), CPU that then went missing from the proxy measured.
 backend_port="$(free_port)"
-"${BENCH[@]}" backend "$backend_port" >"$work/backend.log" 2>&1 &
-CLEANUP_PIDS+=($!)
+"${LEAN[@]}" "${BENCH[@]}" backend "$backend_port" >"$work/backend.log" 2>&1 &
+backend_pid=$!
+CLEANUP_PIDS+=($backend_pid)
 wait_for_line "$work/backend.log" ready 60
 backend="http://127.0.0.1:$backend_port"
 
@@ -100,11 +107,9 @@ curl -fsS -X POST -H "Authorization: token $CONFIGPROXY_AUTH_TOKEN" -H 'Content-
   -d "{\"target\": \"$backend\"}" "http://127.0.0.1:$chp_api_port/api/routes/user/alice" >/dev/null
 chp="http://127.0.0.1:$chp_port"
 
-# (e) the floor: bare sockets, with the gateway's runtime choices (inline socket completions on one event thread per
-# two cores, workstation GC).
+# (e) the floor: bare sockets, with the gateway's runtime choices.
 floor_port="$(free_port)"
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT="$(( $(nproc) / 2 > 1 ? $(nproc) / 2 : 1 ))" \
-  DOTNET_gcServer=0 "${BENCH[@]}" floor-proxy "$floor_port" "$backend_port" >"$work/floor.log" 2>&1 &
+"${LEAN[@]}" "${BENCH[@]}" floor-proxy "$floor_port" "$backend_port" >"$work/floor.log" 2>&1 &
 floor_pid=$!
 CLEANUP_PIDS+=($floor_pid)
 wait_for_line "$work/floor.log" ready 60
@@ -127,14 +132,27 @@ for target in direct nginx chp gateway floor; do
 done
 
 run_wrk() { # round mode target
-  local round="$1" mode="$2" target="$3" pids before after json args
+  local round="$1" mode="$2" target="$3" pids before after backend_before backend_after json args
   [ "$mode" = c64 ] && args=(-t2 -c64) || args=(-t1 -c1)
   pids="$(proxy_pids "$target")"
   before="$( [ -n "$pids" ] && cpu_ticks $pids || echo 0)"
+  backend_before="$(cpu_ticks "$backend_pid")"
   json="$(wrk "${args[@]}" -d"$DURATION" --latency -s "$ROOT/bench/gateway-wrk.lua" "${URL[$target]}/user/alice/bench" | grep '^{')"
   after="$( [ -n "$pids" ] && cpu_ticks $pids || echo 0)"
-  echo "{\"kind\":\"http\",\"round\":$round,\"mode\":\"$mode\",\"target\":\"$target\",\"cpu_ticks\":$((after - before)),\"clk_tck\":$(getconf CLK_TCK),\"wrk\":$json}" >>"$out"
+  backend_after="$(cpu_ticks "$backend_pid")"
+  echo "{\"kind\":\"http\",\"round\":$round,\"mode\":\"$mode\",\"target\":\"$target\",\"cpu_ticks\":$((after - before)),\"backend_cpu_ticks\":$((backend_after - backend_before)),\"clk_tck\":$(getconf CLK_TCK),\"wrk\":$json}" >>"$out"
   echo "  round $round $mode $target: $json" >&2
+}
+
+# The cores of a shared virtual machine need not be equally fast at a given moment, and a single-threaded proxy (CHP,
+# the gateway's one event thread on two cores) runs at the speed of the core it lands on: time the same loop on each
+# core before every round, so the report shows how uneven the machine was.
+core_speeds() { # round
+  local cores=() core
+  for core in $(seq 0 $(($(nproc) - 1))); do
+    cores+=("$(taskset -c "$core" node -e 'const t = process.hrtime.bigint(); let x = 0; for (let i = 0; i < 2e8; i++) x += i; console.log(Math.round(Number(process.hrtime.bigint() - t) / 1e6))')")
+  done
+  echo "{\"kind\":\"cores\",\"round\":$1,\"loop_ms\":[$(IFS=,; echo "${cores[*]}")]}" >>"$out"
 }
 
 # Warm-up (JIT compilers, connection pools), not recorded.
@@ -144,6 +162,7 @@ done
 
 echo "HTTP: wrk, $ROUNDS rounds, targets interleaved" >&2
 for round in $(seq 1 "$ROUNDS"); do
+  core_speeds "$round"
   for mode in c64 c1; do
     for target in direct nginx chp gateway floor; do
       run_wrk "$round" "$mode" "$target"

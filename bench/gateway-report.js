@@ -18,17 +18,26 @@ out.push(`Medians of ${rounds} rounds; targets interleaved within each round. wr
 
 const c64 = Object.fromEntries(targets.map(t => {
   const runs = http("c64", t);
-  const cpu = runs.filter(r => r.cpu_ticks > 0).map(r => r.cpu_ticks / r.clk_tck / r.wrk.requests * 1e6);
-  return [t, { rps: median(runs.map(r => r.wrk.rps)), p50: median(runs.map(r => r.wrk.p50_us)), p99: median(runs.map(r => r.wrk.p99_us)), cpu: cpu.length ? median(cpu) : null, all: runs.map(r => r.wrk.rps) }];
+  const perRequest = ticks => median(runs.filter(r => ticks(r) > 0).map(r => ticks(r) / r.clk_tck / r.wrk.requests * 1e6));
+  return [t, {
+    rps: median(runs.map(r => r.wrk.rps)), p50: median(runs.map(r => r.wrk.p50_us)), p99: median(runs.map(r => r.wrk.p99_us)),
+    cpu: perRequest(r => r.cpu_ticks), backendCpu: perRequest(r => r.backend_cpu_ticks ?? 0), all: runs.map(r => r.wrk.rps),
+  }];
 }));
+const micros = x => Number.isNaN(x) ? "–" : fmt(x, 1) + " µs";
 out.push("#### Throughput, `wrk -t2 -c64 -d10s --latency`", "");
-out.push("| Target | Requests/s (median) | each round | p50 | p99 | CPU per request | vs CHP | vs nginx |", "|---|---:|---|---:|---:|---:|---:|---:|");
+out.push("| Target | Requests/s (median) | each round | p50 | p99 | CPU per request | backend's CPU per request | vs CHP | vs nginx |", "|---|---:|---|---:|---:|---:|---:|---:|---:|");
 for (const t of targets) {
   const r = c64[t];
-  out.push(`| ${names[t]} | ${fmt(r.rps)} | ${r.all.map(x => fmt(x)).join(" / ")} | ${fmt(r.p50 / 1000, 2)} ms | ${fmt(r.p99 / 1000, 2)} ms | ${r.cpu === null ? "–" : fmt(r.cpu, 1) + " µs"} | ${fmt(r.rps / c64.chp.rps, 2)}× | ${fmt(r.rps / c64.nginx.rps * 100)} % |`);
+  out.push(`| ${names[t]} | ${fmt(r.rps)} | ${r.all.map(x => fmt(x)).join(" / ")} | ${fmt(r.p50 / 1000, 2)} ms | ${fmt(r.p99 / 1000, 2)} ms | ${micros(r.cpu)} | ${micros(r.backendCpu)} | ${fmt(r.rps / c64.chp.rps, 2)}× | ${fmt(r.rps / c64.nginx.rps * 100)} % |`);
+}
+out.push("", `Per round, gateway ÷ CHP: ${c64.gateway.all.map((x, i) => fmt(x / c64.chp.all[i], 2) + "×").join(", ")}.`);
+const cores = lines.filter(l => l.kind === "cores");
+if (cores.length) {
+  out.push(`The same loop on each core before each round (ms): ${cores.map(l => l.loop_ms.join(" / ")).join("; ")}.`);
 }
 if (c64.floor) {
-  out.push("", `Gateway ÷ floor: ${fmt(c64.gateway.rps / c64.floor.rps * 100)} % of its throughput, ${c64.floor.cpu ? fmt(c64.gateway.cpu / c64.floor.cpu, 2) + "× its CPU per request" : "CPU not measured"}.`);
+  out.push(`Gateway ÷ floor: ${fmt(c64.gateway.rps / c64.floor.rps * 100)} % of its throughput, ${c64.floor.cpu ? fmt(c64.gateway.cpu / c64.floor.cpu, 2) + "× its CPU per request" : "CPU not measured"}.`);
 }
 out.push("");
 

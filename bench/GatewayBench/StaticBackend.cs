@@ -12,6 +12,9 @@ internal static class StaticBackend
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        // Requests run on the socket event threads, as in the gateway: the backend shares the cores with the proxy
+        // measured, and handing each request to the thread pool cost it context switches and spinning workers.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         var app = builder.Build();
         app.UseWebSockets();
         app.Run(async context =>
