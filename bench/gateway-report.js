@@ -31,7 +31,12 @@ for (const t of targets) {
   const r = c64[t];
   out.push(`| ${names[t]} | ${fmt(r.rps)} | ${r.all.map(x => fmt(x)).join(" / ")} | ${fmt(r.p50 / 1000, 2)} ms | ${fmt(r.p99 / 1000, 2)} ms | ${micros(r.cpu)} | ${micros(r.backendCpu)} | ${fmt(r.rps / c64.chp.rps, 2)}× | ${fmt(r.rps / c64.nginx.rps * 100)} % |`);
 }
-out.push("", `Per round, gateway ÷ CHP: ${c64.gateway.all.map((x, i) => fmt(x / c64.chp.all[i], 2) + "×").join(", ")}.`);
+// On a shared virtual machine one core can run much slower than the other for minutes, and a single-threaded proxy
+// (CHP; the gateway's one event thread on two cores) is as fast as the core it lands on: a median can then compare a
+// proxy on the slow core with one on the fast core. Each target's best round is the one it ran on the faster core.
+const best = t => Math.max(...c64[t].all);
+const bestVsChp = best("gateway") / best("chp");
+out.push("", `Per round, gateway ÷ CHP: ${c64.gateway.all.map((x, i) => fmt(x / c64.chp.all[i], 2) + "×").join(", ")}; best round of each: ${fmt(bestVsChp, 2)}× (nginx ${fmt(best("nginx") / best("chp"), 2)}×${c64.floor ? `, floor ${fmt(best("floor") / best("chp"), 2)}×` : ""}).`);
 const cores = lines.filter(l => l.kind === "cores");
 if (cores.length) {
   out.push(`The same loop on each core before each round (ms): ${cores.map(l => l.loop_ms.join(" / ")).join("; ")}.`);
@@ -79,7 +84,8 @@ if (mem) {
 
 const verdict = (ok, text) => `- ${ok ? "met" : "NOT met"}: ${text}`;
 out.push("#### Targets", "");
-out.push(verdict(c64.gateway.rps >= 5 * c64.chp.rps, `throughput ≥ 5× CHP at c64: ${fmt(c64.gateway.rps / c64.chp.rps, 2)}×`));
+out.push(verdict(c64.gateway.rps >= 5 * c64.chp.rps && bestVsChp >= 5,
+  `throughput ≥ 5× CHP at c64 (medians and best rounds): ${fmt(c64.gateway.rps / c64.chp.rps, 2)}× and ${fmt(bestVsChp, 2)}×`));
 out.push(verdict(c64.gateway.rps >= 0.5 * c64.nginx.rps, `throughput ≥ 50 % of nginx at c64: ${fmt(c64.gateway.rps / c64.nginx.rps * 100)} %`));
 out.push(verdict(added("gateway") <= 2 * added("nginx"), `added latency at c1 ≤ 2× nginx's: ${added("gateway")} µs vs ${added("nginx")} µs (${fmt(added("gateway") / Math.max(1, added("nginx")), 2)}×)`));
 out.push(verdict(ws.gateway.rtt_p50_us - ws.direct.rtt_p50_us < ws.chp.rtt_p50_us - ws.direct.rtt_p50_us,
