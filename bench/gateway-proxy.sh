@@ -171,6 +171,10 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 echo "WebSockets: 200 handshakes and 2,000 echo round trips per target and round" >&2
+# Warm-up, not recorded, as for HTTP: every target's relay path is compiled (JIT, V8) before the first measured round.
+for target in direct chp gateway; do
+  "${BENCH[@]}" ws-time "ws://${URL[$target]#http://}/user/alice/ws" 100 5000 "$COOKIE" >/dev/null
+done
 for round in $(seq 1 "$ROUNDS"); do
   for target in direct chp gateway; do
     json="$("${BENCH[@]}" ws-time "ws://${URL[$target]#http://}/user/alice/ws" 200 2000 "$COOKIE")"
