@@ -51,6 +51,7 @@ public static class ControlPlaneApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestMetricsMiddleware>();
+        app.Use(RawRouteValues.DecodeOnceAsync);
         app.MapHealthEndpoints();
         app.MapTimerEndpoints();
         app.MapLoginEndpoints();

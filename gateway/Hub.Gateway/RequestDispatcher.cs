@@ -6,6 +6,7 @@ using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
 using Hub.Gateway.Metrics;
 using Hub.Gateway.Routing;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Hub.Gateway;
 
@@ -98,6 +99,11 @@ public sealed class RequestDispatcher(
             return;
         }
 
+        if (path.CanonicalTarget(route.Key) is { } canonical && context.Features.Get<IHttpRequestFeature>() is { } requestFeature)
+        {
+            // Every forwarder sends the raw target: the server sees its base URL as it was started with it.
+            requestFeature.RawTarget = canonical;
+        }
         activity.Record(route.Key);
         var result = await ForwardCoreAsync(context, route.Target, webSocket).ConfigureAwait(false);
         if (result.Error == ForwarderError.BackendUnreachable && !context.Response.HasStarted && !webSocket && IsBodiless(request)

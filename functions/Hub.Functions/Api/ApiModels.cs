@@ -1,4 +1,5 @@
 using Hub.Core.Auth;
+using Hub.Core.Spawning;
 using Hub.Core.Store;
 
 namespace Hub.Functions.Api;
@@ -32,7 +33,7 @@ public sealed class ApiModels(Core.Hosting.HubOptions hub)
         if (scopes.AllowsAnyServerOf("read:servers", user.Name, user.Groups))
         {
             var defaultServer = servers.FirstOrDefault(s => s.Name.Length == 0);
-            model["server"] = defaultServer is not null && IsReady(defaultServer) ? ServerPath(user.Name, "") : null;
+            model["server"] = defaultServer is not null && IsReady(defaultServer) ? ServerUrls.BasePath(user.Name, "") : null;
             model["pending"] = defaultServer is null ? null : Pending(defaultServer);
             var visible = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var server in servers)
@@ -49,8 +50,8 @@ public sealed class ApiModels(Core.Hosting.HubOptions hub)
 
     public Dictionary<string, object?> Server(ServerRecord server, bool withState)
     {
-        string url = ServerPath(server.User, server.Name);
-        string progress = ProgressPath(server.User, server.Name);
+        string url = ServerUrls.BasePath(server.User, server.Name);
+        string progress = ServerUrls.ProgressPath(server.User, server.Name);
         bool ready = IsReady(server);
         string? pending = Pending(server);
         var model = new Dictionary<string, object?>
@@ -124,9 +125,4 @@ public sealed class ApiModels(Core.Hosting.HubOptions hub)
     /// <summary>Ready or pending: listed by default and counted as active by <c>?state=active</c>.</summary>
     public static bool IsActive(ServerRecord server) => IsReady(server) || Pending(server) is not null;
 
-    public static string ServerPath(string user, string server) =>
-        "/user/" + Uri.EscapeDataString(user) + "/" + (server.Length == 0 ? "" : Uri.EscapeDataString(server) + "/");
-
-    public static string ProgressPath(string user, string server) =>
-        "/hub/api/users/" + Uri.EscapeDataString(user) + (server.Length == 0 ? "/server/progress" : "/servers/" + Uri.EscapeDataString(server) + "/progress");
 }

@@ -12,16 +12,13 @@ namespace Hub.Functions.Api;
 /// </summary>
 public static class ApiTargets
 {
-    /// <summary>A route value as the name it stands for (<c>%2F</c> stays encoded in ASP.NET Core paths).</summary>
-    public static string RouteName(string raw) => raw.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
-
     public static async Task<(UserRecord? User, IResult? Problem)> UserAsync(HttpContext context, HubCaller caller, string rawName, string scope, string? server = null)
     {
         if (!caller.Scopes.HasAny(scope))
         {
             return (null, ApiProblem.MissingScope(scope));
         }
-        string name = UserNamePolicy.Fold(RouteName(rawName));
+        string name = UserNamePolicy.Fold(rawName);
         if (UserNamePolicy.WellFormednessProblem(name) is not null)
         {
             return (null, ApiProblem.NotFound("No such user: " + LogText.Cap(name)));
@@ -48,7 +45,7 @@ public static class ApiTargets
     /// <summary>A server name from a route: at most 255 characters, no slashes, control characters or white space.</summary>
     public static bool TryServerName(string? raw, out string name, out IResult? problem)
     {
-        name = raw is null ? "" : RouteName(raw);
+        name = raw ?? "";
         problem = null;
         if (name.Length > 255 || name.Any(c => c is '/' or '\\' or '?' or '#' or '%' || char.IsControl(c) || char.IsWhiteSpace(c)) || name is "." or "..")
         {

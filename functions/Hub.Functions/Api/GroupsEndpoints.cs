@@ -62,7 +62,7 @@ public static class GroupsEndpoints
         {
             return ApiProblem.MissingScope("read:groups", "read:groups:name");
         }
-        string group = ApiTargets.RouteName(name);
+        string group = name;
         var members = GroupNames.Problem(group) is null ? await MembersAsync(store, group, context.RequestAborted) : [];
         bool allowed = caller.Scopes.AllowsGroup("read:groups", group) || caller.Scopes.AllowsGroup("read:groups:name", group);
         return allowed && members.Count > 0 ? ApiJson.Ok(ApiModels.Group(group, members, caller.Scopes)) : NoSuchGroup(group);
@@ -205,7 +205,7 @@ public static class GroupsEndpoints
         {
             return (null!, "", problem);
         }
-        string group = ApiTargets.RouteName(rawName);
+        string group = rawName;
         if (!caller.Scopes.HasAny(scope))
         {
             return (caller, group, ApiProblem.MissingScope(scope));

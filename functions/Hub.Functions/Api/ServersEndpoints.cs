@@ -168,7 +168,7 @@ public static class ServersEndpoints
             await events.DisposeAsync();
             return ApiProblem.BadRequest($"{LogText.Cap(key.ToString())} is not starting");
         }
-        return new ProgressStream(events, hasFirst, ApiModels.ServerPath(user.Name, serverName));
+        return new ProgressStream(events, hasFirst, ServerUrls.BasePath(user.Name, serverName));
     }
 
     private static StartOptions Options(JsonElement? body)

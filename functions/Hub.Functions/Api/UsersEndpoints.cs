@@ -203,7 +203,7 @@ public static class UsersEndpoints
         {
             return ApiProblem.MissingScope("admin:users");
         }
-        string raw = ApiTargets.RouteName(name);
+        string raw = name;
         if (!names.TryNormalize(raw, out string normalized, out _))
         {
             return ApiProblem.BadRequest("Invalid user name " + LogText.Cap(raw) + ": " + Why(raw, names));

@@ -62,8 +62,7 @@ public static class PagesEndpoints
         {
             return redirect!;
         }
-        string target = "/hub/spawn-pending/" + Uri.EscapeDataString(user ?? caller.User.Name)
-            + (string.IsNullOrEmpty(server) ? "" : "/" + Uri.EscapeDataString(server));
+        string target = ServerUrls.SpawnPendingPath(user ?? caller.User.Name, server ?? "");
         return Results.Redirect(target + context.Request.QueryString.ToUriComponent());
     }
 
@@ -92,7 +91,7 @@ public static class PagesEndpoints
         }
         const string prefix = "/hub/user-redirect";
         string rest = context.Request.Path.ToUriComponent()[prefix.Length..].TrimStart('/');
-        string target = "/hub/user/" + Uri.EscapeDataString(caller.User.Name) + "/" + rest + context.Request.QueryString.ToUriComponent();
+        string target = ServerUrls.HubUserPath(caller.User.Name) + rest + context.Request.QueryString.ToUriComponent();
         return Results.Redirect(RedirectTarget.Sanitize(target, hub.PublicUrl) ?? "/hub/home");
     }
 

@@ -1,3 +1,5 @@
+using Hub.Core.Store;
+
 namespace Hub.Gateway.Routing;
 
 /// <summary>
@@ -9,6 +11,10 @@ namespace Hub.Gateway.Routing;
 /// <param name="Rest">Everything after the name's segment, raw: <c>/tree?x=1</c>, <c>/</c>, or empty.</param>
 public sealed record UserPath(string User, string? NextSegment, string Rest)
 {
+    // The name's and the next segment's text as sent, to tell whether the server's base URL arrived in its canonical form.
+    private string RawName { get; init; } = "";
+    private string? RawNext { get; init; }
+
     private const string Prefix = "/user/";
 
     /// <summary>Parses a raw path and query; false when it is not <c>/user/{name}…</c> or holds dot segments.</summary>
@@ -42,16 +48,39 @@ public sealed record UserPath(string User, string? NextSegment, string Rest)
         string? next = null;
         if (nameEnd >= 0)
         {
-            int nextEnd = rawPath.IndexOf('/', nameEnd + 1);
-            string segment = nextEnd < 0 ? rawPath[(nameEnd + 1)..] : rawPath[(nameEnd + 1)..nextEnd];
+            string segment = RawSegmentAfter(rawPath, nameEnd);
             next = segment.Length == 0 ? null : Uri.UnescapeDataString(segment);
         }
-        path = new UserPath(user, next, rest);
+        path = new UserPath(user, next, rest) { RawName = nameSegment, RawNext = nameEnd < 0 ? null : RawSegmentAfter(rawPath, nameEnd) };
         return true;
     }
 
     /// <summary>Where the hub shows this server's state (and offers to start it): <c>/hub/user/{name}{rest}</c>.</summary>
     public string HubLocation => "/hub" + UserPaths.UserPrefix(User).TrimEnd('/') + (Rest.Length == 0 ? "/" : Rest);
+
+    /// <summary>
+    /// The request target with <paramref name="server"/>'s base URL escaped as the server was started with it
+    /// (<see cref="Hub.Core.Spawning.ServerUrls"/>), or <c>null</c> when it already is. Jupyter matches its base URL
+    /// as text, so <c>/user/ada%40example.org/</c> would miss a server started at <c>/user/ada@example.org/</c>.
+    /// </summary>
+    public string? CanonicalTarget(ServerKey server)
+    {
+        bool named = server.Server.Length > 0;
+        if (Hub.Core.Spawning.ServerUrls.IsEscapedAs(RawName, server.User)
+            && (!named || (RawNext is not null && Hub.Core.Spawning.ServerUrls.IsEscapedAs(RawNext, server.Server))))
+        {
+            return null;
+        }
+        // Rest starts at the '/' after the name; a named server's segment follows that '/'.
+        string after = named ? Rest[(1 + RawNext!.Length)..] : Rest;
+        return UserPaths.ServerPrefix(server).TrimEnd('/') + after;
+    }
+
+    private static string RawSegmentAfter(string rawPath, int slash)
+    {
+        int end = rawPath.IndexOf('/', slash + 1);
+        return end < 0 ? rawPath[(slash + 1)..] : rawPath[(slash + 1)..end];
+    }
 
     private static bool HasDotSegment(string rawPath)
     {

@@ -79,8 +79,35 @@ public sealed class ResourceNamesTests
     [InlineData("alice@example.org", "", "/user/alice@example.org/")]
     [InlineData("a b/c", "", "/user/a%20b%2Fc/")]
     [InlineData("josé", "lab 2", "/user/jos%C3%A9/lab%202/")]
+    [InlineData("~x_y-z.1", "", "/user/~x_y-z.1/")]
+    [InlineData("o'neil!(*)", "", "/user/o%27neil%21%28%2A%29/")]
+    [InlineData("a%2Fb", "", "/user/a%252Fb/")]
+    [InlineData("😀", "", "/user/%F0%9F%98%80/")]
     public void BasePath_EscapesAsJupyterHub(string user, string server, string expected)
     {
         Assert.Equal(expected, ServerUrls.BasePath(new ServerKey(user, server)));
+        Assert.Equal(expected, ServerUrls.BasePath(user, server));
+    }
+
+    [Fact]
+    public void HubPaths_UseTheSameEscaping()
+    {
+        Assert.Equal("/hub/api/users/ada@example.org/server/progress", ServerUrls.ProgressPath("ada@example.org", ""));
+        Assert.Equal("/hub/api/users/a%2Fb/servers/lab%202/progress", ServerUrls.ProgressPath("a/b", "lab 2"));
+        Assert.Equal("/hub/spawn-pending/ada@example.org", ServerUrls.SpawnPendingPath("ada@example.org", ""));
+        Assert.Equal("/hub/spawn-pending/a%2Fb/lab%202", ServerUrls.SpawnPendingPath("a/b", "lab 2"));
+        Assert.Equal("/hub/user/zo%C3%AB/", ServerUrls.HubUserPath("zoë"));
+    }
+
+    [Theory]
+    [InlineData("ada@example.org", "ada@example.org", true)]
+    [InlineData("ada%40example.org", "ada@example.org", false)]
+    [InlineData("zo%C3%AB", "zoë", true)]
+    [InlineData("zo%c3%ab", "zoë", false)]
+    [InlineData("zoë", "zoë", false)]
+    [InlineData("alice", "bob", false)]
+    public void IsEscapedAs_OnlyTheCanonicalForm(string raw, string name, bool expected)
+    {
+        Assert.Equal(expected, ServerUrls.IsEscapedAs(raw, name));
     }
 }

@@ -41,7 +41,7 @@ public sealed class JupyterServer : IAsyncDisposable
             "--ip=127.0.0.1",
             "--port=" + port.ToString(CultureInfo.InvariantCulture),
             "--port-retries=0",
-            $"--NotebookApp.base_url=/user/{Uri.EscapeDataString(user)}/",
+            "--NotebookApp.base_url=" + Hub.Core.Spawning.ServerUrls.BasePath(user, ""),
             "--NotebookApp.token=" + token,
             "--NotebookApp.notebook_dir=" + home,
             // CI runs as root; Jupyter refuses that unless told.

@@ -1,3 +1,4 @@
+using Hub.Core.Store;
 using Hub.Gateway.Routing;
 
 namespace Hub.Gateway.Tests.Routing;
@@ -29,6 +30,35 @@ public sealed class UserPathTests
         Assert.True(UserPath.TryParse(raw, out var path, out _));
 
         Assert.Equal(expected, path.HubLocation);
+    }
+
+    [Theory]
+    [InlineData("/user/ada%40example.org/api/status?x=%40", "ada@example.org", "", "/user/ada@example.org/api/status?x=%40")]
+    [InlineData("/user/ada%40example.org", "ada@example.org", "", "/user/ada@example.org")]
+    [InlineData("/user/ada%40example.org?x=1", "ada@example.org", "", "/user/ada@example.org?x=1")]
+    [InlineData("/user/zo%c3%ab/tree", "zoë", "", "/user/zo%C3%AB/tree")]
+    [InlineData("/user/zoë/tree", "zoë", "", "/user/zo%C3%AB/tree")]
+    [InlineData("/user/o'neil/tree", "o'neil", "", "/user/o%27neil/tree")]
+    [InlineData("/user/ada%40x/lab%20%32/api", "ada@x", "lab 2", "/user/ada@x/lab%202/api")]
+    [InlineData("/user/ada/lab%20%32?x", "ada", "lab 2", "/user/ada/lab%202?x")]
+    public void CanonicalTarget_EscapesNamesAsTheServerWasStarted(string raw, string user, string server, string expected)
+    {
+        Assert.True(UserPath.TryParse(raw, out var path, out _));
+
+        Assert.Equal(expected, path.CanonicalTarget(new ServerKey(user, server)));
+    }
+
+    [Theory]
+    [InlineData("/user/ada@example.org/api/status", "ada@example.org", "")]
+    [InlineData("/user/a%2Fb/tree", "a/b", "")]
+    [InlineData("/user/zo%C3%AB/", "zoë", "")]
+    [InlineData("/user/ada/lab%202/tree", "ada", "lab 2")]
+    [InlineData("/user/ada/lab/tree", "ada", "")]
+    public void CanonicalTarget_AlreadyCanonical_IsNull(string raw, string user, string server)
+    {
+        Assert.True(UserPath.TryParse(raw, out var path, out _));
+
+        Assert.Null(path.CanonicalTarget(new ServerKey(user, server)));
     }
 
     [Theory]

@@ -1,7 +1,7 @@
 // Admin: every user with their server's state, last activity and server-hours; start/stop, add/remove,
 // make admin; search, sort and paging done by the API (JupyterHub's pagination), so 5,000 users load one page at a
 // time; bulk start/stop for the selected users or for everyone matching the search or the chosen class (a group).
-import { api, getJson, groupPath, pageInfo, serverPath, userPath } from './api.js';
+import { api, getJson, groupPath, pageInfo, serverPath, serverUrl, userPath } from './api.js';
 import { $, ago, busy, el, say, showAdminLink, stateOf } from './ui.js';
 
 const PAGINATED = { Accept: 'application/jupyterhub-pagination+json' };
@@ -89,7 +89,7 @@ function row(user) {
       state === 'stopped'
         ? el('button', { class: 'small', 'aria-label': `Start server of ${user.name}`, onclick: (e) => busy(e.currentTarget, () => act(() => startServer(user.name), `Started the server of ${user.name}.`)) }, 'Start')
         : el('button', { class: 'small', 'aria-label': `Stop server of ${user.name}`, disabled: state === 'stopping', onclick: (e) => busy(e.currentTarget, () => act(() => stopServer(user.name), `Stopped the server of ${user.name}.`)) }, 'Stop'),
-      state === 'running' ? el('a', { class: 'button small', href: '/user/' + encodeURIComponent(user.name) + '/', 'aria-label': `Open server of ${user.name}` }, 'Open') : null,
+      state === 'running' ? el('a', { class: 'button small', href: serverUrl(user.name, ''), 'aria-label': `Open server of ${user.name}` }, 'Open') : null,
       el('button', { class: 'small', 'aria-label': `${user.admin ? 'Remove admin from' : 'Make admin'} ${user.name}`, disabled: user.name === info.name, onclick: (e) => busy(e.currentTarget, () => act(() => api('PATCH', userPath(user.name), { body: { admin: !user.admin } }), `${user.name} is ${user.admin ? 'no longer' : 'now'} an admin.`)) }, user.admin ? 'Remove admin' : 'Make admin'),
       el('button', { class: 'small danger', 'aria-label': `Delete ${user.name}`, disabled: user.name === info.name, onclick: (e) => busy(e.currentTarget, () => removeUser(user.name)) }, 'Delete'))));
 }

@@ -13,19 +13,40 @@ function xsrfToken() {
   return match ? decodeURIComponent(match.slice('_xsrf='.length)) : '';
 }
 
+/**
+ * A name as one URL path segment, escaped as JupyterHub escapes it (Python's quote(name, safe='@~')): everything but
+ * ASCII letters, digits and -._~@ percent-encoded as UTF-8. The hub's C# builder (ServerUrls) is the original; a test
+ * keeps the two equal.
+ */
+export function escapeSegment(name) {
+  return encodeURIComponent(name)
+    .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+    .replace(/%40/g, '@');
+}
+
 /** The path of a user's API resource, every name segment encoded. */
 export function userPath(name, ...rest) {
-  return '/hub/api/users/' + encodeURIComponent(name) + rest.map((part) => '/' + part).join('');
+  return '/hub/api/users/' + escapeSegment(name) + rest.map((part) => '/' + part).join('');
 }
 
 /** The path of a group's API resource, its name encoded (a '/' in it too). */
 export function groupPath(name, ...rest) {
-  return '/hub/api/groups/' + encodeURIComponent(name) + rest.map((part) => '/' + part).join('');
+  return '/hub/api/groups/' + escapeSegment(name) + rest.map((part) => '/' + part).join('');
 }
 
 /** The API path of a server: the default one (name '') or a named one. */
 export function serverPath(user, server) {
-  return server ? userPath(user, 'servers', encodeURIComponent(server)) : userPath(user, 'server');
+  return server ? userPath(user, 'servers', escapeSegment(server)) : userPath(user, 'server');
+}
+
+/** A server's base URL, where Jupyter answers: /user/{name}/ or /user/{name}/{server}/. */
+export function serverUrl(user, server) {
+  return '/user/' + escapeSegment(user) + '/' + (server ? escapeSegment(server) + '/' : '');
+}
+
+/** The page that follows a server's start: /hub/spawn-pending/{name}[/{server}]. */
+export function spawnPendingUrl(user, server) {
+  return '/hub/spawn-pending/' + escapeSegment(user) + (server ? '/' + escapeSegment(server) : '');
 }
 
 /** Sends a request; resolves to { status, body, headers } or throws ApiError. */

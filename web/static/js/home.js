@@ -1,13 +1,13 @@
 // Home: my default server's state with start, stop and open; my named servers; the profile choice when the hub
 // offers profiles. The state is refreshed while something is on its way.
-import { api, getJson, pageInfo, serverPath, userPath } from './api.js';
+import { api, getJson, pageInfo, serverPath, serverUrl as urlOf, spawnPendingUrl, userPath } from './api.js';
 import { $, ago, busy, el, say, showAdminLink, stateOf } from './ui.js';
 
 let info;
 let refreshTimer = null;
 
-const serverUrl = (server) => '/user/' + encodeURIComponent(info.name) + '/' + (server ? encodeURIComponent(server) + '/' : '');
-const pendingUrl = (server) => '/hub/spawn-pending/' + encodeURIComponent(info.name) + (server ? '/' + encodeURIComponent(server) : '');
+const serverUrl = (server) => urlOf(info.name, server);
+const pendingUrl = (server) => spawnPendingUrl(info.name, server);
 
 function startOptions() {
   return !$('#profile-field').hidden && $('#profile').value ? { profile: $('#profile').value } : {};

@@ -1,7 +1,7 @@
 // The server page: /hub/spawn-pending/{user}[/{server}] (follow a start) and /hub/user/{user}/{path} (the server is
 // not running: start it, then land on the path). Progress comes from the progress event stream: queue position,
 // phases in words, a progress bar; on failure the reason and a retry button; when ready, straight into the server.
-import { api, followEvents, getJson, pageInfo, serverPath, userPath } from './api.js';
+import { api, followEvents, getJson, pageInfo, serverPath, serverUrl, userPath } from './api.js';
 import { $, el, say, showAdminLink } from './ui.js';
 
 const segments = location.pathname.split('/');
@@ -9,7 +9,7 @@ const segments = location.pathname.split('/');
 const mode = segments[2] === 'user' ? 'path' : 'pending';
 const user = decodeURIComponent(segments[3] || '');
 const server = mode === 'pending' && segments[4] ? decodeURIComponent(segments[4]) : '';
-const defaultTarget = '/user/' + encodeURIComponent(user) + '/' + (server ? encodeURIComponent(server) + '/' : '');
+const defaultTarget = serverUrl(user, server);
 
 function safeNext() {
   const next = new URLSearchParams(location.search).get('next');
