@@ -77,6 +77,8 @@ while IFS=$'\t' read -r path expected url || [ -n "$path" ]; do
     --output "$partial" "$url" 2>&1)" || status=$?
   if [ "$status" -ne 0 ]; then
     rm -f "$partial"
+    # curl repeats its error line after a retry; the last one says it all.
+    error="${error##*$'\n'}"
     say "could not download $path from $url: ${error:-curl exit $status}"
     failed=1
     if unreachable "$status"; then
