@@ -36,7 +36,7 @@ public sealed record SpecsFolder(string Path, SpecsOrigin Origin)
             if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
             {
                 return SpecsLookup.Problem(SpecsMessages.Unavailable(
-                    $"{Description} holds a {relativePath} with SHA-256 {actual}, but the manifest expects {expectedSha256} (it changed since the last download)."));
+                    $"{Description} holds a {relativePath} with SHA-256 {actual}, but the manifest expects {expectedSha256} (the manifest changed since the last download, or the file was edited)."));
             }
         }
         return SpecsLookup.Found(path);
