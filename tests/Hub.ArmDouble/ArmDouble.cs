@@ -133,6 +133,10 @@ public sealed partial class ArmDouble : IAsyncDisposable
 
     public static async Task<ArmDouble> StartAsync(ArmDoubleOptions? options = null)
     {
+        // The published specs are read before the double answers: without them the test fails here, with the message
+        // that says how to get them, instead of later with a 500 inside a request that the code under test retries.
+        _ = SpecValidator.ContainerGroup.Value;
+        _ = SpecValidator.FileShare.Value;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using NJsonSchema;
 using NJsonSchema.Validation;
-using Hub.Testing;
+using Hub.Testing.Specs;
 
 namespace Hub.ArmDouble;
 
@@ -37,7 +37,7 @@ public sealed class SpecValidator
 
     public static SpecValidator Load(string specFile, string definition)
     {
-        string path = Path.Combine(RepositoryPaths.Shared, "specs", specFile);
+        string path = PublishedSpecs.PathOf(specFile);
         var spec = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var definitions = spec["definitions"]!.DeepClone().AsObject();
         foreach (var (_, node) in definitions)

@@ -1,6 +1,6 @@
 namespace Hub.Testing;
 
-/// <summary>Paths inside this repository and beside it, found from the test's output folder.</summary>
+/// <summary>Paths inside this repository, found from the test's output folder.</summary>
 public static class RepositoryPaths
 {
     private static readonly Lazy<string> RootPath = new(() =>
@@ -15,9 +15,6 @@ public static class RepositoryPaths
 
     /// <summary>The repository root (the folder holding ServerlessHub.slnx).</summary>
     public static string Root => RootPath.Value;
-
-    /// <summary>The shared folder beside the project: specs and references the tests check against.</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
     public static string InRoot(params string[] parts) => Path.Combine([Root, .. parts]);
 }

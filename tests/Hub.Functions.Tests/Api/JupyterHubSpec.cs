@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
-using Hub.Testing;
+using Hub.Testing.Specs;
 using NJsonSchema;
 using YamlDotNet.Serialization;
 
 namespace Hub.Functions.Tests.Api;
 
 /// <summary>
-/// The published JupyterHub 5.5.1 REST API spec (shared/specs), read with YamlDotNet and checked with NJsonSchema:
+/// The published JupyterHub 5.5.1 REST API spec (<see cref="PublishedSpecs"/>), read with YamlDotNet and checked with NJsonSchema:
 /// a response body must match the schema the spec gives for that operation and status.
 /// </summary>
 public static class JupyterHubSpec
@@ -20,7 +20,7 @@ public static class JupyterHubSpec
 
     private static readonly Lazy<JsonObject> Document = new(() =>
     {
-        string yaml = File.ReadAllText(Path.Combine(RepositoryPaths.Shared, "specs", "jupyterhub-rest-api-5.5.1.yml"));
+        string yaml = File.ReadAllText(PublishedSpecs.PathOf("jupyterhub-rest-api-5.5.1.yml"));
         object? tree = new DeserializerBuilder().Build().Deserialize<object>(yaml);
         string json = new SerializerBuilder().JsonCompatible().Build().Serialize(tree!);
         return JsonNode.Parse(json)!.AsObject();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hub.Testing;
+using Hub.Testing.Specs;
 using NJsonSchema;
 
 namespace Hub.Functions.Tests.FunctionsHost;
@@ -18,7 +19,7 @@ internal static class FunctionDefinitions
             .Where(folder => File.Exists(Path.Combine(folder, "function.json")))
             .ToDictionary(folder => Path.GetFileName(folder), folder => Path.Combine(folder, "function.json"));
 
-    public static Task<JsonSchema> HostSchemaAsync() => JsonSchema.FromFileAsync(Path.Combine(RepositoryPaths.Shared, "specs", "host.schema.json"));
+    public static Task<JsonSchema> HostSchemaAsync() => JsonSchema.FromFileAsync(PublishedSpecs.PathOf("host.schema.json"));
 
     /// <summary>
     /// The function.json schema declares draft-04 but uses draft-06's <c>const</c> in places (the SQL binding), which a
@@ -27,7 +28,7 @@ internal static class FunctionDefinitions
     /// </summary>
     public static async Task<JsonSchema> FunctionSchemaAsync()
     {
-        var schema = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Shared, "specs", "function.schema.json")))!;
+        var schema = JsonNode.Parse(await File.ReadAllTextAsync(PublishedSpecs.PathOf("function.schema.json")))!;
         RewriteConst(schema);
         return await JsonSchema.FromJsonAsync(schema.ToJsonString());
     }
