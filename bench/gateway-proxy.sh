@@ -54,8 +54,9 @@ cpu_ticks() {
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # (a) the backend: 1 KiB for any GET, WebSocket echo for any upgrade. It shares the two cores with the proxy it sits
-# behind, so it is kept lean: with the thread pool's defaults it spent 60 us per request behind the gateway and 165 us
-# behind CHP (spinning workers, a connection per request), CPU that then went missing from the proxy measured.
+# behind, so it is kept lean: with the thread pool's defaults it spent several times the CPU per request (spinning
+# workers; behind CHP also a connection per request), CPU that then went missing from the proxy measured
+# (see bench/README.md).
 backend_port="$(free_port)"
 "${LEAN[@]}" "${BENCH[@]}" backend "$backend_port" >"$work/backend.log" 2>&1 &
 backend_pid=$!

@@ -58,7 +58,7 @@ require_tools() { # command...
   for tool in "$@"; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
-  [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (see README, 'Deploying to Azure': the Azure CLI, the .NET 10 SDK, zip, curl)"
+  [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (see docs/deploy.md, 'Prerequisites': the Azure CLI, the .NET 10 SDK, zip, curl)"
   az account show --query id -o tsv >/dev/null 2>&1 || die "the Azure CLI is not signed in: run 'az login' (and 'az account set --subscription ...')"
 }
 

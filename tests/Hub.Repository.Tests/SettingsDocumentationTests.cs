@@ -4,7 +4,7 @@ using Hub.Testing;
 
 namespace Hub.Repository.Tests;
 
-/// <summary>The options classes, <c>local.settings.sample.json</c> and the README's settings table stay in step.</summary>
+/// <summary>The options classes, <c>local.settings.sample.json</c> and the settings table of <c>docs/settings.md</c> stay in step.</summary>
 public sealed partial class SettingsDocumentationTests
 {
     private static Dictionary<string, string> SampleValues()
@@ -13,20 +13,22 @@ public sealed partial class SettingsDocumentationTests
         return document.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
     }
 
-    /// <summary>Rows of the README table under "## App settings": key → default cell.</summary>
-    private static Dictionary<string, string> ReadmeRows()
+    private static readonly string SettingsDocument = Path.Combine("docs", "settings.md");
+
+    /// <summary>Rows of the tables under "## Every setting" in docs/settings.md: key → default cell.</summary>
+    private static Dictionary<string, string> DocumentedRows()
     {
-        string readme = File.ReadAllText(RepositoryPaths.InRoot("README.md"));
-        int start = readme.IndexOf("\n## App settings", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no '## App settings' section");
-        int end = readme.IndexOf("\n## ", start + 5, StringComparison.Ordinal);
-        string section = end < 0 ? readme[start..] : readme[start..end];
+        string document = File.ReadAllText(RepositoryPaths.InRoot(SettingsDocument));
+        int start = document.IndexOf("\n## Every setting", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{SettingsDocument} has no '## Every setting' section");
+        int end = document.IndexOf("\n## ", start + 5, StringComparison.Ordinal);
+        string section = end < 0 ? document[start..] : document[start..end];
 
         var rows = new Dictionary<string, string>();
         foreach (Match row in TableRow().Matches(section))
         {
             string key = row.Groups["key"].Value;
-            Assert.False(rows.ContainsKey(key), $"README lists {key} twice");
+            Assert.False(rows.ContainsKey(key), $"{SettingsDocument} lists {key} twice");
             string cell = row.Groups["default"].Value.Trim();
             rows[key] = cell == "*(empty)*" ? "" : cell.Trim('`');
         }
@@ -51,9 +53,9 @@ public sealed partial class SettingsDocumentationTests
     }
 
     [Fact]
-    public void Readme_TableListsEverySettingWithItsDefault()
+    public void SettingsDocument_TableListsEverySettingWithItsDefault()
     {
-        var rows = ReadmeRows();
+        var rows = DocumentedRows();
         var expected = AppSettingsCatalog.AppSettings.ToDictionary(s => s.Key, s => s.Default);
         foreach (var (key, value) in AppSettingsCatalog.FunctionsHostSettings)
         {
@@ -63,7 +65,7 @@ public sealed partial class SettingsDocumentationTests
         Assert.Equal(expected.Keys.Order(), rows.Keys.Order());
         foreach (var (key, value) in expected)
         {
-            Assert.True(value == rows[key], $"README says the default of {key} is '{rows[key]}', but it is '{value}'");
+            Assert.True(value == rows[key], $"{SettingsDocument} says the default of {key} is '{rows[key]}', but it is '{value}'");
         }
     }
 

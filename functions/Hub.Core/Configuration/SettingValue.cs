@@ -93,7 +93,7 @@ public static partial class SettingValue
         throw new NotSupportedException($"Settings of type {type.Name} are not supported.");
     }
 
-    /// <summary>The text form of a value, as it appears in <c>local.settings.sample.json</c> and the README.</summary>
+    /// <summary>The text form of a value, as it appears in <c>local.settings.sample.json</c> and docs/settings.md.</summary>
     public static string Format(object? value) => value switch
     {
         null => "",

@@ -43,7 +43,7 @@ public sealed record ControlPlaneSettings(
         return bound;
     }
 
-    /// <summary>The catalog of keys, defaults and kinds that the README table and the sample settings file must match.</summary>
+    /// <summary>The catalog of keys, defaults and kinds that the table in docs/settings.md and the sample settings file must match.</summary>
     public static IReadOnlyList<SettingDescription> Describe() =>
     [
         .. SettingsBinder.Describe<HubOptions>(),

@@ -3,12 +3,11 @@ namespace Hub.Gateway.Hosting;
 /// <summary>
 /// Runs socket completions on the sockets' event threads instead of queueing each one to the thread pool, on one event
 /// thread per two cores. A proxy completes two socket operations per request and direction, and nothing on its
-/// request path blocks, so the hand-off is pure overhead: measured with bench/gateway-proxy.sh, it cut context
-/// switches per request about sixfold and CPU time per request by a tenth or more. With completions inline, .NET
-/// starts one event thread per core; each then runs the whole request path for its share of the connections, wakes
-/// for fewer events at a time and sleeps more often, while the kernel's network work for those requests needs the
-/// cores too. Half as many threads (one on two cores) cut context switches per request from 1.1 to 0.35 and raised
-/// throughput by about 15 % on the benchmark machine. .NET reads both switches only from the environment, once, when
+/// request path blocks, so the hand-off is pure overhead. With completions inline, .NET starts one event thread per
+/// core; each then runs the whole request path for its share of the connections, wakes for fewer events at a time and
+/// sleeps more often, while the kernel's network work for those requests needs the cores too, so half as many threads
+/// (one on two cores) do better. Both choices lowered context switches and CPU time per request in
+/// bench/gateway-proxy.sh (figures in bench/README.md). .NET reads both switches only from the environment, once, when
 /// the first socket is used; an operator's own values win (INLINE_COMPLETIONS=0 turns both choices off).
 /// </summary>
 internal static class SocketCompletions

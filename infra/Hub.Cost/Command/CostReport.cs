@@ -29,7 +29,7 @@ public static class CostReport
         output.WriteLine("  a day of           " + string.Join(" | ", ExampleDays.Select(h =>
             $"{h.ToString("0", CultureInfo.InvariantCulture)} h: {Amount(estimate.Day(h), 2)} vs {Amount(estimate.KubernetesDay(h), 2)}")));
         output.WriteLine();
-        output.WriteLine("Assumptions: ./hub cost --help lists them with their values; README, 'What it costs', explains them.");
+        output.WriteLine("Assumptions: ./hub cost --help lists them with their values; docs/cost.md explains them.");
         output.WriteLine("Prices are list prices from the sources in the prices file, not quotes: check your region with the Azure Retail Prices API.");
     }
 

@@ -47,7 +47,7 @@ public sealed partial class RoleAssignmentTests
         ["homes account key"] = "[format('Microsoft.KeyVault/vaults/{0}/secrets/{1}', variables('keyVaultName'), variables('homesAccountKeySecretName'))]",
     };
 
-    /// <summary>Who gets what where, and why (the README's deployment section explains each line).</summary>
+    /// <summary>Who gets what where, and why (docs/deploy.md explains each line).</summary>
     private static readonly IReadOnlySet<(string Identity, string Role, string Scope)> Allowed = new HashSet<(string, string, string)>
     {
         ("controlPlaneIdentityName", "Storage Table Data Contributor", "state account"),

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Hub.Infra.Tests.Arm;
 
-/// <summary>Secrets stay out of outputs and plain settings; storage, vault and network are locked down as the README says.</summary>
+/// <summary>Secrets stay out of outputs and plain settings; storage, vault and network are locked down as docs/deploy.md and docs/security.md say.</summary>
 public sealed class TemplateSecurityTests
 {
     private readonly ArmTemplate _template = ArmTemplate.Load();
