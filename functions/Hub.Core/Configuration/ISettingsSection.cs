@@ -15,11 +15,18 @@ public interface ISettingsSection
     void Validate(SettingsProblems problems);
 }
 
-/// <summary>Overrides the app-setting key of a property, for keys set by a host (e.g. <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>).</summary>
+/// <summary>
+/// Overrides the app-setting key of a property: for keys set by a host (e.g. <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>),
+/// and for settings a function definition reads as <c>%name%</c>, which the Functions host resolves only for names
+/// without <c>__</c> or <c>:</c>.
+/// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class SettingKeyAttribute(string key) : Attribute
 {
     public string Key { get; } = key;
+
+    /// <summary>The key this setting had before, so that a configuration still using it is told the new name.</summary>
+    public string? Formerly { get; init; }
 }
 
 /// <summary>Marks a setting whose value must never appear in messages or logs.</summary>

@@ -49,9 +49,16 @@ public static class SettingsBinder
         var names = known.Where(k => k.Key.StartsWith(section + "__", StringComparison.Ordinal))
             .Select(k => k.Key[(section.Length + 2)..])
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var renamed = known.Select(k => (k.Key, Formerly: k.Property.GetCustomAttribute<SettingKeyAttribute>()?.Formerly))
+            .Where(k => k.Formerly?.StartsWith(section + "__", StringComparison.Ordinal) == true)
+            .ToDictionary(k => k.Formerly![(section.Length + 2)..], k => k.Key, StringComparer.OrdinalIgnoreCase);
         foreach (var child in configuration.GetSection(section).GetChildren())
         {
-            if (!names.Contains(child.Key))
+            if (renamed.TryGetValue(child.Key, out string? newKey))
+            {
+                problems.Add($"{section}__{child.Key}", $"was renamed to {newKey}: set that instead");
+            }
+            else if (!names.Contains(child.Key))
             {
                 string suggestion = Closest(child.Key, names) is { } close ? $" (did you mean {section}__{close}?)" : "";
                 problems.Add($"{section}__{Shorten(child.Key)}", $"is not a setting this app reads{suggestion}");

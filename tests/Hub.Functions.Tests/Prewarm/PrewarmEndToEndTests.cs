@@ -76,7 +76,7 @@ public sealed class PrewarmEndToEndTests(AzuriteFixture azurite)
     [Fact]
     public async Task PrewarmTimer_IsServedWithItsOwnSchedule()
     {
-        await using var hub = await SpawningHub.StartAsync(azurite, new Dictionary<string, string?> { ["Timers:PrewarmSchedule"] = "15 */2 * * * *" });
+        await using var hub = await SpawningHub.StartAsync(azurite, new Dictionary<string, string?> { ["TIMER_SCHEDULE_PREWARM"] = "15 */2 * * * *" });
         var runner = hub.ControlPlane.Services.GetRequiredService<TimerJobRunner>();
 
         Assert.Equal("15 */2 * * * *", runner.Find("prewarm")?.Schedule);

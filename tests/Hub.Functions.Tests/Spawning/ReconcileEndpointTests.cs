@@ -43,7 +43,7 @@ public sealed class ReconcileEndpointTests(AzuriteFixture azurite)
     [Fact]
     public async Task Reconcile_IsOneTimerJobOnItsSettingsSchedule()
     {
-        await using var hub = await SpawningHub.StartAsync(azurite, new Dictionary<string, string?> { ["Timers:ReconcileSchedule"] = "30 * * * * *" });
+        await using var hub = await SpawningHub.StartAsync(azurite, new Dictionary<string, string?> { ["TIMER_SCHEDULE_RECONCILE"] = "30 * * * * *" });
         var runner = hub.ControlPlane.Services.GetRequiredService<Hub.Functions.Timers.TimerJobRunner>();
 
         var job = runner.Find("reconcile");

@@ -1,5 +1,6 @@
 using Hub.Core.Configuration;
 using Hub.Functions.Timers;
+using Microsoft.Extensions.Configuration;
 
 namespace Hub.Functions.Tests.Timers;
 
@@ -26,7 +27,7 @@ public sealed class TimerOptionsTests
 
         new TimerOptions { CullIdleSchedule = schedule }.Validate(problems);
 
-        Assert.StartsWith("Timers__CullIdleSchedule must be a six-field NCRONTAB schedule", Assert.Single(problems.Messages), StringComparison.Ordinal);
+        Assert.StartsWith("TIMER_SCHEDULE_CULL_IDLE must be a six-field NCRONTAB schedule", Assert.Single(problems.Messages), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -36,6 +37,22 @@ public sealed class TimerOptionsTests
 
         new TimerOptions { PrewarmSchedule = "*/1 * * * *" }.Validate(problems);
 
-        Assert.StartsWith("Timers__PrewarmSchedule must be a six-field NCRONTAB schedule", Assert.Single(problems.Messages), StringComparison.Ordinal);
+        Assert.StartsWith("TIMER_SCHEDULE_PREWARM must be a six-field NCRONTAB schedule", Assert.Single(problems.Messages), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bind_FlatScheduleNames_AreRead_AndTheFormerNamesAreRefusedWithTheNewOne()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TIMER_SCHEDULE_RECONCILE"] = "15 * * * * *",
+            ["Timers:CullIdleSchedule"] = "0 */5 * * * *",
+        }).Build();
+        var problems = new SettingsProblems();
+
+        var options = SettingsBinder.Bind<TimerOptions>(configuration, problems);
+
+        Assert.Equal("15 * * * * *", options.ReconcileSchedule);
+        Assert.Equal("Timers__CullIdleSchedule was renamed to TIMER_SCHEDULE_CULL_IDLE: set that instead", Assert.Single(problems.Messages));
     }
 }
