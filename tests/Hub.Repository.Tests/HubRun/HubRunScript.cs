@@ -65,10 +65,13 @@ public sealed class HubRunScript : IAsyncDisposable
     public async Task<Uri> WaitUntilRunningAsync(TimeSpan timeout) =>
         new((await _process.WaitForLineAsync(RunningLine, timeout)).Groups[1].Value);
 
-    /// <summary>Ctrl+C: SIGINT to the script, as a terminal sends it.</summary>
+    /// <summary>
+    /// Ctrl+C as a terminal sends it: SIGINT to the foreground process group, the script and everything it started
+    /// there (the Jupyter servers run in sessions of their own and get nothing).
+    /// </summary>
     public void Interrupt()
     {
-        if (!UnixSignals.Send(_process.Id, UnixSignals.Interrupt))
+        if (!UnixSignals.SendToGroup(ProcessGroup, UnixSignals.Interrupt))
         {
             throw new InvalidOperationException("./hub run was gone before Ctrl+C. Output:\n" + Output);
         }
@@ -79,7 +82,8 @@ public sealed class HubRunScript : IAsyncDisposable
     /// <summary>
     /// The environment of a developer's shell: the ports and data folder of this run, the settings the test relies on
     /// (a local.settings.json in the checkout must not change them), and none of the variables that MSBuild and the
-    /// test platform set for their own child processes (the script's <c>dotnet build</c> would take them as its own).
+    /// test platform set for their own child processes: they name the SDK that ran the tests, and the script's
+    /// <c>dotnet build</c> would take them as its own instead of finding its SDK as a developer's shell does.
     /// </summary>
     private static Dictionary<string, string?> Environment(HubRunPorts ports, string data)
     {
