@@ -35,6 +35,7 @@ public sealed class HubRunScriptTests
         // The kernel stays running: Ctrl+C must stop it too.
         string result = await KernelSession.ExecuteAsync(run.Ports.GatewayUrl, "/user/runner/", token, "1+1", KernelTimeout);
         var footprint = RunFootprint.Take(run.ProcessGroup, run.DataDirectory);
+        var servers = RunFootprint.ServerProcesses(run.DataDirectory).ToList();
 
         run.Interrupt();
         int exitCode = await run.WaitForExitAsync(StopTimeout);
@@ -48,7 +49,7 @@ public sealed class HubRunScriptTests
         Assert.Equal(appsBefore, AppAssemblies.LastWriteTimes());
         // The footprint saw what it is meant to see, so that "nothing left" below means something.
         Assert.True(run.Ports.All.All(footprint.ListeningPorts.Contains), $"the run's own ports missing from what it listened on:\n{footprint}");
-        int server = Assert.Single(RunFootprint.ServerProcesses(run.DataDirectory));
+        int server = Assert.Single(servers);
         Assert.True(footprint.Processes.Count(p => p.Id != server && p.CommandLine.Contains("kernel-", StringComparison.Ordinal)) >= 1,
             $"no kernel process in the footprint:\n{footprint}");
         Assert.True(exitCode == 0, $"./hub run exited with {exitCode} after Ctrl+C. Output:\n{run.Output}");
