@@ -4,10 +4,14 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Hub.Functions.Tests.Spawning;
+namespace Hub.Testing.Spawning;
 
-/// <summary>Talks to a Jupyter server as a notebook does: starts a kernel over REST, executes code over the kernel's WebSocket.</summary>
-internal static class KernelSession
+/// <summary>
+/// Talks to a Jupyter server as a notebook does: starts a kernel over REST, executes code over the kernel's WebSocket.
+/// The token is the server's own (straight to Jupyter) or a hub API token (through the gateway, which swaps it for the
+/// server's).
+/// </summary>
+public static class KernelSession
 {
     /// <summary>Runs <paramref name="code"/> in a new kernel and returns the <c>text/plain</c> of its execute_result.</summary>
     public static async Task<string> ExecuteAsync(Uri target, string basePath, string token, string code, TimeSpan timeout)
