@@ -133,6 +133,26 @@ public sealed partial class AppSettingsWiringTests
         Assert.Equal("false", _template.FunctionAppSettings["Timers__RunStandalone"]);
     }
 
+    /// <summary>App settings and container environment values are strings; an int or bool parameter must go through <c>string()</c>.</summary>
+    [Fact]
+    public void EverySettingValue_IsAStringOrAStringParameter()
+    {
+        var values = _template.FunctionAppSettings.Select(s => ("function app " + s.Key, (string?)s.Value))
+            .Concat(_template.GatewayEnvironment.Where(e => e.Value["value"] is not null).Select(e => ("gateway " + e.Key, (string?)e.Value["value"]!.ToString())));
+        var problems = new List<string>();
+        foreach (var (name, value) in values)
+        {
+            var parameter = WholeParameter().Match(value ?? "");
+            if (parameter.Success && (string?)_template.Parameters[parameter.Groups[1].Value]?["type"] is { } type
+                && !type.Equals("string", StringComparison.OrdinalIgnoreCase) && !type.Equals("securestring", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{name} takes the {type} parameter {parameter.Groups[1].Value} as it is; wrap it in string()");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
     [Fact]
     public void FunctionDefinitions_EverySettingTheyExpandIsSet()
     {
@@ -168,4 +188,7 @@ public sealed partial class AppSettingsWiringTests
 
     [GeneratedRegex("%([A-Za-z0-9_]+)%")]
     private static partial Regex AppSettingToken();
+
+    [GeneratedRegex(@"^\[parameters\('([^']+)'\)\]$")]
+    private static partial Regex WholeParameter();
 }
