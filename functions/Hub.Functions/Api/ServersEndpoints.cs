@@ -17,6 +17,16 @@ public static class ServersEndpoints
     /// <summary>A keep-alive line is sent this often on a quiet progress stream, as JupyterHub does.</summary>
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(8);
 
+    /// <summary>
+    /// The longest one progress stream stays open. Under Azure Functions every open stream is a billed execution that
+    /// holds one of the instance's HTTP slots, and the front end cuts a response at 230 s; a stream that ends here
+    /// tells EventSource clients to reconnect after <see cref="ReconnectMilliseconds"/>, and the hub's pages look again.
+    /// </summary>
+    public static readonly TimeSpan MaxStreamDuration = TimeSpan.FromSeconds(200);
+
+    /// <summary>The <c>retry</c> an EventSource waits before it reconnects to a stream that ended.</summary>
+    public const int ReconnectMilliseconds = 1000;
+
     public static IEndpointRouteBuilder MapServersEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/hub/api/users/{name}/server", (HttpContext c, string name) => StartAsync(c, name, ""));
@@ -157,7 +167,9 @@ public static class ServersEndpoints
             return NoSpawning();
         }
         var key = new ServerKey(user.Name, serverName);
-        var events = lifecycle.WatchAsync(key, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        // The watch ends with the request, or earlier when the stream reaches its longest duration.
+        var watch = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var events = lifecycle.WatchAsync(key, watch.Token).GetAsyncEnumerator(watch.Token);
         bool hasFirst;
         try
         {
@@ -166,9 +178,10 @@ public static class ServersEndpoints
         catch (ServerNotStartingException)
         {
             await events.DisposeAsync();
+            watch.Dispose();
             return ApiProblem.BadRequest($"{LogText.Cap(key.ToString())} is not starting");
         }
-        return new ProgressStream(events, hasFirst, ServerUrls.BasePath(user.Name, serverName));
+        return new ProgressStream(events, watch, hasFirst, ServerUrls.BasePath(user.Name, serverName));
     }
 
     private static StartOptions Options(JsonElement? body)
@@ -198,8 +211,11 @@ public static class ServersEndpoints
 
     private static IResult NoSpawning() => ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, "Spawning is not available on this hub.");
 
-    /// <summary>Writes <c>data: {json}\n\n</c> per event and a blank keep-alive line when nothing happened for 8 s.</summary>
-    private sealed class ProgressStream(IAsyncEnumerator<SpawnProgress> events, bool hasFirst, string url) : IResult
+    /// <summary>
+    /// Writes <c>retry</c>, then <c>data: {json}\n\n</c> per event and a blank keep-alive line when nothing happened
+    /// for <see cref="KeepAliveInterval"/>; ends at the outcome or after <see cref="MaxStreamDuration"/>.
+    /// </summary>
+    private sealed class ProgressStream(IAsyncEnumerator<SpawnProgress> events, CancellationTokenSource watch, bool hasFirst, string url) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
         {
@@ -209,8 +225,10 @@ public static class ServersEndpoints
             response.Headers["X-Accel-Buffering"] = "no";
             var time = context.RequestServices.GetRequiredService<TimeProvider>();
             var cancellationToken = context.RequestAborted;
+            long started = time.GetTimestamp();
             try
             {
+                await response.WriteAsync($"retry: {ReconnectMilliseconds}\n\n", cancellationToken);
                 await response.Body.FlushAsync(cancellationToken);
                 bool more = hasFirst;
                 while (more)
@@ -224,8 +242,14 @@ public static class ServersEndpoints
                     var next = events.MoveNextAsync().AsTask();
                     while (true)
                     {
+                        var left = MaxStreamDuration - time.GetElapsedTime(started);
+                        if (left <= TimeSpan.Zero)
+                        {
+                            await EndWatchAsync(next);
+                            return;
+                        }
                         using var keepAlive = new CancellationTokenSource();
-                        var delay = Task.Delay(KeepAliveInterval, time, keepAlive.Token);
+                        var delay = Task.Delay(left < KeepAliveInterval ? left : KeepAliveInterval, time, keepAlive.Token);
                         if (await Task.WhenAny(next, delay) == next)
                         {
                             await keepAlive.CancelAsync();
@@ -244,6 +268,20 @@ public static class ServersEndpoints
             finally
             {
                 await events.DisposeAsync();
+                watch.Dispose();
+            }
+        }
+
+        private async Task EndWatchAsync(Task<bool> next)
+        {
+            await watch.CancelAsync();
+            try
+            {
+                await next;
+            }
+            catch (OperationCanceledException)
+            {
+                // The watch ended as asked.
             }
         }
 

@@ -31,6 +31,12 @@ public sealed record CostAssumptions
     /// <summary>Requests per student-hour that reach the control plane (pages, REST API, progress polls); Jupyter's own traffic does not.</summary>
     public int ControlPlaneRequestsPerStudentHour { get; init; } = 120;
 
+    /// <summary>
+    /// Seconds a student's spawn progress stream stays open per start (the queue and the container's start): an
+    /// open stream is one billed control-plane execution, cut and reopened every 200 s.
+    /// </summary>
+    public int ProgressStreamSecondsPerStart { get; init; } = 90;
+
     /// <summary>Memory of each control-plane instance, in GB (the template's controlPlaneInstanceMemoryMB).</summary>
     public decimal ControlPlaneMemoryGb { get; init; } = 2m;
 
@@ -95,6 +101,7 @@ public sealed record CostAssumptions
         AtLeast("image-pull-gb", ImagePullGb, 0);
         AtLeast("internet-gb-per-student-hour", InternetGbPerStudentHour, 0);
         AtLeast("control-plane-requests-per-student-hour", ControlPlaneRequestsPerStudentHour, 0);
+        AtLeast("progress-stream-seconds-per-start", ProgressStreamSecondsPerStart, 0);
         AtLeast("control-plane-memory-gb", ControlPlaneMemoryGb, 0.5m);
         AtLeast("always-ready-instances", AlwaysReadyInstances, 0);
         AtLeast("timer-runs-per-day", TimerRunsPerDay, 0);

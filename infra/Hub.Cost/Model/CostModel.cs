@@ -94,6 +94,10 @@ public sealed class CostModel(PriceList prices)
                 $"{a.ControlPlaneRequestsPerStudentHour} × {MinimumBilledExecutionSeconds} s × {a.ControlPlaneMemoryGb} GB × {Money(prices.Of("flex.onDemandGbSecond"))}/GB-s + executions",
                 a.ControlPlaneRequestsPerStudentHour * MinimumBilledExecutionSeconds * a.ControlPlaneMemoryGb * prices.Of("flex.onDemandGbSecond")
                     + a.ControlPlaneRequestsPerStudentHour / 1_000_000m * prices.Of("flex.executionsPerMillion")),
+            new("Spawn progress streams (Flex Consumption)",
+                $"{a.ProgressStreamSecondsPerStart} s open per start × {a.ControlPlaneMemoryGb} GB × {Money(prices.Of("flex.onDemandGbSecond"))}/GB-s + executions, / {a.SessionHours} h",
+                (a.ProgressStreamSecondsPerStart * a.ControlPlaneMemoryGb * prices.Of("flex.onDemandGbSecond")
+                    + StreamExecutions(a.ProgressStreamSecondsPerStart) / 1_000_000m * prices.Of("flex.executionsPerMillion")) / a.SessionHours),
             new("Gateway under load (Container Apps)", $"an active replica-hour {Money(gatewayHour)} / {a.StudentsPerGatewayReplica} students",
                 gatewayHour / a.StudentsPerGatewayReplica),
             new("Home share transactions (Azure Files)", $"{a.FileTransactionsPerStudentHour:N0} × {Money(prices.Of("files.transactionsPer10k"))}/10k",
@@ -107,6 +111,9 @@ public sealed class CostModel(PriceList prices)
     public static string Money(decimal amount) => "$" + amount.ToString("0.##########", CultureInfo.InvariantCulture);
 
     private static decimal Positive(decimal value) => Math.Max(0, value);
+
+    /// <summary>Executions one start's progress stream costs: the control plane ends a stream after 200 s and the page reopens it.</summary>
+    private static decimal StreamExecutions(int seconds) => Math.Max(1, (seconds + 199) / 200);
 
     private static string Grant(decimal perDay, string unit) => perDay > 0 ? $" − free {perDay:N0} {unit}/day" : "";
 }

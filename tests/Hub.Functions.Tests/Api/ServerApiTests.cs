@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hub.Functions.Api;
 using Hub.Functions.Tests.Auth;
 using Hub.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Api;
 
@@ -87,9 +89,35 @@ public sealed class ServerApiTests(AzuriteFixture azurite)
 
         string stream = await (await api.GetAsync("/hub/api/users/dora/server/progress")).Content.ReadAsStringAsync().WaitAsync(TimeSpan.FromSeconds(20));
 
-        var events = stream.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement).ToList();
+        var events = stream.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Where(e => e.StartsWith("data: ", StringComparison.Ordinal))
+            .Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement).ToList();
         Assert.True(events[^1].GetProperty("failed").GetBoolean());
         Assert.StartsWith("Spawn failed", events[^1].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Progress_NeverReady_StreamEndsAfterItsLongestDurationWithAReconnectHint()
+    {
+        var clock = new ManualTimeProvider();
+        await using var hub = await TestHub.StartAsync(azurite, services: s => s.AddSingleton<TimeProvider>(clock));
+        var api = hub.Api(await hub.TokenAsync("gil"));
+        hub.Lifecycle.Behavior = SpawnBehavior.NeverStarting;
+        await api.PostAsync("/hub/api/users/gil/server", null);
+        var start = clock.GetUtcNow();
+
+        using var response = await api.GetAsync("/hub/api/users/gil/server/progress", HttpCompletionOption.ResponseHeadersRead);
+        var body = response.Content.ReadAsStringAsync();
+        // Time moves only when the stream waits on it: each step lets its next keep-alive (or the end) come due.
+        for (int step = 0; step < 100 && !body.IsCompleted; step++)
+        {
+            await Eventually.UntilAsync(() => clock.PendingTimers > 0 || body.IsCompleted, TimeSpan.FromSeconds(10), "the stream to wait on the clock");
+            clock.Advance(ServersEndpoints.KeepAliveInterval);
+        }
+        string stream = await body.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith($"retry: {ServersEndpoints.ReconnectMilliseconds}\n\n", stream, StringComparison.Ordinal);
+        Assert.Contains("data: ", stream, StringComparison.Ordinal);
+        Assert.InRange(clock.GetUtcNow() - start, ServersEndpoints.MaxStreamDuration, ServersEndpoints.MaxStreamDuration + 2 * ServersEndpoints.KeepAliveInterval);
     }
 
     [Fact]

@@ -55,6 +55,16 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void StudentHour_ProgressStreamsBillTheirOpenTimeAndOneExecutionPer200Seconds()
+    {
+        var model = new CostModel(Prices(("flex.onDemandGbSecond", 0.00001m), ("flex.executionsPerMillion", 0.5m)));
+
+        var lines = model.PerStudentHour(new CostAssumptions { ProgressStreamSecondsPerStart = 300, ControlPlaneMemoryGb = 2m, SessionHours = 2m });
+
+        Assert.Equal((300 * 2m * 0.00001m + 2 / 1_000_000m * 0.5m) / 2m, Line(lines, "Spawn progress streams"));
+    }
+
+    [Fact]
     public void StudentHour_GatewayLoadIsSharedByTheStudentsOfAReplica()
     {
         var model = new CostModel(Prices(("containerApps.activeVcpuSecond", 0.00002m), ("containerApps.memoryGibSecond", 0.000005m)));
