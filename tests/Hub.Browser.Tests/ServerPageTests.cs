@@ -73,4 +73,34 @@ public sealed class ServerPageTests(HubStack hub)
         await page.GotoAsync("/hub/user-redirect/tree?again=1");
         await page.WaitForURLAsync(new Regex("^" + hub.Origin + @"/user/linus/tree\?again=1$"));
     }
+
+    [Theory]
+    [InlineData("hedy", "/hub/spawn-pending/hedy?next=/%09/evil.example/x")]
+    [InlineData("ida", "/hub/spawn-pending/ida?next=%2F%0A%2Fevil.example%2Fx")]
+    [InlineData("joan", "/hub/spawn?next=/%09/evil.example/x")]
+    [InlineData("kay", "/hub/spawn-pending/kay?next=/\\evil.example/x")]
+    public async Task NextThatABrowserReadsAsAnotherSite_IsDropped_AndTheServerOpensInstead(string user, string url)
+    {
+        await using var context = await hub.NewContextAsync();
+        var offSite = new List<string>();
+        await context.RouteAsync("**/*", async route =>
+        {
+            if (new Uri(route.Request.Url).Host != hub.Address.Host)
+            {
+                offSite.Add(route.Request.Url);
+                await route.AbortAsync();
+                return;
+            }
+            await route.ContinueAsync();
+        });
+        var page = await context.NewPageAsync();
+        await PageSteps.SignInToHomeAsync(page, user);
+        await hub.Lifecycle.RequestStartAsync(new ServerKey(user, ""), StartOptions.Default);
+
+        await page.GotoAsync(url);
+        await page.WaitForURLAsync(new Regex("^" + hub.Origin + $"/user/{user}/tree"), new() { Timeout = 90_000 });
+
+        Assert.Empty(offSite);
+        await hub.Lifecycle.RequestStopAsync(new ServerKey(user, ""));
+    }
 }

@@ -39,6 +39,27 @@ public static class PageAccess
         return "/hub/login" + (next is null ? "" : "?next=" + Uri.EscapeDataString(next));
     }
 
+    /// <summary>
+    /// <paramref name="query"/> as a query string (with its <c>?</c>, or empty) whose <c>next</c> is what
+    /// <see cref="RedirectTarget"/> makes of it, or dropped when it is not a target on this hub; other parameters stay.
+    /// </summary>
+    public static string QueryWithSafeNext(IQueryCollection query, Uri publicUrl)
+    {
+        var kept = new List<KeyValuePair<string, string?>>();
+        foreach (var (key, values) in query)
+        {
+            if (key != "next")
+            {
+                kept.AddRange(values.Select(v => new KeyValuePair<string, string?>(key, v)));
+            }
+            else if (values.Count == 1 && RedirectTarget.Sanitize(values[0], publicUrl) is { } next)
+            {
+                kept.Add(new(key, next));
+            }
+        }
+        return Microsoft.AspNetCore.Http.QueryString.Create(kept).Value ?? "";
+    }
+
     /// <summary>Whether <paramref name="caller"/> may look at and start <paramref name="owner"/>'s servers from the pages: the owner or an admin.</summary>
     public static bool MayManage(HubCaller caller, string owner) =>
         caller.User.Admin || string.Equals(caller.User.Name, owner, StringComparison.Ordinal);

@@ -55,7 +55,7 @@ public static class PagesEndpoints
     }
 
     /// <summary>JupyterHub's spawn URL: the pending page offers the start (and the profile choice) and follows it.</summary>
-    private static async Task<IResult> SpawnAsync(HttpContext context, string? user, string? server)
+    private static async Task<IResult> SpawnAsync(HttpContext context, HubOptions hub, string? user, string? server)
     {
         var (caller, redirect) = await PageAccess.RequireLoginAsync(context);
         if (caller is null)
@@ -63,7 +63,7 @@ public static class PagesEndpoints
             return redirect!;
         }
         string target = ServerUrls.SpawnPendingPath(user ?? caller.User.Name, server ?? "");
-        return Results.Redirect(target + context.Request.QueryString.ToUriComponent());
+        return Results.Redirect(target + PageAccess.QueryWithSafeNext(context.Request.Query, hub.PublicUrl));
     }
 
     private static async Task<IResult> ServerPageAsync(HttpContext context, PageFiles files, UserNamePolicy names, string user)
@@ -72,6 +72,13 @@ public static class PagesEndpoints
         if (caller is null)
         {
             return redirect!;
+        }
+        // The page sends the browser to next once the server is ready: it gets next only as RedirectTarget passes it.
+        var query = context.Request.Query;
+        string safeQuery = PageAccess.QueryWithSafeNext(query, context.RequestServices.GetRequiredService<HubOptions>().PublicUrl);
+        if (query.ContainsKey("next") && safeQuery != context.Request.QueryString.Value)
+        {
+            return Results.Redirect(context.Request.Path.ToUriComponent() + safeQuery);
         }
         if (!names.TryNormalize(user, out string owner, out _) || !PageAccess.MayManage(caller, owner))
         {

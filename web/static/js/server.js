@@ -11,9 +11,15 @@ const user = decodeURIComponent(segments[3] || '');
 const server = mode === 'pending' && segments[4] ? decodeURIComponent(segments[4]) : '';
 const defaultTarget = serverUrl(user, server);
 
+/**
+ * The hub hands this page next only as its redirect rule (RedirectTarget) passes it; this refuses, once more, what a
+ * browser would resolve off this origin (a tab or newline it strips, a backslash it reads as a slash).
+ */
 function safeNext() {
   const next = new URLSearchParams(location.search).get('next');
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : null;
+  if (!next || !next.startsWith('/') || /[\u0000-\u0020\u007f-\u00a0\\\u200b\ufeff]/.test(next)) return null;
+  const url = new URL(next, location.origin);
+  return url.origin === location.origin && !next.startsWith('//') ? url.pathname + url.search + url.hash : null;
 }
 
 /** Where to go once the server is ready: the requested path (its query kept), or the server's root. */
