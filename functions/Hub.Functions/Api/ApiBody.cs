@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Hub.Functions.Api;
 
-/// <summary>Reads a JSON request body that must be an object (or absent), with a size cap; malformed JSON is a 400, never a 500.</summary>
+/// <summary>
+/// The one reader of JSON request bodies: an object (or absent), with a size cap; a body that is not valid UTF-8 or
+/// not valid JSON is a 400, never a 500.
+/// </summary>
 public static class ApiBody
 {
     public const int MaxBytes = 64 * 1024;
@@ -29,9 +32,14 @@ public static class ApiBody
         {
             return (null, null);
         }
+        // The parser checks UTF-8 only where it must; a bad sequence inside a string would fail later, when read.
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+        {
+            return (null, ApiProblem.BadRequest("The request body is not valid UTF-8."));
+        }
         try
         {
-            using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 16 });
             if (document.RootElement.ValueKind == JsonValueKind.Null)
             {
                 return (null, null);

@@ -334,6 +334,24 @@ public sealed class RestApiTests(AzuriteFixture azurite)
         Assert.False(string.IsNullOrEmpty(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString()));
     }
 
+    [Theory]
+    [InlineData("/hub/api/users/zed/server")]
+    [InlineData("/hub/api/users/zed/tokens")]
+    [InlineData("/hub/api/users/zed/activity")]
+    [InlineData("/hub/api/users/zed/servers/lab")]
+    public async Task InvalidUtf8InsideAJsonString_Is400Problem(string path)
+    {
+        await using var hub = await TestHub.StartAsync(azurite);
+        var zed = hub.Api(await hub.TokenAsync("zed"));
+        byte[] body = [.. "{\"note\": \"a"u8, 0xFF, 0xFE, .. "\", \"profile\": \"\xC3\"}"u8];
+
+        var response = await zed.PostAsync(path, new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("UTF-8", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Tokens_ServerRole_OnlyActivityOfOwnServer()
     {
