@@ -7,6 +7,7 @@ using Hub.Core.Store;
 using Hub.Core.Users;
 using Hub.Functions.Logging;
 using Hub.Functions.Metrics;
+using Hub.Functions.Pages;
 
 namespace Hub.Functions.Auth;
 
@@ -119,6 +120,10 @@ public static class LoginEndpoints
     private static async Task<IResult> LogoutAsync(HttpContext context, SessionManager sessions, HubCookieWriter cookies, AuthOptions options, IHubStore store, IServiceProvider services)
     {
         NoStore(context);
+        if (await LogoutConfirmationAsync(context, services) is { } confirmation)
+        {
+            return confirmation;
+        }
         var started = Stopwatch.GetTimestamp();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LoginEndpoints));
         var ended = await sessions.EndAsync(context.Request.Cookies[HubCookies.Session], context.RequestAborted);
@@ -139,6 +144,37 @@ public static class LoginEndpoints
         }
         services.GetRequiredService<HubMetrics>().LogoutFinished(Stopwatch.GetElapsedTime(started));
         return Results.Redirect("/hub/login");
+    }
+
+    /// <summary>
+    /// Another site must not log a student out (with <c>Auth__StopServersOnLogout</c> that also stops their servers):
+    /// a request from another site, and a POST without the session's <c>_xsrf</c>, get a page that asks, whose form
+    /// posts back with it. Links on the hub's own pages and JupyterLab's "Log Out" are same-origin GETs and log out.
+    /// </summary>
+    private static async Task<IResult?> LogoutConfirmationAsync(HttpContext context, IServiceProvider services)
+    {
+        var request = context.Request;
+        string site = request.Headers["Sec-Fetch-Site"].ToString();
+        string origin = request.Headers.Origin.ToString();
+        var publicUrl = services.GetRequiredService<HubOptions>().PublicUrl;
+        bool foreign = site is "cross-site" or "same-site"
+            || (origin.Length > 0 && !string.Equals(origin, publicUrl.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
+        bool post = HttpMethods.IsPost(request.Method);
+        if (!foreign && !post)
+        {
+            return null;
+        }
+        var authentication = await services.GetRequiredService<RequestAuthenticator>().AuthenticateAsync(context);
+        if (!foreign && authentication.XsrfProblem is null)
+        {
+            return null;
+        }
+        var session = await services.GetRequiredService<SessionManager>().FindAsync(request.Cookies[HubCookies.Session] ?? "", context.RequestAborted);
+        if (session is null)
+        {
+            return Results.Redirect("/hub/login");
+        }
+        return LogoutPage.Confirm(PageAccess.XsrfToken(context, session.IdHash), post ? StatusCodes.Status403Forbidden : StatusCodes.Status200OK);
     }
 
     /// <summary>The current anti-forgery token, issuing (and setting) one when the cookie is missing or not ours.</summary>

@@ -22,13 +22,24 @@ public static class PageAccess
         }
         if (caller.Credential == CallerCredential.Session)
         {
-            var xsrf = services.GetRequiredService<XsrfTokens>();
-            if (!xsrf.IsBoundTo(context.Request.Cookies[HubCookies.Xsrf], caller.SessionIdHash))
-            {
-                services.GetRequiredService<HubCookieWriter>().SetXsrf(context.Response, xsrf.Issue(caller.SessionIdHash));
-            }
+            XsrfToken(context, caller.SessionIdHash);
         }
         return (caller, null);
+    }
+
+    /// <summary>The anti-forgery token bound to the session: the cookie's, or a new one set as the cookie.</summary>
+    public static string XsrfToken(HttpContext context, string? sessionIdHash)
+    {
+        var services = context.RequestServices;
+        var xsrf = services.GetRequiredService<XsrfTokens>();
+        string? cookie = context.Request.Cookies[HubCookies.Xsrf];
+        if (cookie is not null && xsrf.IsBoundTo(cookie, sessionIdHash))
+        {
+            return cookie;
+        }
+        string issued = xsrf.Issue(sessionIdHash);
+        services.GetRequiredService<HubCookieWriter>().SetXsrf(context.Response, issued);
+        return issued;
     }
 
     /// <summary><c>/hub/login</c> with this request as <c>next</c> when it is a safe target.</summary>

@@ -136,6 +136,33 @@ public sealed class LoginFlowTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.Forbidden, (await stale.GetAsync("/hub/api/user")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "Sec-Fetch-Site", "cross-site", HttpStatusCode.OK)]
+    [InlineData("GET", "Sec-Fetch-Site", "same-site", HttpStatusCode.OK)]
+    [InlineData("POST", "Origin", "https://evil.example", HttpStatusCode.Forbidden)]
+    [InlineData("POST", "Sec-Fetch-Site", "same-origin", HttpStatusCode.Forbidden)]
+    public async Task Logout_FromAnotherSiteOrWithoutXsrf_AsksInsteadAndKeepsTheSessionAndServers(string method, string header, string value, HttpStatusCode status)
+    {
+        await using var hub = await TestHub.StartAsync(azurite, new Dictionary<string, string?> { ["Auth:StopServersOnLogout"] = "true" });
+        var (client, cookies) = await hub.LoginAsync("faye");
+        await hub.Lifecycle.RequestStartAsync(new("faye", ""), Core.Spawning.StartOptions.Default);
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/hub/logout");
+        request.Headers.Add(header, value);
+
+        var asked = await client.SendAsync(request);
+        string page = await asked.Content.ReadAsStringAsync();
+        var stillIn = await client.GetAsync("/hub/api/user");
+        var confirmed = await client.PostAsync("/hub/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["_xsrf"] = TestHub.FormXsrf(page) }));
+
+        Assert.Equal(status, asked.StatusCode);
+        Assert.Contains("<form method=\"post\" action=\"/hub/logout\">", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, stillIn.StatusCode);
+        Assert.Equal(HttpStatusCode.Found, confirmed.StatusCode);
+        Assert.Equal("/hub/login", confirmed.Headers.Location?.OriginalString);
+        Assert.Null(cookies.GetCookies(hub.Address)["hub-session"]);
+        Assert.Equal(Core.Store.ServerDesiredState.Stopped, (await hub.Store.Servers.GetAsync(new("faye", "")))!.Desired);
+    }
+
     [Fact]
     public async Task Logout_StopServersOnLogout_StopsRunningServer()
     {
