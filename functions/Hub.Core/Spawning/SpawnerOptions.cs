@@ -33,6 +33,12 @@ public sealed class SpawnerOptions : ISettingsSection
     /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether <c>/hub/</c> sends a user whose default server runs straight to it, as JupyterHub's
+    /// <c>redirect_to_server</c> does; otherwise <c>/hub/</c> is the home page.
+    /// </summary>
+    public bool RedirectToServer { get; set; } = true;
+
     /// <summary>How long a start request waits for the server before answering "pending" (JupyterHub's <c>slow_spawn_timeout</c>).</summary>
     public TimeSpan SlowSpawnTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

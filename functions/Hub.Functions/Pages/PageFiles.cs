@@ -12,8 +12,8 @@ public sealed class PageFiles(WebRoot root)
     /// <summary>The file types the pages use; anything else under static/ is not served.</summary>
     private static readonly HashSet<string> ServedExtensions = new(StringComparer.OrdinalIgnoreCase) { ".css", ".js", ".svg", ".png", ".ico", ".woff2" };
 
-    /// <summary>The page <c>web/pages/{name}.html</c>, never cached.</summary>
-    public IResult Page(HttpContext context, string name)
+    /// <summary>The page <c>web/pages/{name}.html</c>, never cached, with <paramref name="statusCode"/>.</summary>
+    public IResult Page(HttpContext context, string name, int statusCode = StatusCodes.Status200OK)
     {
         var file = root.Files.GetFileInfo("pages/" + name + ".html");
         if (!file.Exists || file.PhysicalPath is null)
@@ -21,6 +21,7 @@ public sealed class PageFiles(WebRoot root)
             throw new InvalidOperationException($"The page web/pages/{name}.html is missing from {root.Path}.");
         }
         PageHeaders.ForPage(context.Response);
+        context.Response.StatusCode = statusCode;
         return Results.File(file.PhysicalPath, "text/html; charset=utf-8");
     }
 

@@ -2,6 +2,7 @@ using Hub.Core.Auth;
 using Hub.Core.Hosting;
 using Hub.Core.Security;
 using Hub.Core.Spawning;
+using Hub.Core.Store;
 using Hub.Core.Users;
 using Hub.Functions.Api;
 using Hub.Functions.Auth;
@@ -19,14 +20,15 @@ public static class PagesEndpoints
 {
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/", () => Results.Redirect("/hub/home"));
+        endpoints.MapGet("/hub/", HubRootAsync);
         endpoints.MapGet("/hub/home", (HttpContext c, PageFiles files) => PageAsync(c, files, "home"));
         endpoints.MapGet("/hub/token", (HttpContext c, PageFiles files) => PageAsync(c, files, "token"));
         endpoints.MapGet("/hub/admin", AdminAsync);
-        endpoints.MapGet("/hub/spawn", SpawnAsync);
-        endpoints.MapGet("/hub/spawn/{user}/{server?}", SpawnAsync);
-        endpoints.MapGet("/hub/spawn-pending/{user}/{server?}", (HttpContext c, PageFiles files, UserNamePolicy names, string user) => ServerPageAsync(c, files, names, user));
-        endpoints.MapGet("/hub/user/{user}/{**rest}", (HttpContext c, PageFiles files, UserNamePolicy names, string user) => ServerPageAsync(c, files, names, user));
+        endpoints.MapGet("/hub/spawn", SpawnPage.SpawnAsync);
+        endpoints.MapGet("/hub/spawn/{user}/{server?}", SpawnPage.SpawnAsync);
+        endpoints.MapGet("/hub/spawn-pending/{user}/{server?}", (HttpContext c, PageFiles files, UserNamePolicy names, string user, string? server) => ServerPageAsync(c, files, names, user, server ?? "", rest: null));
+        endpoints.MapGet("/hub/user/{user}/{**rest}", (HttpContext c, PageFiles files, UserNamePolicy names, string user, string? rest) => ServerPageAsync(c, files, names, user, "", rest ?? ""));
+        endpoints.MapGet("/hub/error/{code:int}", ErrorPage);
         endpoints.MapGet("/hub/user-redirect/{**rest}", UserRedirectAsync);
         endpoints.MapGet("/hub/page-info", PageInfoAsync);
         endpoints.MapGet("/hub/static/{**path}", (HttpContext c, PageFiles files, string path) => files.Static(c, path));
@@ -54,19 +56,39 @@ public static class PagesEndpoints
         return files.Page(context, "admin");
     }
 
-    /// <summary>JupyterHub's spawn URL: the pending page offers the start (and the profile choice) and follows it.</summary>
-    private static async Task<IResult> SpawnAsync(HttpContext context, HubOptions hub, string? user, string? server)
+    /// <summary>
+    /// <c>/hub/</c>: a signed-in user whose default server runs goes to it (JupyterHub's <c>redirect_to_server</c>),
+    /// everyone else to the home page (which asks for a login first).
+    /// </summary>
+    private static async Task<IResult> HubRootAsync(HttpContext context, SpawnerOptions spawner, IHubStore store)
     {
-        var (caller, redirect) = await PageAccess.RequireLoginAsync(context);
-        if (caller is null)
+        var result = await context.RequestServices.GetRequiredService<RequestAuthenticator>().AuthenticateAsync(context);
+        if (spawner.RedirectToServer && result.Caller is { } caller
+            && await store.Servers.GetAsync(new ServerKey(caller.User.Name, ""), context.RequestAborted) is { } server && ApiModels.IsReady(server))
         {
-            return redirect!;
+            return Results.Redirect(ServerUrls.BasePath(caller.User.Name, ""));
         }
-        string target = ServerUrls.SpawnPendingPath(user ?? caller.User.Name, server ?? "");
-        return Results.Redirect(target + PageAccess.QueryWithSafeNext(context.Request.Query, hub.PublicUrl));
+        return Results.Redirect("/hub/home");
     }
 
-    private static async Task<IResult> ServerPageAsync(HttpContext context, PageFiles files, UserNamePolicy names, string user)
+    /// <summary><c>/hub/error/{code}</c>: JupyterHub's error page, for links and proxies that send people there.</summary>
+    private static IResult ErrorPage(HttpContext context, int code)
+    {
+        int status = code is >= 400 and <= 599 ? code : StatusCodes.Status404NotFound;
+        string reason = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+        PageHeaders.ForPage(context.Response);
+        return PageLayout.Message($"{status} {reason}", status == StatusCodes.Status503ServiceUnavailable
+            ? "The server is not running or not reachable right now. Start it from the home page."
+            : "Something went wrong. Go back to the home page and try again.", status, signedIn: false);
+    }
+
+    /// <summary>
+    /// <c>/hub/spawn-pending/{user}[/{server}]</c> (<paramref name="rest"/> <c>null</c>): follows a start, and sends
+    /// a client to the server (or its safe <c>next</c>) once it runs, so a script that polls the page lands there too.
+    /// <c>/hub/user/{user}/{rest}</c>: the server is not running (JupyterHub's 503), with a start button; under
+    /// <c>api/</c> a 503 problem for API clients.
+    /// </summary>
+    private static async Task<IResult> ServerPageAsync(HttpContext context, PageFiles files, UserNamePolicy names, string user, string server, string? rest)
     {
         var (caller, redirect) = await PageAccess.RequireLoginAsync(context);
         if (caller is null)
@@ -85,7 +107,26 @@ public static class PagesEndpoints
             PageHeaders.ForPage(context.Response);
             return PageLayout.Message("Not your server", "Only its owner and the hub's admins can start this server.", StatusCodes.Status403Forbidden);
         }
-        return files.Page(context, "server");
+        if (!ApiTargets.TryServerName(server, out server, out _))
+        {
+            PageHeaders.ForPage(context.Response);
+            return PageLayout.Message("No such server", "A server name has no slashes, spaces, ?, # or %.", StatusCodes.Status400BadRequest);
+        }
+        var record = await context.RequestServices.GetRequiredService<IHubStore>().Servers.GetAsync(new ServerKey(owner, server), context.RequestAborted);
+        bool ready = record is not null && ApiModels.IsReady(record);
+        if (rest is null)
+        {
+            return ready
+                ? Results.Redirect(RedirectTarget.Sanitize(context.Request.Query["next"], context.RequestServices.GetRequiredService<HubOptions>().PublicUrl) ?? ServerUrls.BasePath(owner, server))
+                : files.Page(context, "server");
+        }
+        if (ready)
+        {
+            return files.Page(context, "server");
+        }
+        return rest.StartsWith("api/", StringComparison.Ordinal)
+            ? ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, $"The server of {LogText.Cap(owner)} is not running.")
+            : files.Page(context, "server", StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary><c>/hub/user-redirect/{path}</c> (nbgitpuller links and the like): the same path on the caller's own server.</summary>

@@ -41,25 +41,38 @@ public sealed class GatewayUser : IDisposable
         return user;
     }
 
-    /// <summary>Asks for the user's default server and waits until the hub reports it ready.</summary>
-    public async Task StartServerAsync(TimeSpan timeout)
+    /// <summary>
+    /// What a script without JavaScript does: <c>GET /hub/spawn</c> and follow the redirects, asking the page that
+    /// follows the start again until it sends the client on; returns the path it landed on with a 200.
+    /// </summary>
+    public async Task<string> SpawnByFollowingRedirectsAsync(TimeSpan timeout)
     {
-        var started = await SendAsync(HttpMethod.Post, $"/hub/api/users/{Name}/server");
-        Assert.True(started.StatusCode is HttpStatusCode.Created or HttpStatusCode.Accepted,
-            $"starting the server answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
-        string model = "";
+        string location = "/hub/spawn";
+        var visited = new List<string>();
         try
         {
-            await Eventually.UntilAsync(async () =>
-            {
-                model = await _client.GetStringAsync($"/hub/api/users/{Name}");
-                using var user = JsonDocument.Parse(model);
-                return user.RootElement.GetProperty("servers").TryGetProperty("", out var server) && server.GetProperty("ready").GetBoolean();
-            }, timeout, $"{Name}'s server to be ready", TimeSpan.FromMilliseconds(250));
+            await Eventually.UntilAsync(async () => await LandedAsync(), timeout, $"GET /hub/spawn to land in {Name}'s server", TimeSpan.FromMilliseconds(500));
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; last user model: {model}", ex);
+            throw new TimeoutException($"{ex.Message}; the last requests: {string.Join(", ", visited.TakeLast(6))}", ex);
+        }
+        return location;
+
+        async Task<bool> LandedAsync()
+        {
+            for (int hop = 0; hop < 10; hop++)
+            {
+                using var response = await _client.GetAsync(location);
+                visited.Add($"{(int)response.StatusCode} {location}");
+                if (response.Headers.Location is { } next && (int)response.StatusCode is >= 300 and < 400)
+                {
+                    location = next.IsAbsoluteUri ? next.PathAndQuery : next.OriginalString;
+                    continue;
+                }
+                return response.StatusCode == HttpStatusCode.OK && location.StartsWith($"/user/{Name}/", StringComparison.Ordinal);
+            }
+            return false;
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class HubRunScriptTests
         using var client = new HttpClient { BaseAddress = run.Ports.GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
         var health = await client.GetAsync("/hub/health");
         using var user = await GatewayUser.LogInAsync(run.Ports.GatewayUrl, "runner");
-        await user.StartServerAsync(SpawnTimeout);
+        string landed = await user.SpawnByFollowingRedirectsAsync(SpawnTimeout);
         string token = await user.CreateTokenAsync();
         // The kernel stays running: Ctrl+C must stop it too.
         string result = await KernelSession.ExecuteAsync(run.Ports.GatewayUrl, "/user/runner/", token, "1+1", KernelTimeout);
@@ -45,6 +45,7 @@ public sealed class HubRunScriptTests
 
         Assert.Equal(new Uri($"http://127.0.0.1:{run.Ports.Gateway}/hub/"), url);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.StartsWith("/user/runner/tree", landed, StringComparison.Ordinal);
         Assert.Equal("2", result);
         Assert.Equal(appsBefore, AppAssemblies.LastWriteTimes());
         // The footprint saw what it is meant to see, so that "nothing left" below means something.
