@@ -1,4 +1,5 @@
 using Hub.Azure.Store;
+using Hub.Azure.Telemetry;
 using Hub.Core.Configuration;
 using Hub.Functions.Api;
 using Hub.Functions.Auth;
@@ -6,6 +7,7 @@ using Hub.Functions.Culling;
 using Hub.Functions.Metrics;
 using Hub.Core.Hosting;
 using Hub.Core.Store;
+using Hub.Core.Spawning;
 using Hub.Core.Users;
 using Hub.Functions.Health;
 using Hub.Functions.Hosting;
@@ -46,6 +48,7 @@ public static class ControlPlaneApp
         builder.Services.AddHostedService<BlockedUserServers>();
         builder.Services.AddCullingAndPrewarm(settings.Culler, settings.Prewarm);
         builder.Services.AddPages();
+        builder.Services.AddHubTelemetry(builder.Configuration, "hub-control-plane", [HubMetrics.MeterName], [SpawnTracing.SourceName]);
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -1,9 +1,11 @@
+using Hub.Azure.Telemetry;
 using Hub.Core.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Hub.Core.Hosting;
 using Hub.Gateway.Health;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
+using Hub.Gateway.Metrics;
 
 namespace Hub.Gateway;
 
@@ -37,9 +39,11 @@ public static class GatewayApp
         // of handing each read and write to the thread pool: one hop less each way, which a proxy feels in its latency.
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.Services.AddGateway(settings);
+        builder.Services.AddHubTelemetry(builder.Configuration, "hub-gateway", [GatewayMetrics.MeterName], [ForwardingTracing.SourceName]);
 
         var app = builder.Build();
         var dispatcher = app.Services.GetRequiredService<RequestDispatcher>();
+        app.Use(ForwardingTracing.InvokeAsync);
         app.Use(next => context => dispatcher.InvokeAsync(context, next));
         app.UseRouting();
         app.MapGatewayEndpoints();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Hub.Core.Security;
 using Hub.Core.Store;
 using Microsoft.Extensions.Logging;
@@ -62,6 +63,7 @@ public sealed class ServerReconciler(
             // Another caller in this process is stepping it; look again shortly rather than run side by side.
             return time.GetUtcNow() + TimeSpan.FromMilliseconds(200);
         }
+        using var activity = SpawnTracing.StartStep(server);
         try
         {
             for (int i = 0; i < MaxTransitionsPerStep; i++)
@@ -81,6 +83,7 @@ public sealed class ServerReconciler(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             SpawnLog.StepFailed(logger, ex, SpawnLog.Name(server), ErrorRetryInterval);
             return time.GetUtcNow() + ErrorRetryInterval;
         }

@@ -1,6 +1,5 @@
 using Hub.Core.Culling;
 using Hub.Core.Prewarm;
-using Hub.Functions.Metrics;
 using Hub.Functions.Prewarm;
 using Hub.Functions.Timers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,7 +20,6 @@ public static class CullingServiceCollectionExtensions
         services.TryAddSingleton(provider => new ServerActivityProbe(ServerActivityProbe.CreateClient(), provider.GetRequiredService<Hub.Core.Spawning.ServerTokenSource>()));
         services.TryAddSingleton<InactiveUserRemover>();
         services.TryAddSingleton<CullMetrics>();
-        services.AddSingleton<IMetricsSource>(provider => provider.GetRequiredService<CullMetrics>());
         services.TryAddSingleton<CullIdleJob>();
         services.TryAddSingleton<PrewarmJob>();
         services.TryAddSingleton<ReconcileJob>();

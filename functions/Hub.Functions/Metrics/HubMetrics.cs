@@ -1,108 +1,59 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 
 namespace Hub.Functions.Metrics;
 
 /// <summary>
-/// The control plane's Prometheus metrics, named as JupyterHub names them where the meaning matches
+/// The control plane's instruments, named as JupyterHub names its Prometheus metrics where the meaning matches
 /// (<c>jupyterhub_request_duration_seconds</c>, <c>jupyterhub_login_duration_seconds</c>, …) plus explicit
-/// throttling counters. Counts are per instance, as Prometheus expects from each scraped target.
+/// throttling counters. Instrument names are the exposed names: the Prometheus exporter adds no suffix to a counter
+/// that already ends in <c>_total</c> or to a histogram in seconds whose name ends in <c>_seconds</c>. Counts are per
+/// instance, as Prometheus expects from each scraped target.
 /// </summary>
 public sealed class HubMetrics
 {
+    /// <summary>The meter of every control-plane instrument (the culler's and the store gauges' too).</summary>
+    public const string MeterName = "Hub.Functions";
+
+    /// <summary>JupyterHub's metric prefix.</summary>
     public const string Prefix = "jupyterhub_";
 
-    private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+    /// <summary>Seconds, as the histograms report them.</summary>
+    public const string Seconds = "s";
 
-    private readonly ConcurrentDictionary<string, Histogram> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Histogram> _logins = new(StringComparer.Ordinal);
-    private readonly Histogram _logouts = new(DurationBuckets);
+    private static readonly InstrumentAdvice<double> DurationBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    };
+
+    private readonly Histogram<double> _requests;
+    private readonly Histogram<double> _logins;
+    private readonly Histogram<double> _logouts;
     private long _loginsThrottled;
     private long _spawnsThrottled;
 
+    public HubMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _requests = meter.CreateHistogram(Prefix + "request_duration_seconds", Seconds, "Request duration for all HTTP requests", advice: DurationBuckets);
+        _logins = meter.CreateHistogram(Prefix + "login_duration_seconds", Seconds, "Time taken for logins", advice: DurationBuckets);
+        _logouts = meter.CreateHistogram(Prefix + "logout_duration_seconds", Seconds, "Time taken for logouts", advice: DurationBuckets);
+        // Counted here and observed on scrape, so that both series exist (at 0) before the first refusal.
+        meter.CreateObservableCounter(Prefix + "login_throttled_total", () => Interlocked.Read(ref _loginsThrottled),
+            description: "Login attempts refused because of too many failures");
+        meter.CreateObservableCounter(Prefix + "spawn_throttled_total", () => Interlocked.Read(ref _spawnsThrottled),
+            description: "Start requests answered with 429");
+    }
+
+    /// <summary>A request ended; <paramref name="handler"/> is its route pattern, never the raw path (which holds user names).</summary>
     public void RequestFinished(string method, string handler, int code, TimeSpan duration) =>
-        _requests.GetOrAdd($"code=\"{code.ToString(CultureInfo.InvariantCulture)}\",handler=\"{Escape(handler)}\",method=\"{Escape(method)}\"", _ => new Histogram(DurationBuckets))
-            .Observe(duration.TotalSeconds);
+        _requests.Record(duration.TotalSeconds, new("code", StatusCodeLabels.Of(code)), new("handler", handler), new("method", method));
 
     /// <summary>A login ended; <paramref name="status"/> is <c>success</c> or <c>failure</c>.</summary>
-    public void LoginFinished(string status, TimeSpan duration) =>
-        _logins.GetOrAdd($"status=\"{status}\"", _ => new Histogram(DurationBuckets)).Observe(duration.TotalSeconds);
+    public void LoginFinished(string status, TimeSpan duration) => _logins.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("status", status));
 
-    public void LogoutFinished(TimeSpan duration) => _logouts.Observe(duration.TotalSeconds);
+    public void LogoutFinished(TimeSpan duration) => _logouts.Record(duration.TotalSeconds);
 
     public void LoginThrottled() => Interlocked.Increment(ref _loginsThrottled);
 
     public void SpawnThrottled() => Interlocked.Increment(ref _spawnsThrottled);
-
-    /// <summary>The text exposition format (version 0.0.4), with the gauges the caller measured just now.</summary>
-    public string Render(long totalUsers, long runningServers, long activeSessions)
-    {
-        var text = new StringBuilder(4096);
-        Gauge(text, "total_users", "Total number of users", totalUsers);
-        Gauge(text, "running_servers", "The number of user servers currently running", runningServers);
-        Gauge(text, "active_sessions", "Login sessions that have not expired", activeSessions);
-        HistogramFamily(text, "request_duration_seconds", "Request duration for all HTTP requests", _requests);
-        HistogramFamily(text, "login_duration_seconds", "Time taken for logins", _logins);
-        HistogramFamily(text, "logout_duration_seconds", "Time taken for logouts", new Dictionary<string, Histogram> { [""] = _logouts });
-        Counter(text, "login_throttled_total", "Login attempts refused because of too many failures", Interlocked.Read(ref _loginsThrottled));
-        Counter(text, "spawn_throttled_total", "Start requests answered with 429", Interlocked.Read(ref _spawnsThrottled));
-        return text.ToString();
-    }
-
-    private static void Gauge(StringBuilder text, string name, string help, long value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {Prefix}{name} {help}\n# TYPE {Prefix}{name} gauge\n{Prefix}{name} {value}\n");
-
-    private static void Counter(StringBuilder text, string name, string help, long value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {Prefix}{name} {help}\n# TYPE {Prefix}{name} counter\n{Prefix}{name} {value}\n");
-
-    private static void HistogramFamily(StringBuilder text, string name, string help, IEnumerable<KeyValuePair<string, Histogram>> series)
-    {
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {Prefix}{name} {help}\n# TYPE {Prefix}{name} histogram\n");
-        foreach (var (labels, histogram) in series.OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
-            histogram.Write(text, Prefix + name, labels);
-        }
-    }
-
-    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
-
-    private sealed class Histogram(double[] bounds)
-    {
-        private readonly long[] _counts = new long[bounds.Length + 1];
-        private readonly Lock _gate = new();
-        private double _sum;
-
-        public void Observe(double value)
-        {
-            int index = Array.FindIndex(bounds, b => value <= b);
-            lock (_gate)
-            {
-                _counts[index < 0 ? bounds.Length : index]++;
-                _sum += value;
-            }
-        }
-
-        public void Write(StringBuilder text, string name, string labels)
-        {
-            long[] counts;
-            double sum;
-            lock (_gate)
-            {
-                counts = (long[])_counts.Clone();
-                sum = _sum;
-            }
-            string prefix = labels.Length == 0 ? "" : labels + ",";
-            long cumulative = 0;
-            for (int i = 0; i < bounds.Length; i++)
-            {
-                cumulative += counts[i];
-                text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{prefix}le=\"{bounds[i]}\"}} {cumulative}\n");
-            }
-            cumulative += counts[^1];
-            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{prefix}le=\"+Inf\"}} {cumulative}\n");
-            string braces = labels.Length == 0 ? "" : "{" + labels + "}";
-            text.Append(CultureInfo.InvariantCulture, $"{name}_sum{braces} {sum}\n{name}_count{braces} {cumulative}\n");
-        }
-    }
 }

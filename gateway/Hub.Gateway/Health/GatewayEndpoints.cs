@@ -1,3 +1,4 @@
+using Hub.Azure.Telemetry;
 using Hub.Gateway.Auth;
 using Hub.Gateway.Forwarding;
 using Hub.Gateway.Hosting;
@@ -9,7 +10,7 @@ namespace Hub.Gateway.Health;
 /// <summary>
 /// The gateway's own endpoints, outside <c>/hub/</c> and <c>/user/</c>:
 /// <c>GET /health</c> (200 while the route snapshot is fresh, else 503 with the reason; no authentication, for probes),
-/// <c>GET /metrics</c> (Prometheus text; an admin's session or a token with <c>read:metrics</c> unless
+/// <c>GET /metrics</c> (Prometheus text from OpenTelemetry's exporter; an admin's session or a token with <c>read:metrics</c> unless
 /// <see cref="GatewayOptions.AuthenticateMetrics"/> is off), and every other path redirected to <c>/hub/…</c>, as
 /// JupyterHub does.
 /// </summary>
@@ -21,7 +22,7 @@ public static class GatewayEndpoints
     public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/health", Health);
-        endpoints.MapGet("/metrics", MetricsAsync);
+        endpoints.MapMetricsScrapingEndpoint("/metrics", MayReadMetricsAsync);
         endpoints.MapFallback(RedirectToHub);
         return endpoints;
     }
@@ -42,22 +43,22 @@ public static class GatewayEndpoints
         return Results.Json(new HealthResponse("ok", routes.Snapshot.Count, Math.Round(age.Value.TotalSeconds, 3), metrics.OpenWebSockets));
     }
 
-    private static async Task MetricsAsync(HttpContext context, RequestAuthenticator authenticator, GatewayOptions options, GatewayMetrics metrics)
+    private static async Task<bool> MayReadMetricsAsync(HttpContext context)
     {
-        if (options.AuthenticateMetrics)
+        var options = context.RequestServices.GetRequiredService<GatewayOptions>();
+        if (!options.AuthenticateMetrics)
         {
-            var result = await authenticator.AuthenticateAsync(context.Request).ConfigureAwait(false);
-            if (result.Outcome != AuthenticationOutcome.Authenticated || !AccessPolicy.MayReadMetrics(result.Identity!))
-            {
-                int status = result.Outcome == AuthenticationOutcome.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status403Forbidden;
-                await GatewayResponses.ErrorAsync(context, status, "Metrics are for admins",
-                    "Send an admin's session or a token with the read:metrics scope.", "forbidden").ConfigureAwait(false);
-                return;
-            }
+            return true;
         }
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-        await context.Response.WriteAsync(metrics.ToPrometheusText(), context.RequestAborted).ConfigureAwait(false);
+        var result = await context.RequestServices.GetRequiredService<RequestAuthenticator>().AuthenticateAsync(context.Request).ConfigureAwait(false);
+        if (result.Outcome == AuthenticationOutcome.Authenticated && AccessPolicy.MayReadMetrics(result.Identity!))
+        {
+            return true;
+        }
+        int status = result.Outcome == AuthenticationOutcome.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status403Forbidden;
+        await GatewayResponses.ErrorAsync(context, status, "Metrics are for admins",
+            "Send an admin's session or a token with the read:metrics scope.", "forbidden").ConfigureAwait(false);
+        return false;
     }
 
     private static void RedirectToHub(HttpContext context)

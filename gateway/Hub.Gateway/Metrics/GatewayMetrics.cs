@@ -1,26 +1,36 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Text;
 using Hub.Gateway.Forwarding;
 
 namespace Hub.Gateway.Metrics;
 
 /// <summary>
-/// The gateway's Prometheus metrics, kept with interlocked counters so that the request path never takes a lock, and
-/// written in the text exposition format by <c>GET /metrics</c>. Names start with <see cref="Prefix"/>.
+/// The gateway's instruments, exposed on <c>GET /metrics</c> by OpenTelemetry's Prometheus exporter. The request path
+/// only increments interlocked counters (no lock, no lookup by label); observable instruments read them when a scrape
+/// collects, and the backend latency is a histogram. Names start with <see cref="Prefix"/> and are the exposed names.
 /// </summary>
 public sealed class GatewayMetrics
 {
+    /// <summary>The meter of every gateway instrument.</summary>
+    public const string MeterName = "Hub.Gateway";
+
     public const string Prefix = "hub_gateway_";
 
-    private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+    private static readonly InstrumentAdvice<double> LatencyBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    };
+
     private static readonly BackendKind[] Kinds = Enum.GetValues<BackendKind>();
     private static readonly ForwarderError[] Errors = Enum.GetValues<ForwarderError>();
+    private static readonly string[] Codes = Enumerable.Range(0, 600).Select(code => code.ToString(CultureInfo.InvariantCulture)).ToArray();
+    private static readonly KeyValuePair<string, object?>[] BackendTags = [.. Kinds.Select(kind => new KeyValuePair<string, object?>("backend", Label(kind)))];
 
     // [kind][status code 0..599]; 499 counts requests the client abandoned.
     private readonly long[][] _requests = [new long[600], new long[600]];
     private readonly long[] _gatewayResponses = new long[600];
     private readonly long[] _errors = new long[Errors.Length];
-    private readonly Histogram[] _latency = [new(LatencyBuckets), new(LatencyBuckets)];
+    private readonly Histogram<double> _latency;
     private readonly long[] _openWebSockets = new long[2];
     private long _webSocketBytes;
     private long _routes;
@@ -28,6 +38,28 @@ public sealed class GatewayMetrics
     private long _routePointReads;
     private long _activityWrites;
     private long _activityWriteFailures;
+
+    public GatewayMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableCounter(Prefix + "requests_total", ObserveRequests,
+            description: "Requests forwarded, by backend and the status code the client got (499: the client went away).");
+        meter.CreateObservableCounter(Prefix + "gateway_responses_total", ObserveGatewayResponses,
+            description: "Requests the gateway answered itself (redirects to the hub, refusals, its own endpoints), by status code.");
+        meter.CreateObservableCounter(Prefix + "forward_errors_total", ObserveErrors, description: "Forwarding failures, by kind (see ForwarderError).");
+        _latency = meter.CreateHistogram(Prefix + "backend_duration_seconds", "s",
+            "Time from forwarding a request to receiving the backend's response headers.", advice: LatencyBuckets);
+        meter.CreateObservableUpDownCounter(Prefix + "websockets_open", ObserveOpenWebSockets, description: "WebSocket connections being relayed now.");
+        meter.CreateObservableCounter(Prefix + "websocket_bytes_total", () => Interlocked.Read(ref _webSocketBytes), description: "WebSocket bytes relayed, both directions.");
+        meter.CreateObservableGauge(Prefix + "routes", () => Interlocked.Read(ref _routes), description: "Routes in the current snapshot.");
+        meter.CreateObservableCounter(Prefix + "route_refresh_failures_total", () => Interlocked.Read(ref _routeRefreshFailures),
+            description: "Route table reads that failed (the last good snapshot stayed in use).");
+        meter.CreateObservableCounter(Prefix + "route_point_reads_total", () => Interlocked.Read(ref _routePointReads),
+            description: "Single-route reads for requests whose route was not in the snapshot.");
+        meter.CreateObservableCounter(Prefix + "activity_writes_total", () => Interlocked.Read(ref _activityWrites), description: "Server activity times written to the store.");
+        meter.CreateObservableCounter(Prefix + "activity_write_failures_total", () => Interlocked.Read(ref _activityWriteFailures),
+            description: "Server activity writes that failed (retried with the next batch).");
+    }
 
     /// <summary>Counts a forwarded request by where it went and the status the client got.</summary>
     public void CountRequest(BackendKind kind, int statusCode) =>
@@ -40,7 +72,7 @@ public sealed class GatewayMetrics
     public void CountError(ForwarderError error) => Interlocked.Increment(ref _errors[(int)error]);
 
     /// <summary>Time from sending a request to the backend to receiving its response headers.</summary>
-    public void ObserveBackendLatency(BackendKind kind, TimeSpan elapsed) => _latency[(int)kind].Observe(elapsed);
+    public void ObserveBackendLatency(BackendKind kind, TimeSpan elapsed) => _latency.Record(elapsed.TotalSeconds, BackendTags[(int)kind]);
 
     public void WebSocketOpened(BackendKind kind) => Interlocked.Increment(ref _openWebSockets[(int)kind]);
 
@@ -60,11 +92,8 @@ public sealed class GatewayMetrics
 
     public void ActivityWriteFailed() => Interlocked.Increment(ref _activityWriteFailures);
 
-    /// <summary>The metrics in Prometheus text format 0.0.4.</summary>
-    public string ToPrometheusText()
+    private IEnumerable<Measurement<long>> ObserveRequests()
     {
-        var text = new StringBuilder(4096);
-        Header(text, "requests_total", "counter", "Requests forwarded, by backend and the status code the client got (499: the client went away).");
         foreach (var kind in Kinds)
         {
             var counts = _requests[(int)kind];
@@ -73,51 +102,31 @@ public sealed class GatewayMetrics
                 long count = Volatile.Read(ref counts[code]);
                 if (count > 0)
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"{Prefix}requests_total{{backend=\"{Label(kind)}\",code=\"{code}\"}} {count}\n");
+                    yield return new(count, BackendTags[(int)kind], new("code", Codes[code]));
                 }
             }
         }
-        Header(text, "gateway_responses_total", "counter", "Requests the gateway answered itself (redirects to the hub, refusals, its own endpoints), by status code.");
+    }
+
+    private IEnumerable<Measurement<long>> ObserveGatewayResponses()
+    {
         for (int code = 0; code < _gatewayResponses.Length; code++)
         {
             long count = Volatile.Read(ref _gatewayResponses[code]);
             if (count > 0)
             {
-                text.Append(CultureInfo.InvariantCulture, $"{Prefix}gateway_responses_total{{code=\"{code}\"}} {count}\n");
+                yield return new(count, new KeyValuePair<string, object?>("code", Codes[code]));
             }
         }
-        Header(text, "forward_errors_total", "counter", "Forwarding failures, by kind (see ForwarderError).");
-        foreach (var error in Errors.Where(e => e != ForwarderError.None))
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{Prefix}forward_errors_total{{error=\"{ForwarderErrors.Label(error)}\"}} {Volatile.Read(ref _errors[(int)error])}\n");
-        }
-        Header(text, "backend_duration_seconds", "histogram", "Time from forwarding a request to receiving the backend's response headers.");
-        foreach (var kind in Kinds)
-        {
-            _latency[(int)kind].WriteTo(text, Prefix + "backend_duration_seconds", $"backend=\"{Label(kind)}\",");
-        }
-        Header(text, "websockets_open", "gauge", "WebSocket connections being relayed now.");
-        foreach (var kind in Kinds)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{Prefix}websockets_open{{backend=\"{Label(kind)}\"}} {Interlocked.Read(ref _openWebSockets[(int)kind])}\n");
-        }
-        Simple(text, "websocket_bytes_total", "counter", "WebSocket bytes relayed, both directions.", Interlocked.Read(ref _webSocketBytes));
-        Simple(text, "routes", "gauge", "Routes in the current snapshot.", Interlocked.Read(ref _routes));
-        Simple(text, "route_refresh_failures_total", "counter", "Route table reads that failed (the last good snapshot stayed in use).", Interlocked.Read(ref _routeRefreshFailures));
-        Simple(text, "route_point_reads_total", "counter", "Single-route reads for requests whose route was not in the snapshot.", Interlocked.Read(ref _routePointReads));
-        Simple(text, "activity_writes_total", "counter", "Server activity times written to the store.", Interlocked.Read(ref _activityWrites));
-        Simple(text, "activity_write_failures_total", "counter", "Server activity writes that failed (retried with the next batch).", Interlocked.Read(ref _activityWriteFailures));
-        return text.ToString();
     }
+
+    // Every kind, at 0 too, so an alert on a kind works before its first occurrence.
+    private IEnumerable<Measurement<long>> ObserveErrors() =>
+        Errors.Where(e => e != ForwarderError.None)
+            .Select(e => new Measurement<long>(Volatile.Read(ref _errors[(int)e]), new KeyValuePair<string, object?>("error", ForwarderErrors.Label(e))));
+
+    private IEnumerable<Measurement<long>> ObserveOpenWebSockets() =>
+        Kinds.Select(kind => new Measurement<long>(Interlocked.Read(ref _openWebSockets[(int)kind]), BackendTags[(int)kind]));
 
     private static string Label(BackendKind kind) => kind == BackendKind.ControlPlane ? "hub" : "user";
-
-    private static void Header(StringBuilder text, string name, string type, string help) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {Prefix}{name} {help}\n# TYPE {Prefix}{name} {type}\n");
-
-    private static void Simple(StringBuilder text, string name, string type, string help, long value)
-    {
-        Header(text, name, type, help);
-        text.Append(CultureInfo.InvariantCulture, $"{Prefix}{name} {value}\n");
-    }
 }

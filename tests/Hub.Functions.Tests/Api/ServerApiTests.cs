@@ -176,14 +176,30 @@ public sealed class ServerApiTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
         Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
         string text = await metrics.Content.ReadAsStringAsync();
-        Assert.Contains("# TYPE jupyterhub_total_users gauge\njupyterhub_total_users 2\n", text, StringComparison.Ordinal);
+        // OpenTelemetry's exporter writes HELP after TYPE and empty braces on a series without labels.
+        Assert.Matches(@"# TYPE jupyterhub_total_users gauge\n# HELP jupyterhub_total_users .*\njupyterhub_total_users(\{\})? 2\n", text);
+        foreach (var (name, type) in ExposedAlways)
+        {
+            Assert.Contains($"# TYPE {name} {type}\n", text, StringComparison.Ordinal);
+        }
         Assert.Matches(@"jupyterhub_login_duration_seconds_count\{status=""success""\} [2-9]", text);
         Assert.Contains("jupyterhub_request_duration_seconds_bucket{code=\"200\",handler=\"/hub/login\",method=\"GET\",le=\"+Inf\"}", text, StringComparison.Ordinal);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')))
         {
-            Assert.Matches(@"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-z_]+=""([^""\\]|\\.)*"",?)+\})? -?[0-9.eE+-]+$", line);
+            Assert.Matches(@"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-z_]+=""([^""\\]|\\.)*"",?)*\})? -?[0-9.eE+-]+$", line);
         }
     }
+
+    /// <summary>Families on <c>/hub/metrics</c> from the start (histograms appear with their first observation).</summary>
+    private static readonly (string Name, string Type)[] ExposedAlways =
+    [
+        ("jupyterhub_total_users", "gauge"), ("jupyterhub_running_servers", "gauge"), ("jupyterhub_active_sessions", "gauge"),
+        ("jupyterhub_request_duration_seconds", "histogram"), ("jupyterhub_login_throttled_total", "counter"),
+        ("jupyterhub_spawn_throttled_total", "counter"), ("jupyterhub_cull_runs_total", "counter"), ("jupyterhub_culled_servers_total", "counter"),
+        ("jupyterhub_cull_kept_busy_total", "counter"), ("jupyterhub_cull_probe_failures_total", "counter"),
+        ("jupyterhub_cull_stop_failures_total", "counter"), ("jupyterhub_culled_users_total", "counter"),
+        ("jupyterhub_prewarm_started_servers_total", "counter"), ("jupyterhub_prewarm_throttled_total", "counter"),
+    ];
 
     private static async Task<JsonElement> NextEventAsync(StreamReader reader)
     {

@@ -1,12 +1,15 @@
-using System.Text;
+using System.Diagnostics.Metrics;
 using Hub.Azure.Store;
 using Hub.Core.Culling;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Functions.Culling;
+using Hub.Functions.Metrics;
 using Hub.Functions.Tests.Auth;
 using Hub.Functions.Timers;
 using Hub.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Hub.Functions.Tests.Culling;
@@ -24,6 +27,7 @@ public sealed class CullIdleJobTests(AzuriteFixture azurite) : IAsyncLifetime
     private readonly ServerTokenSource _tokens = new(Key);
     private readonly ManualTimeProvider _time = new(Now);
     private readonly CapturingLoggerProvider _logs = new();
+    private readonly IMeterFactory _meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
     private TableHubStore _store = null!;
     private StatusStubServer _stub = null!;
 
@@ -39,12 +43,20 @@ public sealed class CullIdleJobTests(AzuriteFixture azurite) : IAsyncLifetime
     private (CullIdleJob Job, RecordingServerLifecycle Lifecycle, CullMetrics Metrics) CreateJob(CullerOptions options)
     {
         var lifecycle = new RecordingServerLifecycle(_store);
-        var metrics = new CullMetrics();
+        var metrics = new CullMetrics(_meters);
         var loggers = LoggerFactory.Create(b => b.AddProvider(_logs));
         var probe = new ServerActivityProbe(ServerActivityProbe.CreateClient(), _tokens);
         var job = new CullIdleJob(_store, lifecycle, probe, new InactiveUserRemover(_store, options, loggers.CreateLogger<InactiveUserRemover>()),
             options, new TimerOptions(), metrics, _time, loggers.CreateLogger<CullIdleJob>());
         return (job, lifecycle, metrics);
+    }
+
+    /// <summary>What an observable instrument of the culler reports now.</summary>
+    private IReadOnlyList<CollectedMeasurement<T>> Observe<T>(string instrument) where T : struct
+    {
+        using var collector = new MetricCollector<T>(_meters, HubMetrics.MeterName, instrument);
+        collector.RecordObservableInstruments();
+        return collector.GetMeasurementSnapshot();
     }
 
     /// <summary>A running server whose stand-in answers with <paramref name="reported"/> (null: the stand-in does not know it: 404).</summary>
@@ -189,11 +201,9 @@ public sealed class CullIdleJobTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("Culled 1: 1 idle, 0 past the max age; 0 stops failed.", lines);
         Assert.Contains("Cull run: 2 active servers (0 pending), 1 asked, 0 kept busy, 1 culled idle", _logs.Text, StringComparison.Ordinal);
         Assert.Contains("Culled idle: Idle", _logs.Text, StringComparison.Ordinal);
-        var text = new StringBuilder();
-        metrics.Write(text);
-        Assert.Contains("jupyterhub_cull_runs_total 1\n", text.ToString(), StringComparison.Ordinal);
-        Assert.Contains("jupyterhub_culled_servers_total{reason=\"idle\"} 1\n", text.ToString(), StringComparison.Ordinal);
-        Assert.Contains("jupyterhub_cull_last_run_active_servers 2\n", text.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, Observe<long>("jupyterhub_cull_runs_total").Single().Value);
+        Assert.Equal(1, Observe<long>("jupyterhub_culled_servers_total").Single(m => m.Tags["reason"] as string == "idle").Value);
+        Assert.Equal(2, Observe<double>("jupyterhub_cull_last_run_active_servers").Single().Value);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Hub.Core.Store;
 using Hub.Gateway.Tests.Support;
 using Hub.Testing;
@@ -55,16 +53,12 @@ public sealed class ActivityTests(AzuriteFixture azurite) : GatewayTestBase(azur
         await Gateway.Store.Servers.CreateAsync(new ServerRecord { User = "alice", Phase = ServerPhase.Running, LastActivity = later });
         await Gateway.Store.Users.ChangeAsync("alice", u => u with { LastActivity = later });
         using var client = Gateway.CreateClient(AliceSession);
-        var metrics = Gateway.Get<Hub.Gateway.Metrics.GatewayMetrics>();
 
         await EchoOf(await client.GetAsync("/user/alice/api/contents"));
         // At least one: the request and its response body each note activity, and a write interval may fall between them.
-        await Eventually.UntilAsync(() => Task.FromResult(ActivityWrites(metrics) >= 1), Patience, "an activity write");
+        await Eventually.UntilAsync(() => Task.FromResult(GatewayInstruments.Read(Gateway, "hub_gateway_activity_writes_total") >= 1), Patience, "an activity write");
 
         Assert.Equal(later, (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))!.LastActivity);
         Assert.Equal(later, (await Gateway.Store.Users.GetAsync("alice"))!.LastActivity);
     }
-
-    private static long ActivityWrites(Hub.Gateway.Metrics.GatewayMetrics metrics) =>
-        long.Parse(Regex.Match(metrics.ToPrometheusText(), @"^hub_gateway_activity_writes_total (\d+)$", RegexOptions.Multiline).Groups[1].Value, CultureInfo.InvariantCulture);
 }

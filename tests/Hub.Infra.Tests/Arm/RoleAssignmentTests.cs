@@ -65,6 +65,7 @@ public sealed partial class RoleAssignmentTests
         ("gatewayIdentityName", "Storage Table Data Contributor", "state account"),
         ("gatewayIdentityName", "AcrPull", "registry"),
         ("gatewayIdentityName", "Key Vault Secrets User", "hub secret key"),
+        ("gatewayIdentityName", "Monitoring Metrics Publisher", "application insights"),
     };
 
     [Fact]

@@ -19,6 +19,13 @@ internal static class SettingsCoverage
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     };
 
+    /// <summary>Azure's telemetry variables, read by the gateway's OpenTelemetry setup (Azure Monitor), not by its options.</summary>
+    public static readonly IReadOnlySet<string> GatewayTelemetrySettings = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+    };
+
     /// <summary>
     /// App settings that Flex Consumption deprecates or refuses; their job moved into <c>functionAppConfig</c>
     /// (Learn, "Flex Consumption plan deprecations").
