@@ -9,8 +9,8 @@ namespace Hub.Gateway.Forwarding;
 /// <summary>
 /// Forwards one request with YARP's <see cref="IHttpForwarder"/> over the shared <see cref="BackendClient"/>: HTTP/1.1
 /// and HTTP/2, bodies streamed both ways, WebSockets (HTTP/1.1 upgrade or HTTP/2 extended CONNECT from the client) relayed
-/// byte for byte. Around it are the gateway's own steps: <see cref="GatewayTransformer"/> for URLs, credentials and
-/// cookies; observed streams for activity and WebSocket metrics; and YARP's outcome mapped to a
+/// byte for byte. Around it are the gateway's own steps: <see cref="GatewayTransformer"/> for URLs, credentials,
+/// cookies and response activity; <see cref="ObservedUpgrade"/> for WebSocket frames and metrics; and YARP's outcome mapped to a
 /// <see cref="ForwardResult"/> (<see cref="ForwarderOutcomes"/>). The dispatcher answers failures whose response has not started.
 /// </summary>
 public sealed class BackendForwarder(IHttpForwarder forwarder, BackendClient backend, GatewayOptions options, GatewayMetrics metrics, ActivityRecorder activity)
@@ -21,7 +21,7 @@ public sealed class BackendForwarder(IHttpForwarder forwarder, BackendClient bac
 
     public async ValueTask<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, bool webSocket)
     {
-        var transformer = new GatewayTransformer(target, webSocket, options.TrustForwardedHeaders, metrics);
+        var transformer = new GatewayTransformer(target, webSocket, options.TrustForwardedHeaders, metrics, activity);
         if (webSocket)
         {
             var upgrade = ObservedUpgrade.Install(context, target, metrics, activity);
@@ -33,10 +33,6 @@ public sealed class BackendForwarder(IHttpForwarder forwarder, BackendClient bac
             {
                 upgrade.Finish();
             }
-        }
-        if (target.Server is { } server)
-        {
-            context.Response.Body = new ObservedStream(context.Response.Body, new ResponseActivity(activity, server));
         }
         return ForwarderOutcomes.Of(context, await SendAsync(context, target, transformer).ConfigureAwait(false), transformer, webSocket: false);
     }

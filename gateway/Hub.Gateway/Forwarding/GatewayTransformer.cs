@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hub.Gateway.Activity;
 using Hub.Gateway.Metrics;
 using Hub.Gateway.Routing;
 using Microsoft.Net.Http.Headers;
@@ -12,10 +13,15 @@ namespace Hub.Gateway.Forwarding;
 /// hub's cookies removed from <c>Cookie</c> and kept out of <c>Set-Cookie</c>; <c>X-Forwarded-*</c> set afresh (or
 /// extended from a trusted ingress); response headers the backend listed in <c>Connection</c> dropped. YARP drops the
 /// fixed hop-by-hop headers both ways. A <c>101 Switching Protocols</c> to anything but a WebSocket handshake is refused.
+/// A user server's response marks it active when its headers arrive and, if the body may stream, with every chunk.
 /// </summary>
 /// <param name="webSocket">The request is a WebSocket handshake: the only request a backend may switch protocols on.</param>
-internal sealed class GatewayTransformer(ForwardTarget target, bool webSocket, bool trustForwardedHeaders, GatewayMetrics metrics) : HttpTransformer
+internal sealed class GatewayTransformer(
+    ForwardTarget target, bool webSocket, bool trustForwardedHeaders, GatewayMetrics metrics, ActivityRecorder activity) : HttpTransformer, ITransferObserver
 {
+    /// <summary>A body up to this long arrives in one of YARP's copy buffers: the activity noted with its headers covers it.</summary>
+    private const long OneChunk = 64 * 1024;
+
     private long _sentAt;
 
     /// <summary>Why the backend's response was not passed on although it arrived; <c>null</c> when it was.</summary>
@@ -106,11 +112,24 @@ internal sealed class GatewayTransformer(ForwardTarget target, bool webSocket, b
                 headers.Remove(name);
             }
         }
-        if (target.IsUserServer && target.Server is { } server && headers.SetCookie.Count > 0)
+        if (target.Server is not { } server)
+        {
+            return;
+        }
+        if (headers.SetCookie.Count > 0)
         {
             KeepUserServerCookies(headers, UserPaths.ServerPrefix(server));
         }
+        activity.Record(server);
+        if (!webSocket && proxyResponse.Content.Headers.ContentLength is not <= OneChunk)
+        {
+            // A long download or an event stream keeps the server active while it flows (YARP copies into this stream).
+            context.Response.Body = new ObservedStream(context.Response.Body, this);
+        }
     }
+
+    /// <summary>A chunk of a user server's response body reached the client.</summary>
+    public void Transferred(int bytes) => activity.Record(target.Server!.Value);
 
     private static void KeepUserServerCookies(IHeaderDictionary headers, string serverPath)
     {
