@@ -17,9 +17,26 @@ internal sealed class ObservedStream(Stream inner, ITransferObserver observer) :
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var reading = inner.ReadAsync(buffer, cancellationToken);
+        if (buffer.IsEmpty)
+        {
+            // YARP waits for data with an empty read before it rents a buffer: nothing moved yet.
+            return reading;
+        }
+        if (reading.IsCompletedSuccessfully)
+        {
+            // The usual case after that wait: the data is there, and no state machine is needed to note it.
+            return new ValueTask<int>(Observed(reading.Result));
+        }
+        return ObserveAsync(reading);
+    }
+
+    private async ValueTask<int> ObserveAsync(ValueTask<int> reading) => Observed(await reading.ConfigureAwait(false));
+
+    private int Observed(int read)
+    {
         if (read > 0)
         {
             observer.Transferred(read);
@@ -30,15 +47,7 @@ internal sealed class ObservedStream(Stream inner, ITransferObserver observer) :
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        int read = inner.Read(buffer, offset, count);
-        if (read > 0)
-        {
-            observer.Transferred(read);
-        }
-        return read;
-    }
+    public override int Read(byte[] buffer, int offset, int count) => Observed(inner.Read(buffer, offset, count));
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
