@@ -5,6 +5,8 @@
 #   interleaved, ROUNDS rounds (default 3);
 #   WebSocket handshake and echo round-trip times (direct, CHP, gateway); CPU time per request of each proxy;
 #   the gateway's memory with 10,000 routes and 1,000 open WebSockets.
+# BEFORE=<git revision> adds (f): the gateway as built from that revision (exported with git archive into a temporary
+# folder), measured in the same rounds, so a change to the gateway is compared with what it replaces.
 # Prints a report with medians and ratios (also saved to bench/results/gateway-proxy.md).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_tools wrk:wrk nginx-light:nginx curl:curl util-linux:taskset
@@ -12,6 +14,7 @@ ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10s}"
 # Long enough for .NET's tiered JIT (and V8's) to finish optimising the request path before anything is recorded.
 WARMUP="${WARMUP:-10s}"
+BEFORE="${BEFORE:-}"
 THROUGHPUT_ROUTES=100
 MEMORY_ROUTES=10000
 MEMORY_WEBSOCKETS=1000
@@ -20,12 +23,17 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 start_azurite
 dotnet build "$ROOT/bench/GatewayBench" -c Release -v quiet -nologo >/dev/null
 dotnet build "$ROOT/gateway/Hub.Gateway" -c Release -v quiet -nologo >/dev/null
+work="$(mktemp -d)"
+if [ -n "$BEFORE" ]; then
+  mkdir -p "$work/before"
+  git -C "$ROOT" archive "$BEFORE" | tar -x -C "$work/before"
+  dotnet build "$work/before/gateway/Hub.Gateway" -c Release -v quiet -nologo >/dev/null
+fi
 BENCH=(dotnet "$ROOT/bench/GatewayBench/bin/Release/net10.0/GatewayBench.dll")
 # The gateway's runtime choices (inline socket completions on one event thread per two cores, workstation GC), for the
 # .NET helpers that share the cores with the proxies: the backend and the floor.
 LEAN=(env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_gcServer=0
   DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT="$(( $(nproc) / 2 > 1 ? $(nproc) / 2 : 1 ))")
-work="$(mktemp -d)"
 out="$RESULTS/gateway-proxy.jsonl"
 : >"$out"
 
@@ -70,16 +78,29 @@ COOKIE="$(node -pe 'JSON.parse(process.argv[1]).alice' "$seed")"
 ADMIN_COOKIE="$(node -pe 'JSON.parse(process.argv[1]).admin' "$seed")"
 export COOKIE
 
-# (d) the gateway.
+# (d) the gateway, and (f) the gateway built from BEFORE: the same settings and store.
+start_gateway() { # folder port log
+  Hub__SecretKey="$SECRET_KEY" Hub__DataDirectory="$work" \
+  Storage__ConnectionString="$AZURITE_CONNECTION_STRING" Storage__TablePrefix=gwbench \
+  Gateway__ListenUrl="http://127.0.0.1:$2" Gateway__ControlPlaneUrl="$backend" Logging__LogLevel__Default=Warning \
+    dotnet "$1/gateway/Hub.Gateway/bin/Release/net10.0/Hub.Gateway.dll" >"$3" 2>&1 &
+  CLEANUP_PIDS+=($!)
+  wait_for_http "http://127.0.0.1:$2/health" 60
+}
+SECRET_KEY="$(head -c 32 /dev/urandom | base64)"
 gateway_port="$(free_port)"
-Hub__SecretKey="$(head -c 32 /dev/urandom | base64)" Hub__DataDirectory="$work" \
-Storage__ConnectionString="$AZURITE_CONNECTION_STRING" Storage__TablePrefix=gwbench \
-Gateway__ListenUrl="http://127.0.0.1:$gateway_port" Gateway__ControlPlaneUrl="$backend" Logging__LogLevel__Default=Warning \
-  dotnet "$ROOT/gateway/Hub.Gateway/bin/Release/net10.0/Hub.Gateway.dll" >"$work/gateway.log" 2>&1 &
-gateway_pid=$!
-CLEANUP_PIDS+=($gateway_pid)
+start_gateway "$ROOT" "$gateway_port" "$work/gateway.log"
+gateway_pid="${CLEANUP_PIDS[-1]}"
 gateway="http://127.0.0.1:$gateway_port"
-wait_for_http "$gateway/health" 60
+TARGETS=(direct nginx chp gateway floor)
+WS_TARGETS=(direct chp gateway)
+if [ -n "$BEFORE" ]; then
+  before_port="$(free_port)"
+  start_gateway "$work/before" "$before_port" "$work/before.log"
+  before_pid="${CLEANUP_PIDS[-1]}"
+  TARGETS+=(before)
+  WS_TARGETS+=(before)
+fi
 
 # (b) nginx as a reverse proxy with upstream keep-alive.
 nginx_port="$(free_port)"
@@ -117,9 +138,11 @@ wait_for_line "$work/floor.log" ready 60
 floor="http://127.0.0.1:$floor_port"
 
 declare -A URL=([direct]="$backend" [nginx]="$nginx_url" [chp]="$chp" [gateway]="$gateway" [floor]="$floor")
+[ -z "$BEFORE" ] || URL[before]="http://127.0.0.1:$before_port"
 proxy_pids() {
   case "$1" in
     gateway) echo "$gateway_pid" ;;
+    before) echo "$before_pid" ;;
     floor) echo "$floor_pid" ;;
     chp) echo "$chp_pid" ;;
     nginx) echo "$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')" ;;
@@ -127,7 +150,7 @@ proxy_pids() {
   esac
 }
 # Every target must answer 200 with the 1 KiB body before it is measured.
-for target in direct nginx chp gateway floor; do
+for target in "${TARGETS[@]}"; do
   size="$(curl -fsS -H "Cookie: $COOKIE" -o /dev/null -w '%{size_download}' "${URL[$target]}/user/alice/bench")"
   [ "$size" = 1024 ] || { echo "$target answered $size bytes instead of 1024" >&2; exit 1; }
 done
@@ -157,7 +180,7 @@ core_speeds() { # round
 }
 
 # Warm-up (JIT compilers, connection pools), not recorded.
-for target in direct nginx chp gateway floor; do
+for target in "${TARGETS[@]}"; do
   wrk -t2 -c64 -d"$WARMUP" -s "$ROOT/bench/gateway-wrk.lua" "${URL[$target]}/user/alice/bench" >/dev/null
 done
 
@@ -165,7 +188,7 @@ echo "HTTP: wrk, $ROUNDS rounds, targets interleaved" >&2
 for round in $(seq 1 "$ROUNDS"); do
   core_speeds "$round"
   for mode in c64 c1; do
-    for target in direct nginx chp gateway floor; do
+    for target in "${TARGETS[@]}"; do
       run_wrk "$round" "$mode" "$target"
     done
   done
@@ -173,11 +196,11 @@ done
 
 echo "WebSockets: 200 handshakes and 2,000 echo round trips per target and round" >&2
 # Warm-up, not recorded, as for HTTP: every target's relay path is compiled (JIT, V8) before the first measured round.
-for target in direct chp gateway; do
+for target in "${WS_TARGETS[@]}"; do
   "${BENCH[@]}" ws-time "ws://${URL[$target]#http://}/user/alice/ws" 100 5000 "$COOKIE" >/dev/null
 done
 for round in $(seq 1 "$ROUNDS"); do
-  for target in direct chp gateway; do
+  for target in "${WS_TARGETS[@]}"; do
     json="$("${BENCH[@]}" ws-time "ws://${URL[$target]#http://}/user/alice/ws" 200 2000 "$COOKIE")"
     echo "{\"kind\":\"ws\",\"round\":$round,\"target\":\"$target\",\"result\":$json}" >>"$out"
     echo "  round $round $target: $json" >&2
@@ -188,12 +211,17 @@ echo "Memory: the gateway with $MEMORY_ROUTES routes, then $MEMORY_WEBSOCKETS op
 rss_after_load="$(rss_kib "$gateway_pid")"
 "${BENCH[@]}" seed "$AZURITE_CONNECTION_STRING" gwbench "$backend" "$MEMORY_ROUTES" >/dev/null
 deadline=$((SECONDS + 60))
-until curl -fsS "$gateway/health" | grep -q "\"routes\":$MEMORY_ROUTES"; do
+until curl -fsS "$gateway/health" | grep -q "\"routes\":$MEMORY_ROUTES" \
+  && { [ -z "$BEFORE" ] || curl -fsS "${URL[before]}/health" | grep -q "\"routes\":$MEMORY_ROUTES"; }; do
   [ $SECONDS -lt $deadline ] || { echo "the gateway did not load $MEMORY_ROUTES routes" >&2; exit 1; }
   sleep 0.5
 done
 sleep 5
 rss_routes="$(rss_kib "$gateway_pid")"
+before_memory=""
+if [ -n "$BEFORE" ]; then
+  before_memory=",\"before_rss_routes_kib\":$(rss_kib "$before_pid")"
+fi
 hold_memory() { # target pid
   local log="$work/hold-$1.log" holder rss
   "${BENCH[@]}" ws-hold "ws://${URL[$1]#http://}/user/alice/ws" "$MEMORY_WEBSOCKETS" "$COOKIE" < <(sleep 600) >"$log" 2>&1 &
@@ -207,7 +235,10 @@ hold_memory() { # target pid
 rss_sockets="$(hold_memory gateway "$gateway_pid")"
 open_metric="$(curl -fsS -H "Cookie: $ADMIN_COOKIE" "$gateway/metrics" | grep -c '^hub_gateway_websockets_open' || true)"
 chp_rss_sockets="$(hold_memory chp "$chp_pid")"
-echo "{\"kind\":\"memory\",\"gateway_rss_after_load_kib\":$rss_after_load,\"gateway_rss_routes_kib\":$rss_routes,\"gateway_rss_routes_websockets_kib\":$rss_sockets,\"chp_rss_websockets_kib\":$chp_rss_sockets,\"routes\":$MEMORY_ROUTES,\"websockets\":$MEMORY_WEBSOCKETS}" >>"$out"
+if [ -n "$BEFORE" ]; then
+  before_memory+=",\"before_rss_routes_websockets_kib\":$(hold_memory before "$before_pid")"
+fi
+echo "{\"kind\":\"memory\",\"gateway_rss_after_load_kib\":$rss_after_load,\"gateway_rss_routes_kib\":$rss_routes,\"gateway_rss_routes_websockets_kib\":$rss_sockets,\"chp_rss_websockets_kib\":$chp_rss_sockets$before_memory,\"routes\":$MEMORY_ROUTES,\"websockets\":$MEMORY_WEBSOCKETS}" >>"$out"
 [ "$open_metric" -gt 0 ] || echo "warning: /metrics did not list hub_gateway_websockets_open" >&2
 
 node "$ROOT/bench/gateway-report.js" "$out" | tee "$RESULTS/gateway-proxy.md"

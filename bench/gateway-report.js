@@ -5,11 +5,13 @@ const median = xs => { const s = [...xs].sort((a, b) => a - b); const m = s.leng
 const fmt = (x, d = 0) => x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 const http = (mode, target) => lines.filter(l => l.kind === "http" && l.mode === mode && l.target === target);
 // Older result files have no floor runs: report the targets that were measured.
-const targets = ["direct", "nginx", "chp", "gateway", "floor"].filter(t => lines.some(l => l.kind === "http" && l.target === t));
+const targets = ["direct", "nginx", "chp", "gateway", "floor", "before"].filter(t => lines.some(l => l.kind === "http" && l.target === t));
 const names = {
   direct: "(a) backend directly", nginx: "(b) nginx 1.22 (Debian)", chp: "(c) configurable-http-proxy 5.3.0",
   gateway: "(d) gateway (session cookie)", floor: "(e) bare-socket .NET proxy (floor, no HTTP stack, no auth)",
+  before: "(f) gateway built from BEFORE (session cookie)",
 };
+const hasBefore = targets.includes("before");
 const rounds = Math.max(...lines.filter(l => l.round).map(l => l.round));
 const out = [];
 
@@ -59,13 +61,14 @@ for (const t of targets) {
 }
 out.push("");
 
-const ws = Object.fromEntries(["direct", "chp", "gateway"].map(t => {
+const wsTargets = ["direct", "chp", "gateway", "before"].filter(t => lines.some(l => l.kind === "ws" && l.target === t));
+const ws = Object.fromEntries(wsTargets.map(t => {
   const runs = lines.filter(l => l.kind === "ws" && l.target === t).map(l => l.result);
   return [t, Object.fromEntries(["handshake_p50_us", "handshake_p99_us", "rtt_p50_us", "rtt_p99_us"].map(k => [k, median(runs.map(r => r[k]))]))];
 }));
 out.push("#### WebSockets: 200 handshakes (connect to open) and 2,000 sequential 32-byte echo round trips", "");
 out.push("| Target | Handshake p50 | Handshake p99 | Round trip p50 | Round trip p99 | Round-trip overhead over direct |", "|---|---:|---:|---:|---:|---:|");
-for (const t of ["direct", "chp", "gateway"]) {
+for (const t of wsTargets) {
   const r = ws[t];
   out.push(`| ${names[t]} | ${fmt(r.handshake_p50_us)} µs | ${fmt(r.handshake_p99_us)} µs | ${fmt(r.rtt_p50_us)} µs | ${fmt(r.rtt_p99_us)} µs | ${t === "direct" ? "–" : fmt(r.rtt_p50_us - ws.direct.rtt_p50_us) + " µs"} |`);
 }
@@ -79,6 +82,10 @@ if (mem) {
   out.push(`| after the HTTP runs (${fmt(100)} routes) | ${mib(mem.gateway_rss_after_load_kib)} |`);
   out.push(`| ${fmt(mem.routes)} routes in the snapshot | ${mib(mem.gateway_rss_routes_kib)} |`);
   out.push(`| ${fmt(mem.routes)} routes and ${fmt(mem.websockets)} open WebSockets | ${mib(mem.gateway_rss_routes_websockets_kib)} |`);
+  if (mem.before_rss_routes_kib) {
+    out.push(`| (f) BEFORE's gateway: ${fmt(mem.routes)} routes | ${mib(mem.before_rss_routes_kib)} |`);
+    out.push(`| (f) BEFORE's gateway: ${fmt(mem.routes)} routes and ${fmt(mem.websockets)} open WebSockets | ${mib(mem.before_rss_routes_websockets_kib)} |`);
+  }
   out.push(`| (CHP with 1 route and ${fmt(mem.websockets)} open WebSockets) | ${mib(mem.chp_rss_websockets_kib)} |`, "");
 }
 
@@ -86,8 +93,17 @@ const verdict = (ok, text) => `- ${ok ? "met" : "NOT met"}: ${text}`;
 out.push("#### Targets", "");
 out.push(verdict(c64.gateway.rps >= 5 * c64.chp.rps && bestVsChp >= 5,
   `throughput ≥ 5× CHP at c64 (medians and best rounds): ${fmt(c64.gateway.rps / c64.chp.rps, 2)}× and ${fmt(bestVsChp, 2)}×`));
-out.push(verdict(c64.gateway.rps >= 0.5 * c64.nginx.rps, `throughput ≥ 50 % of nginx at c64: ${fmt(c64.gateway.rps / c64.nginx.rps * 100)} %`));
+out.push(verdict(c64.gateway.rps >= 0.65 * c64.nginx.rps, `throughput ≥ 65 % of nginx at c64: ${fmt(c64.gateway.rps / c64.nginx.rps * 100)} %`));
+if (hasBefore) {
+  out.push(verdict(c64.gateway.rps >= 0.85 * c64.before.rps, `throughput at c64 within 15 % of BEFORE's gateway: ${fmt(c64.gateway.rps / c64.before.rps * 100)} % (per round: ${c64.gateway.all.map((x, i) => fmt(x / c64.before.all[i] * 100) + " %").join(", ")})`));
+  out.push(`- added latency at c1, BEFORE's gateway: ${added("before")} µs (${fmt(added("before") / Math.max(1, added("nginx")), 2)}× nginx's)`);
+}
 out.push(verdict(added("gateway") <= 2 * added("nginx"), `added latency at c1 ≤ 2× nginx's: ${added("gateway")} µs vs ${added("nginx")} µs (${fmt(added("gateway") / Math.max(1, added("nginx")), 2)}×)`));
 out.push(verdict(ws.gateway.rtt_p50_us - ws.direct.rtt_p50_us < ws.chp.rtt_p50_us - ws.direct.rtt_p50_us,
-  `WebSocket round-trip overhead below CHP's: ${fmt(ws.gateway.rtt_p50_us - ws.direct.rtt_p50_us)} µs vs ${fmt(ws.chp.rtt_p50_us - ws.direct.rtt_p50_us)} µs`));
+  `WebSocket round-trip overhead below CHP's: ${fmt(ws.gateway.rtt_p50_us - ws.direct.rtt_p50_us)} µs vs ${fmt(ws.chp.rtt_p50_us - ws.direct.rtt_p50_us)} µs`
+  + (ws.before ? ` (BEFORE's gateway: ${fmt(ws.before.rtt_p50_us - ws.direct.rtt_p50_us)} µs)` : "")));
+if (mem && mem.before_rss_routes_websockets_kib) {
+  out.push(verdict(mem.gateway_rss_routes_websockets_kib <= 1.5 * mem.before_rss_routes_websockets_kib,
+    `memory with ${fmt(mem.routes)} routes and ${fmt(mem.websockets)} WebSockets ≤ 1.5× BEFORE's gateway: ${fmt(mem.gateway_rss_routes_websockets_kib / mem.before_rss_routes_websockets_kib, 2)}×`));
+}
 console.log(out.join("\n"));

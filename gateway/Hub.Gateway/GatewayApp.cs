@@ -18,10 +18,15 @@ public static class GatewayApp
         var builder = HubWebApplication.CreateBuilder(args, configure);
         // With any level enabled for this category, ASP.NET Core starts an Activity and a log scope for every request;
         // the gateway logs what matters itself (refusals, failures), and the per-request start costs it throughput.
-        // Lowest priority, as the shared defaults: an app setting can turn the framework's request log back on.
+        // YARP logs every forwarded request at Information and every failure again beside the gateway's own log line.
+        // Lowest priority, as the shared defaults: an app setting can turn either log back on.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         {
-            InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None" },
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
+                ["Logging:LogLevel:Yarp"] = "Warning",
+            },
         });
 
         var appSettings = new AppSettings(builder.Configuration);

@@ -20,8 +20,7 @@ public sealed class RequestDispatcher(
     RouteTable routes,
     RequestAuthenticator authenticator,
     OriginPolicy origins,
-    HttpForwarder http,
-    WebSocketForwarder webSockets,
+    BackendForwarder forwarder,
     ActivityRecorder activity,
     GatewayMetrics metrics,
     ControlPlaneTarget controlPlane,
@@ -101,7 +100,7 @@ public sealed class RequestDispatcher(
 
         if (path.CanonicalTarget(route.Key) is { } canonical && context.Features.Get<IHttpRequestFeature>() is { } requestFeature)
         {
-            // Every forwarder sends the raw target: the server sees its base URL as it was started with it.
+            // The backend URL is built from the raw target: the server sees its base URL as it was started with it.
             requestFeature.RawTarget = canonical;
         }
         activity.Record(route.Key);
@@ -124,7 +123,7 @@ public sealed class RequestDispatcher(
     }
 
     private ValueTask<ForwardResult> ForwardCoreAsync(HttpContext context, ForwardTarget target, bool webSocket) =>
-        webSocket ? new(webSockets.ForwardAsync(context, target)) : http.ForwardAsync(context, target);
+        forwarder.ForwardAsync(context, target, webSocket);
 
     private async Task FinishAsync(HttpContext context, ForwardTarget target, ForwardResult result)
     {

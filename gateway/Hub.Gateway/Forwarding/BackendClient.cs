@@ -4,9 +4,9 @@ using Hub.Gateway.Hosting;
 namespace Hub.Gateway.Forwarding;
 
 /// <summary>
-/// The connection pool for what <see cref="Http1.Http1Forwarder"/> does not take (request bodies, upgrades, TLS backends):
-/// a <see cref="SocketsHttpHandler"/> that keeps connections alive and reuses
-/// them, never follows redirects, decompresses, stores cookies or uses a system proxy (the gateway passes all of that on).
+/// The one <see cref="HttpMessageInvoker"/> that YARP's forwarder sends every backend request through, for user servers
+/// and the control plane alike: a <see cref="SocketsHttpHandler"/> that keeps connections alive and reuses them, never
+/// follows redirects, decompresses, stores cookies or uses a system proxy (the gateway passes all of that on).
 /// </summary>
 public sealed class BackendClient : IDisposable
 {

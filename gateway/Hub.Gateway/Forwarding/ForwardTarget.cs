@@ -28,13 +28,4 @@ public sealed record ForwardTarget(Uri Origin, BackendKind Kind, string? Authori
 
     /// <summary>The URL prefix, without a trailing slash, that the request's raw path and query are appended to.</summary>
     public string Prefix { get; } = Origin.GetLeftPart(UriPartial.Authority) + Origin.AbsolutePath.TrimEnd('/');
-
-    /// <summary>Whether the backend speaks plain HTTP (not TLS): the gateway's own HTTP/1.1 client can reach it.</summary>
-    internal bool IsPlainHttp { get; } = Origin.Scheme == Uri.UriSchemeHttp;
-
-    /// <summary>The backend's host for a socket connection (an IPv6 address without its brackets).</summary>
-    internal string Host { get; } = Origin.DnsSafeHost;
-
-    /// <summary>The path prefix alone, without a trailing slash (usually empty).</summary>
-    internal string PathPrefix { get; } = Origin.AbsolutePath.TrimEnd('/');
 }

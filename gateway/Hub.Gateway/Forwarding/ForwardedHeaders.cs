@@ -1,40 +1,46 @@
+using System.Net.Http.Headers;
+
 namespace Hub.Gateway.Forwarding;
 
 /// <summary>
 /// Sets <c>X-Forwarded-For</c>, <c>-Proto</c> and <c>-Host</c> on the backend request. With a trusted ingress in front,
-/// its values are kept and the peer is appended to <c>X-Forwarded-For</c>; otherwise a client's values are replaced.
+/// its values are kept and the peer is appended to <c>X-Forwarded-For</c>; otherwise a client's values are replaced
+/// and every other forwarding header it sent is dropped.
 /// </summary>
 internal static class ForwardedHeaders
 {
     public const string For = "X-Forwarded-For";
     public const string Proto = "X-Forwarded-Proto";
     public const string Host = "X-Forwarded-Host";
+    private const string Forwarded = "Forwarded";
 
     public static bool IsForwardedHeader(string name) =>
-        name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || name.Equals("Forwarded", StringComparison.OrdinalIgnoreCase);
+        name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || name.Equals(Forwarded, StringComparison.OrdinalIgnoreCase);
 
-    public static void Apply<TSink>(HttpContext context, TSink headers, bool trustIncoming)
-        where TSink : IHeaderSink
+    /// <summary>Replaces whatever forwarding headers were copied from the client with the gateway's own.</summary>
+    public static void Apply(HttpContext context, HttpRequestHeaders headers, bool trustIncoming)
     {
         var request = context.Request;
+        foreach (var name in request.Headers.Keys)
+        {
+            if (IsForwardedHeader(name) && !(trustIncoming && name.Equals(Forwarded, StringComparison.OrdinalIgnoreCase)))
+            {
+                headers.Remove(name);
+            }
+        }
         string peer = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (trustIncoming)
         {
             string? existingFor = request.Headers[For];
-            headers.Add(For, string.IsNullOrEmpty(existingFor) ? peer : existingFor + ", " + peer);
-            headers.Add(Proto, FirstOr(request.Headers[Proto], request.Scheme));
-            headers.Add(Host, FirstOr(request.Headers[Host], request.Host.Value ?? ""));
-            string? forwarded = request.Headers["Forwarded"];
-            if (!string.IsNullOrEmpty(forwarded))
-            {
-                headers.Add("Forwarded", forwarded);
-            }
+            headers.TryAddWithoutValidation(For, string.IsNullOrEmpty(existingFor) ? peer : existingFor + ", " + peer);
+            headers.TryAddWithoutValidation(Proto, FirstOr(request.Headers[Proto], request.Scheme));
+            headers.TryAddWithoutValidation(Host, FirstOr(request.Headers[Host], request.Host.Value ?? ""));
         }
         else
         {
-            headers.Add(For, peer);
-            headers.Add(Proto, request.Scheme);
-            headers.Add(Host, request.Host.Value ?? "");
+            headers.TryAddWithoutValidation(For, peer);
+            headers.TryAddWithoutValidation(Proto, request.Scheme);
+            headers.TryAddWithoutValidation(Host, request.Host.Value ?? "");
         }
     }
 

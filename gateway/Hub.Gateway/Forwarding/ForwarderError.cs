@@ -1,8 +1,9 @@
 namespace Hub.Gateway.Forwarding;
 
 /// <summary>
-/// How forwarding one request ended when it did not end well. Expected failures are values, not exceptions:
-/// the dispatcher maps each to a status code (<see cref="ForwarderErrors.StatusCode"/>) and a page or problem+json.
+/// How forwarding one request ended when it did not end well: the gateway's vocabulary for failures, into which YARP's
+/// own error values are mapped (<see cref="ForwarderOutcomes"/>). Expected failures are values, not exceptions: the
+/// dispatcher maps each to a status code (<see cref="ForwarderErrors.StatusCode"/>) and a page or problem+json.
 /// </summary>
 public enum ForwarderError
 {
@@ -32,8 +33,8 @@ public enum ForwarderError
     ResponseInterrupted,
 
     /// <summary>
-    /// The backend's response head was not valid HTTP/1.1, or its body's length was ambiguous (two lengths, a transfer
-    /// coding other than chunked), or a chunked body was malformed (502, or an aborted connection once the body started).
+    /// .NET's HTTP client refused the backend's response as malformed: its head, or its body's framing (502, or an
+    /// aborted connection once the body started).
     /// </summary>
     InvalidResponse,
 }

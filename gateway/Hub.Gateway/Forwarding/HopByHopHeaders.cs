@@ -4,10 +4,10 @@ using Microsoft.Net.Http.Headers;
 namespace Hub.Gateway.Forwarding;
 
 /// <summary>
-/// Headers that describe one connection (RFC 9110 §7.6.1) and so are never forwarded: the fixed hop-by-hop names, and
-/// in a backend's response whatever other names it listed in <c>Connection</c>. (A client's own extra names cannot be
-/// honoured: Kestrel keeps only close, keep-alive and upgrade in the request's <c>Connection</c> value, so which other
-/// headers the client listed is lost before the gateway sees the request.)
+/// Headers that describe one connection (RFC 9110 §7.6.1) and so are never forwarded. YARP drops the fixed hop-by-hop
+/// names both ways; this adds the other names a backend's response lists in <c>Connection</c>, which YARP passes on.
+/// (A client's own extra names cannot be honoured: Kestrel keeps only close, keep-alive and upgrade in the request's
+/// <c>Connection</c> value, so which other headers the client listed is lost before the gateway sees the request.)
 /// </summary>
 internal static class HopByHopHeaders
 {
@@ -17,8 +17,6 @@ internal static class HopByHopHeaders
         HeaderNames.ProxyAuthorization, HeaderNames.TE, HeaderNames.Trailer, HeaderNames.TransferEncoding,
         HeaderNames.Upgrade, HeaderNames.Expect, "HTTP2-Settings",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-
-    public static bool Contains(string name) => Names.Contains(name);
 
     /// <summary>
     /// The names a sender listed in <c>Connection</c> beyond the fixed ones (options such as <c>close</c> are not

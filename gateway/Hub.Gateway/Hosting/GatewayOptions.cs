@@ -29,7 +29,10 @@ public sealed class GatewayOptions : ISettingsSection
     /// <summary>How long to wait for a TCP connection to a user server or the control plane (then 504).</summary>
     public TimeSpan BackendConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long to wait for a backend's response headers (then 504). Bodies and WebSockets may stream for longer.</summary>
+    /// <summary>
+    /// How long to wait for a backend's response headers (then 504), and then how long a body or WebSocket may stand
+    /// still between two reads or writes (then it is closed). Streams that keep moving may last any time.
+    /// </summary>
     public TimeSpan BackendResponseTimeout { get; set; } = TimeSpan.FromMinutes(4);
 
     /// <summary>Activity seen on a server is written to its record (and its user's) at most this often; replicas merge by keeping the latest time.</summary>

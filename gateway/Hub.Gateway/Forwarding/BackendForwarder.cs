@@ -1,0 +1,42 @@
+using Hub.Gateway.Activity;
+using Hub.Gateway.Hosting;
+using Hub.Gateway.Metrics;
+using Yarp.ReverseProxy.Forwarder;
+using YarpError = Yarp.ReverseProxy.Forwarder.ForwarderError;
+
+namespace Hub.Gateway.Forwarding;
+
+/// <summary>
+/// Forwards one request with YARP's <see cref="IHttpForwarder"/> over the shared <see cref="BackendClient"/>: HTTP/1.1
+/// and HTTP/2, bodies streamed both ways, WebSockets (HTTP/1.1 upgrade or HTTP/2 extended CONNECT from the client) relayed
+/// byte for byte. Around it are the gateway's own steps: <see cref="GatewayTransformer"/> for URLs, credentials,
+/// cookies and response activity; <see cref="ObservedUpgrade"/> for WebSocket frames and metrics; and YARP's outcome mapped to a
+/// <see cref="ForwardResult"/> (<see cref="ForwarderOutcomes"/>). The dispatcher answers failures whose response has not started.
+/// </summary>
+public sealed class BackendForwarder(IHttpForwarder forwarder, BackendClient backend, GatewayOptions options, GatewayMetrics metrics, ActivityRecorder activity)
+{
+    // The timeout applies until the response headers arrive and then again between any two reads or writes, so a body
+    // or WebSocket may last as long as it keeps moving (Jupyter pings its WebSockets every 30 s).
+    private readonly ForwarderRequestConfig _config = new() { ActivityTimeout = options.BackendResponseTimeout };
+
+    public async ValueTask<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, bool webSocket)
+    {
+        var transformer = new GatewayTransformer(target, webSocket, options.TrustForwardedHeaders, metrics, activity);
+        if (webSocket)
+        {
+            var upgrade = ObservedUpgrade.Install(context, target, metrics, activity);
+            try
+            {
+                return ForwarderOutcomes.Of(context, await SendAsync(context, target, transformer).ConfigureAwait(false), transformer, webSocket: true);
+            }
+            finally
+            {
+                upgrade.Finish();
+            }
+        }
+        return ForwarderOutcomes.Of(context, await SendAsync(context, target, transformer).ConfigureAwait(false), transformer, webSocket: false);
+    }
+
+    private ValueTask<YarpError> SendAsync(HttpContext context, ForwardTarget target, GatewayTransformer transformer) =>
+        forwarder.SendAsync(context, target.Prefix, backend.Invoker, _config, transformer);
+}
