@@ -31,7 +31,11 @@ public sealed class RequestDispatcher(
         string raw = BackendRequest.RawPathAndQuery(context);
         if (raw.StartsWith("/hub/", StringComparison.Ordinal) || raw == "/hub" || raw.StartsWith("/hub?", StringComparison.Ordinal))
         {
-            return ForwardAsync(context, controlPlane.Target);
+            // The control plane would resolve /hub/../x to /x, outside what the gateway means to send it.
+            int query = raw.IndexOf('?', StringComparison.Ordinal);
+            return UserPath.HasDotSegment(query < 0 ? raw : raw[..query])
+                ? RefuseAsync(context, StatusCodes.Status400BadRequest, "Bad path", "The path holds '.' or '..' segments, which browsers never send.", "bad-path")
+                : ForwardAsync(context, controlPlane.Target);
         }
         if (raw.StartsWith("/user/", StringComparison.Ordinal))
         {

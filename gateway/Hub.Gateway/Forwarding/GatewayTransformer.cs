@@ -118,7 +118,7 @@ internal sealed class GatewayTransformer(
         }
         if (headers.SetCookie.Count > 0)
         {
-            KeepUserServerCookies(headers, UserPaths.ServerPrefix(server));
+            KeepUserServerCookies(headers);
         }
         activity.Record(server);
         if (!webSocket && proxyResponse.Content.Headers.ContentLength is not <= OneChunk)
@@ -131,14 +131,14 @@ internal sealed class GatewayTransformer(
     /// <summary>A chunk of a user server's response body reached the client.</summary>
     public void Transferred(int bytes) => activity.Record(target.Server!.Value);
 
-    private static void KeepUserServerCookies(IHeaderDictionary headers, string serverPath)
+    private static void KeepUserServerCookies(IHeaderDictionary headers)
     {
         var setCookies = headers.SetCookie;
         foreach (var value in setCookies)
         {
-            if (!HubCookieFilter.MayUserServerSet(value!, serverPath))
+            if (!HubCookieFilter.MayUserServerSet(value!))
             {
-                headers.SetCookie = setCookies.Where(v => HubCookieFilter.MayUserServerSet(v!, serverPath)).ToArray();
+                headers.SetCookie = setCookies.Where(v => HubCookieFilter.MayUserServerSet(v!)).ToArray();
                 return;
             }
         }

@@ -4,7 +4,7 @@ namespace Hub.Gateway.Forwarding;
 
 /// <summary>
 /// Keeps the hub's own cookies (<see cref="HubCookies.All"/>) away from user servers: removed from the <c>Cookie</c>
-/// header going in, and a user server may not set them outside its own path (cookie tossing, JupyterHub advisory
+/// header going in, and a user server may not set them at all (cookie tossing, JupyterHub advisory
 /// GHSA-7r3h-4ph8-w38g).
 /// </summary>
 internal static class HubCookieFilter
@@ -51,23 +51,14 @@ internal static class HubCookieFilter
         });
     }
 
-    /// <summary>False for a <c>Set-Cookie</c> from a user server that would set a hub cookie outside <paramref name="serverPath"/>.</summary>
-    public static bool MayUserServerSet(string setCookie, string serverPath)
+    /// <summary>
+    /// False for a <c>Set-Cookie</c> from a user server that names one of the hub's cookies, whatever its attributes:
+    /// a browser keeps the last of several <c>Path</c> attributes, so no reading of them can be trusted.
+    /// </summary>
+    public static bool MayUserServerSet(string setCookie)
     {
         int equals = setCookie.IndexOf('=', StringComparison.Ordinal);
-        string name = (equals < 0 ? setCookie : setCookie[..equals]).Trim();
-        if (!IsHubCookie(name))
-        {
-            return true;
-        }
-        foreach (var attribute in setCookie.Split(';', StringSplitOptions.TrimEntries).Skip(1))
-        {
-            if (attribute.StartsWith("path=", StringComparison.OrdinalIgnoreCase))
-            {
-                return attribute[5..].StartsWith(serverPath, StringComparison.Ordinal);
-            }
-        }
-        return false;
+        return !IsHubCookie((equals < 0 ? setCookie : setCookie[..equals]).AsSpan().Trim());
     }
 
     private static bool ContainsHubCookie(string header)

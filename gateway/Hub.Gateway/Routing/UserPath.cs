@@ -82,7 +82,11 @@ public sealed record UserPath(string User, string? NextSegment, string Rest)
         return end < 0 ? rawPath[(slash + 1)..] : rawPath[(slash + 1)..end];
     }
 
-    private static bool HasDotSegment(string rawPath)
+    /// <summary>
+    /// Whether a raw path holds a <c>.</c> or <c>..</c> segment, plain or percent-encoded. Browsers never send one;
+    /// the server behind would resolve it, so <c>/hub/../reconcile</c> would reach a path outside <c>/hub/</c>.
+    /// </summary>
+    public static bool HasDotSegment(string rawPath)
     {
         // Every forwarded request passes here: segments are looked at in place, and only a short one with an escape is decoded.
         foreach (var range in rawPath.AsSpan().Split('/'))

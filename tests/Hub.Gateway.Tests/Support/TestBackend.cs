@@ -76,6 +76,7 @@ public sealed class TestBackend : IAsyncDisposable
             context.Response.Headers.Append("Set-Cookie", "hub-session=tossed; Path=/");
             context.Response.Headers.Append("Set-Cookie", "_xsrf=tossed; Path=/hub/");
             context.Response.Headers.Append("Set-Cookie", "_xsrf=own; Path=/user/alice/");
+            context.Response.Headers.Append("Set-Cookie", "hub-session=tossed; Path=/user/alice/; Path=/");
             context.Response.Headers.Append("Set-Cookie", "theme=dark; Path=/");
             return "ok";
         });
