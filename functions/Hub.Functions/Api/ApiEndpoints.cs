@@ -10,5 +10,6 @@ public static class ApiEndpoints
             .MapGroupsEndpoints()
             .MapServersEndpoints()
             .MapActivityEndpoints()
-            .MapTokensEndpoints();
+            .MapTokensEndpoints()
+            .MapNotImplementedEndpoints();
 }

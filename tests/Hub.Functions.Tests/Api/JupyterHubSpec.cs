@@ -39,6 +39,12 @@ public static class JupyterHubSpec
     public static Task AssertSchemaAsync(string name, string body) =>
         AssertAsync("#/components/schemas/" + name, Document.Value["components"]?["schemas"]?[name], body);
 
+    /// <summary>Every operation of the spec: its method (upper case) and path template.</summary>
+    public static IEnumerable<(string Method, string Path)> Operations() =>
+        Document.Value["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()
+            .Where(operation => operation.Key is "get" or "post" or "put" or "patch" or "delete")
+            .Select(operation => (operation.Key.ToUpperInvariant(), path.Key)));
+
     /// <summary>True when the spec documents a JSON body for this operation and status.</summary>
     public static bool HasResponseSchema(string method, string path, int status) =>
         Document.Value["paths"]?[path]?[method.ToLowerInvariant()]?["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)]?["content"]?["application/json"]?["schema"] is not null;

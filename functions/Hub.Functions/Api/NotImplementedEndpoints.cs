@@ -1,0 +1,51 @@
+namespace Hub.Functions.Api;
+
+/// <summary>
+/// The operations of JupyterHub's REST API (5.5.1) this hub does not implement yet answer 501 with a
+/// <c>problem+json</c> that names the operation, so that a client can tell "not offered here" from "no such user"
+/// (a 404). docs/api.md lists them with the reason for each.
+/// </summary>
+public static class NotImplementedEndpoints
+{
+    /// <summary>Method and route of each operation, as the spec names it (under <c>/hub/api</c>).</summary>
+    public static readonly IReadOnlyList<(string Method, string Route)> Operations =
+    [
+        ("GET", "/users/{name}/shared"),
+        ("GET", "/users/{name}/shared/{owner}/{server_name}"),
+        ("DELETE", "/users/{name}/shared/{owner}/{server_name}"),
+        ("GET", "/groups/{name}/shared"),
+        ("GET", "/groups/{name}/shared/{owner}/{server_name}"),
+        ("DELETE", "/groups/{name}/shared/{owner}/{server_name}"),
+        ("GET", "/shares/{owner}"),
+        ("GET", "/shares/{owner}/{server_name}"),
+        ("POST", "/shares/{owner}/{server_name}"),
+        ("PATCH", "/shares/{owner}/{server_name}"),
+        ("DELETE", "/shares/{owner}/{server_name}"),
+        ("GET", "/share-codes/{owner}"),
+        ("GET", "/share-codes/{owner}/{server_name}"),
+        ("POST", "/share-codes/{owner}/{server_name}"),
+        ("DELETE", "/share-codes/{owner}/{server_name}"),
+        ("GET", "/services"),
+        ("GET", "/services/{name}"),
+        ("GET", "/proxy"),
+        ("POST", "/proxy"),
+        ("PATCH", "/proxy"),
+        ("POST", "/authorizations/token"),
+        ("GET", "/authorizations/token/{token}"),
+        ("GET", "/authorizations/cookie/{cookie_name}/{cookie_value}"),
+        ("GET", "/oauth2/authorize"),
+        ("POST", "/oauth2/token"),
+        ("POST", "/shutdown"),
+    ];
+
+    public static IEndpointRouteBuilder MapNotImplementedEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        foreach (var (method, route) in Operations)
+        {
+            string operation = $"{method} /hub/api{route}";
+            endpoints.MapMethods("/hub/api" + route, [method], () => ApiProblem.Of(StatusCodes.Status501NotImplemented,
+                $"{operation} is part of JupyterHub's REST API but not implemented by this hub (docs/api.md lists what is)."));
+        }
+        return endpoints;
+    }
+}
