@@ -18,6 +18,7 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton(auth);
         services.TryAddSingleton(hub);
         services.TryAddSingleton(provider => new XsrfTokens(HubSecretKey.Load(provider.GetRequiredService<HubOptions>())));
+        services.TryAddSingleton(provider => new ClientAddressHeader(HubSecretKey.Load(provider.GetRequiredService<HubOptions>())));
         services.TryAddKeyedSingleton(OidcEndpoints.StateCookie, (provider, _) => new SealedData(HubSecretKey.Load(provider.GetRequiredService<HubOptions>()), OidcEndpoints.StateCookie));
         services.TryAddSingleton<LoginAccessPolicy>();
         services.TryAddSingleton<LoginRateLimiter>();

@@ -1,3 +1,4 @@
+using Hub.Core.Security;
 using Hub.Gateway.Activity;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Metrics;
@@ -13,7 +14,8 @@ namespace Hub.Gateway.Forwarding;
 /// cookies and response activity; <see cref="ObservedUpgrade"/> for WebSocket frames and metrics; and YARP's outcome mapped to a
 /// <see cref="ForwardResult"/> (<see cref="ForwarderOutcomes"/>). The dispatcher answers failures whose response has not started.
 /// </summary>
-public sealed class BackendForwarder(IHttpForwarder forwarder, BackendClient backend, GatewayOptions options, GatewayMetrics metrics, ActivityRecorder activity)
+public sealed class BackendForwarder(
+    IHttpForwarder forwarder, BackendClient backend, GatewayOptions options, GatewayMetrics metrics, ActivityRecorder activity, ClientAddressHeader clientAddress)
 {
     // The timeout applies until the response headers arrive and then again between any two reads or writes, so a body
     // or WebSocket may last as long as it keeps moving (Jupyter pings its WebSockets every 30 s).
@@ -21,7 +23,7 @@ public sealed class BackendForwarder(IHttpForwarder forwarder, BackendClient bac
 
     public async ValueTask<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, bool webSocket)
     {
-        var transformer = new GatewayTransformer(target, webSocket, options.TrustForwardedHeaders, metrics, activity);
+        var transformer = new GatewayTransformer(target, webSocket, options.TrustForwardedHeaders, metrics, activity, clientAddress);
         if (webSocket)
         {
             var upgrade = ObservedUpgrade.Install(context, target, metrics, activity);

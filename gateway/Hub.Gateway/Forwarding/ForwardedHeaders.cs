@@ -44,6 +44,20 @@ internal static class ForwardedHeaders
         }
     }
 
+    /// <summary>
+    /// The client's address: the peer, or behind a trusted ingress the last <c>X-Forwarded-For</c> entry (the one the
+    /// ingress appended; earlier ones are whatever the client claimed).
+    /// </summary>
+    public static System.Net.IPAddress? ClientOf(HttpContext context, bool trustIncoming)
+    {
+        if (trustIncoming && context.Request.Headers[For].ToString() is { Length: > 0 } forwarded
+            && System.Net.IPAddress.TryParse(forwarded.Split(',')[^1].Trim(), out var address))
+        {
+            return address;
+        }
+        return context.Connection.RemoteIpAddress;
+    }
+
     private static string FirstOr(Microsoft.Extensions.Primitives.StringValues values, string fallback) =>
         string.IsNullOrEmpty(values.ToString()) ? fallback : values.ToString();
 }

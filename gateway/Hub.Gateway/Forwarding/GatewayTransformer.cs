@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hub.Core.Security;
 using Hub.Gateway.Activity;
 using Hub.Gateway.Metrics;
 using Hub.Gateway.Routing;
@@ -17,7 +18,8 @@ namespace Hub.Gateway.Forwarding;
 /// </summary>
 /// <param name="webSocket">The request is a WebSocket handshake: the only request a backend may switch protocols on.</param>
 internal sealed class GatewayTransformer(
-    ForwardTarget target, bool webSocket, bool trustForwardedHeaders, GatewayMetrics metrics, ActivityRecorder activity) : HttpTransformer, ITransferObserver
+    ForwardTarget target, bool webSocket, bool trustForwardedHeaders, GatewayMetrics metrics, ActivityRecorder activity, ClientAddressHeader clientAddress)
+    : HttpTransformer, ITransferObserver
 {
     /// <summary>A body up to this long arrives in one of YARP's copy buffers: the activity noted with its headers covers it.</summary>
     private const long OneChunk = 64 * 1024;
@@ -93,6 +95,11 @@ internal sealed class GatewayTransformer(
             }
         }
         ForwardedHeaders.Apply(context, headers, trustForwardedHeaders);
+        headers.Remove(ClientAddressHeader.Name);
+        if (!target.IsUserServer && ForwardedHeaders.ClientOf(context, trustForwardedHeaders) is { } client)
+        {
+            headers.TryAddWithoutValidation(ClientAddressHeader.Name, clientAddress.Create(client));
+        }
         _sentAt = Stopwatch.GetTimestamp();
     }
 

@@ -16,6 +16,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddTableHubStore(settings.Storage);
         services.TryAddSingleton(_ => ServerTokenSource.FromOptions(settings.Hub));
+        services.TryAddSingleton(_ => new Hub.Core.Security.ClientAddressHeader(Hub.Core.Hosting.HubSecretKey.Load(settings.Hub)));
         services.TryAddSingleton(new OriginPolicy(settings.Hub.PublicUrl));
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<ActivityRecorder>();

@@ -22,9 +22,11 @@ public sealed class HttpForwardingTests(AzuriteFixture azurite) : GatewayTestBas
         };
         request.Headers.TryAddWithoutValidation("Authorization", "token user-token");
         request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.9");
+        request.Headers.TryAddWithoutValidation(ClientAddressHeader.Name, "203.0.113.9 forged");
 
         var echo = await EchoOf(await client.SendAsync(request));
 
+        Assert.Equal("127.0.0.1", new ClientAddressHeader(Gateway.SecretKey).Verify(echo.Headers[ClientAddressHeader.Name])?.ToString());
         Assert.Equal("POST", echo.Method);
         Assert.Equal("/hub/api/users/a%2Fb?x=%3F&y=1", echo.RawTarget);
         Assert.Equal("token user-token", echo.Headers["Authorization"]);
@@ -49,6 +51,7 @@ public sealed class HttpForwardingTests(AzuriteFixture azurite) : GatewayTestBas
         var echo = await EchoOf(await client.SendAsync(request));
 
         Assert.Equal("203.0.113.9, 127.0.0.1", echo.Headers["X-Forwarded-For"]);
+        Assert.Equal("203.0.113.9", new ClientAddressHeader(gateway.SecretKey).Verify(echo.Headers[ClientAddressHeader.Name])?.ToString());
         Assert.Equal("https", echo.Headers["X-Forwarded-Proto"]);
         Assert.Equal("hub.example.org", echo.Headers["X-Forwarded-Host"]);
     }
@@ -148,9 +151,11 @@ public sealed class HttpForwardingTests(AzuriteFixture azurite) : GatewayTestBas
         using var client = Gateway.CreateClient(AliceSession, $"theme=dark; {HubCookies.Xsrf}=hub-xsrf");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/user/alice/api/contents?type=directory");
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer something-else");
+        request.Headers.TryAddWithoutValidation(ClientAddressHeader.Name, "203.0.113.9 forged");
 
         var echo = await EchoOf(await client.SendAsync(request));
 
+        Assert.False(echo.Headers.ContainsKey(ClientAddressHeader.Name), "a user server got the hub's client-address header");
         Assert.Equal("/user/alice/api/contents?type=directory", echo.RawTarget);
         Assert.Equal("token " + Gateway.ServerTokenOf(route), echo.Headers["Authorization"]);
         Assert.Equal("theme=dark", echo.Headers["Cookie"]);
