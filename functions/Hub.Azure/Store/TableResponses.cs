@@ -60,13 +60,9 @@ internal static class TableResponses
         {
             return await call().ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (WithErrorCode(ex) is { } explained)
+        catch (Exception ex) when (Explained(ex) is { } explained)
         {
             throw explained;
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException)
-        {
-            throw Malformed(0, ex);
         }
     }
 
@@ -77,15 +73,18 @@ internal static class TableResponses
         {
             return await call().ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (WithErrorCode(ex) is { } explained)
+        catch (Exception ex) when (Explained(ex) is { } explained)
         {
             throw explained;
         }
-        catch (Exception ex) when (ex is JsonException or FormatException)
-        {
-            throw Malformed(0, ex);
-        }
     }
+
+    private static RequestFailedException? Explained(Exception exception) => exception switch
+    {
+        RequestFailedException failure => WithErrorCode(failure),
+        JsonException or FormatException => Malformed(0, exception),
+        _ => null,
+    };
 
     private static RequestFailedException? WithErrorCode(RequestFailedException failure)
     {
