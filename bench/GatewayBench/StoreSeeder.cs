@@ -13,7 +13,7 @@ internal static class StoreSeeder
 {
     public static async Task<int> RunAsync(string connectionString, string prefix, Uri target, int routes)
     {
-        var store = new TableHubStore(new TableServiceClient(StorageConnectionString.Parse(connectionString)), prefix);
+        var store = new TableHubStore(TableServiceConnection.FromConnectionString(connectionString), prefix);
         await store.InitializeAsync();
         var now = DateTimeOffset.UtcNow;
         string alice = await UserWithSessionAsync(store, "alice", admin: false, now);

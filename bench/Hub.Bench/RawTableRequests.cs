@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using Hub.Azure.Tables;
 
 namespace Hub.Bench;
 
@@ -10,10 +9,20 @@ namespace Hub.Bench;
 /// The baseline: the same Table requests sent with a bare HttpClient and a hand-computed SharedKeyLite signature,
 /// so the ratio shows what the client (pipeline, policies, parsing into entities) adds on top of the protocol.
 /// </summary>
-internal sealed class RawTableRequests(StorageConnectionString connection, string table) : IDisposable
+internal sealed class RawTableRequests(Uri tableEndpoint, string table) : IDisposable
 {
+    private const string AccountName = "devstoreaccount1";
+
+    // The emulator's well-known key is published by Microsoft; it is not a secret and only works against Azurite.
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private static readonly byte[] AccountKeyBytes = Convert.FromBase64String(AccountKey);
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-    private readonly string _baseUrl = connection.TableEndpoint.AbsoluteUri.TrimEnd('/') + "/";
+    private readonly string _baseUrl = tableEndpoint.AbsoluteUri.TrimEnd('/') + "/";
+
+    /// <summary>The emulator's account and key at <paramref name="endpoint"/>, for the Table client under test.</summary>
+    public static string ConnectionStringFor(Uri endpoint) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint={endpoint};";
 
     public async Task<int> GetAsync(string partitionKey, string rowKey)
     {
@@ -47,13 +56,13 @@ internal sealed class RawTableRequests(StorageConnectionString connection, strin
     {
         var request = new HttpRequestMessage(method, _baseUrl + relative);
         string date = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
-        string resource = "/" + connection.AccountName + request.RequestUri!.AbsolutePath;
-        string signature = Convert.ToBase64String(HMACSHA256.HashData(connection.AccountKey, Encoding.UTF8.GetBytes(date + "\n" + resource)));
+        string resource = "/" + AccountName + request.RequestUri!.AbsolutePath;
+        string signature = Convert.ToBase64String(HMACSHA256.HashData(AccountKeyBytes, Encoding.UTF8.GetBytes(date + "\n" + resource)));
         request.Headers.TryAddWithoutValidation("x-ms-date", date);
-        request.Headers.TryAddWithoutValidation("x-ms-version", TableClientOptions.ServiceVersion);
+        request.Headers.TryAddWithoutValidation("x-ms-version", "2019-02-02");
         request.Headers.TryAddWithoutValidation("DataServiceVersion", "3.0");
         request.Headers.TryAddWithoutValidation("Accept", "application/json;odata=minimalmetadata");
-        request.Headers.TryAddWithoutValidation("Authorization", $"SharedKeyLite {connection.AccountName}:{signature}");
+        request.Headers.TryAddWithoutValidation("Authorization", $"SharedKeyLite {AccountName}:{signature}");
         return request;
     }
 

@@ -1,12 +1,13 @@
 using BenchmarkDotNet.Attributes;
+using Azure.Data.Tables;
 using BenchmarkDotNet.Configs;
 using Hub.Azure.Tables;
 
 namespace Hub.Bench;
 
 /// <summary>
-/// Point read, upsert and a 1,000-entity partition query against Azurite, through the Table client and through
-/// a bare HttpClient (the baseline of each category). Azurite's table endpoint comes from HUB_BENCH_TABLE_ENDPOINT.
+/// Point read, upsert and a 1,000-entity partition query against Azurite, through the Table client the store uses
+/// (Azure.Data.Tables with the hub's client options) and through a bare HttpClient (the baseline of each category). Azurite's table endpoint comes from HUB_BENCH_TABLE_ENDPOINT.
 /// Each benchmark invocation runs <see cref="Concurrency"/> operations at once, so Mean is time per operation at
 /// that concurrency and 1/Mean is operations per second.
 /// </summary>
@@ -28,18 +29,15 @@ public class TableOperationBenchmarks
     {
         string endpoint = Environment.GetEnvironmentVariable("HUB_BENCH_TABLE_ENDPOINT")
             ?? throw new InvalidOperationException("Set HUB_BENCH_TABLE_ENDPOINT (bench/table-ops.sh does).");
-        var development = StorageConnectionString.Parse("UseDevelopmentStorage=true");
-        var connection = development with { TableEndpoint = new Uri(endpoint) };
         string table = "bench" + Guid.NewGuid().ToString("N")[..8];
-        _client = new TableServiceClient(connection).GetTableClient(table);
-        _raw = new RawTableRequests(connection, table);
+        _client = TableServiceConnection.FromConnectionString(RawTableRequests.ConnectionStringFor(new Uri(endpoint))).CreateClient().GetTableClient(table);
+        _raw = new RawTableRequests(new Uri(endpoint), table);
         await _client.CreateIfNotExistsAsync();
-        await _client.UpsertAsync(Entity("point", "r"));
+        await _client.UpsertEntityAsync(Entity("point", "r"));
         for (int start = 0; start < PartitionSize; start += 100)
         {
             await _client.SubmitTransactionAsync(Enumerable.Range(start, 100)
-                .Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity("big", i.ToString("D4"))))
-                .ToList());
+                .Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity("big", i.ToString("D4")))));
         }
     }
 
@@ -64,7 +62,7 @@ public class TableOperationBenchmarks
     public Task PointRead_RawHttp() => Parallel(_ => _raw.GetAsync("point", "r"));
 
     [Benchmark(OperationsPerInvoke = Concurrency), BenchmarkCategory("PointRead")]
-    public Task PointRead_TableClient() => Parallel(_ => _client.GetEntityAsync("point", "r"));
+    public Task PointRead_TableClient() => Parallel(_ => _client.GetEntityIfExistsAsync<TableEntity>("point", "r"));
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Concurrency), BenchmarkCategory("Upsert")]
     public Task Upsert_RawHttp() => Parallel(i =>
@@ -75,7 +73,7 @@ public class TableOperationBenchmarks
 
     [Benchmark(OperationsPerInvoke = Concurrency), BenchmarkCategory("Upsert")]
     public Task Upsert_TableClient() => Parallel(i =>
-        _client.UpsertAsync(Entity("upsert", "u" + (Interlocked.Increment(ref _counter) % 64)), TableUpdateMode.Replace));
+        _client.UpsertEntityAsync(Entity("upsert", "u" + (Interlocked.Increment(ref _counter) % 64)), TableUpdateMode.Replace));
 
     [Benchmark(Baseline = true), BenchmarkCategory("PartitionQuery1000")]
     public Task<int> PartitionQuery_RawHttp() => _raw.QueryPartitionAsync("big");
@@ -84,7 +82,7 @@ public class TableOperationBenchmarks
     public async Task<int> PartitionQuery_TableClient()
     {
         int count = 0;
-        await foreach (var _ in _client.QueryAsync(TableFilter.Of($"PartitionKey eq {"big"}"), pageSize: 1000))
+        await foreach (var _ in _client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"big"}"), maxPerPage: 1000))
         {
             count++;
         }

@@ -47,8 +47,6 @@ async Task<RunResult> RunOnceAsync(int run)
     var now = DateTimeOffset.UtcNow;
     await using var stub = await StatusStub.StartAsync(now - TimeSpan.FromHours(2));
     var counter = new CountingPolicy();
-    var tableOptions = new TableClientOptions();
-    tableOptions.AddPolicy(counter, HttpPipelinePosition.PerRetry);
     string data = Directory.CreateTempSubdirectory("cull-run-").FullName;
     string prefix = "cull" + run.ToString(CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..8];
     // The app is built, not started: no hosted service (reconcile loop, timers) touches the tables while we count.
@@ -66,7 +64,7 @@ async Task<RunResult> RunOnceAsync(int run)
             ["Timers:RunStandalone"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         });
-        builder.Services.AddSingleton(new TableServiceClient(StorageConnectionString.Parse(storage), tableOptions));
+        builder.Services.AddSingleton(TableServiceConnection.FromConnectionString(storage, options => options.AddPolicy(counter, HttpPipelinePosition.PerRetry)));
     });
     var store = app.Services.GetRequiredService<IHubStore>();
     await store.InitializeAsync();

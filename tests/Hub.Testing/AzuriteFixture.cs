@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Hub.Azure.Tables;
 
 namespace Hub.Testing;
@@ -8,6 +9,12 @@ namespace Hub.Testing;
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
+    /// <summary>The account name of the storage emulator.</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    // The emulator's well-known key is published by Microsoft; it is not a secret and only works against Azurite.
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
     private static int _tableCounter;
     private ChildProcess? _process;
     private string? _dataDirectory;
@@ -21,7 +28,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>A connection string for this emulator, in the form an app setting takes.</summary>
     public string ConnectionString { get; private set; } = null!;
 
-    public StorageConnectionString Connection => StorageConnectionString.Parse(ConnectionString);
+    /// <summary>The store's connection to this emulator (shared key from <see cref="ConnectionString"/>).</summary>
+    public TableServiceConnection Tables => TableServiceConnection.FromConnectionString(ConnectionString);
 
     public async Task InitializeAsync()
     {
@@ -43,14 +51,20 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
         var table = await _process.WaitForLineAsync(@"Table service is successfully listening at (http://\S+)", TimeSpan.FromSeconds(60));
         var blob = await _process.WaitForLineAsync(@"Blob service is successfully listening at (http://\S+)", TimeSpan.FromSeconds(10));
-        string account = StorageConnectionString.DevelopmentAccountName;
-        TableEndpoint = new Uri(table.Groups[1].Value.TrimEnd('/') + "/" + account);
-        BlobEndpoint = new Uri(blob.Groups[1].Value.TrimEnd('/') + "/" + account);
-        string key = Convert.ToBase64String(StorageConnectionString.Parse("UseDevelopmentStorage=true").AccountKey);
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};TableEndpoint={TableEndpoint};BlobEndpoint={BlobEndpoint};";
+        TableEndpoint = new Uri(table.Groups[1].Value.TrimEnd('/') + "/" + AccountName);
+        BlobEndpoint = new Uri(blob.Groups[1].Value.TrimEnd('/') + "/" + AccountName);
+        ConnectionString = ConnectionStringFor(TableEndpoint);
     }
 
-    public TableServiceClient CreateServiceClient(TableClientOptions? options = null) => new(Connection, options);
+    /// <summary>
+    /// A connection string with this emulator's account and key but another table endpoint (e.g. a port where
+    /// nothing listens).
+    /// </summary>
+    public string ConnectionStringFor(Uri tableEndpoint) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint={tableEndpoint};BlobEndpoint={BlobEndpoint};";
+
+    /// <summary>An Azure.Data.Tables client for this emulator, with the store's client options.</summary>
+    public TableServiceClient CreateServiceClient() => Tables.CreateClient();
 
     /// <summary>A table name no other test uses, so tests can run in parallel against one emulator.</summary>
     public static string UniqueTableName(string prefix = "t") =>

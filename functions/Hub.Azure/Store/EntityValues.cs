@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Hub.Azure.Tables;
+using Azure.Data.Tables;
 using Hub.Core.Users;
 
 namespace Hub.Azure.Store;

@@ -33,13 +33,9 @@ public sealed class StorageOptions : ISettingsSection
     {
         if (TableEndpoint is null)
         {
-            try
+            if (StorageConnectionStringCheck.Problem(ConnectionString) is { } problem)
             {
-                StorageConnectionString.Parse(ConnectionString);
-            }
-            catch (FormatException ex)
-            {
-                problems.Add("Storage__ConnectionString", $"is not a usable storage connection string: {ex.Message}");
+                problems.Add("Storage__ConnectionString", $"is not a usable storage connection string: {problem}");
             }
         }
         else

@@ -15,21 +15,22 @@ public static class StoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTableHubStore(this IServiceCollection services, StorageOptions options)
     {
-        services.TryAddSingleton(_ => CreateServiceClient(options));
-        services.TryAddSingleton(provider => new TableHubStore(provider.GetRequiredService<TableServiceClient>(), options.TablePrefix));
+        services.TryAddSingleton(_ => CreateConnection(options));
+        services.TryAddSingleton(provider => new TableHubStore(provider.GetRequiredService<TableServiceConnection>(), options.TablePrefix));
         services.TryAddSingleton<IHubStore>(provider => provider.GetRequiredService<TableHubStore>());
         return services;
     }
 
-    public static TableServiceClient CreateServiceClient(StorageOptions options)
+    /// <summary>The connection <paramref name="options"/> choose: the connection string, or the endpoint with a managed identity.</summary>
+    public static TableServiceConnection CreateConnection(StorageOptions options)
     {
         if (options.TableEndpoint is null)
         {
-            return new TableServiceClient(StorageConnectionString.Parse(options.ConnectionString));
+            return TableServiceConnection.FromConnectionString(options.ConnectionString);
         }
         TokenCredential credential = options.ManagedIdentityClientId.Length > 0
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId))
             : new DefaultAzureCredential();
-        return new TableServiceClient(options.TableEndpoint, credential);
+        return TableServiceConnection.FromEndpoint(options.TableEndpoint, credential);
     }
 }

@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Data.Tables;
 using Hub.Azure.Tables;
 using Hub.Core.Store;
 
@@ -12,11 +13,13 @@ public sealed class TableHubStore : IHubStore
     private readonly TableClient _users;
     private readonly TableClient _healthProbe;
 
-    public TableHubStore(TableServiceClient service, string tablePrefix)
+    public TableHubStore(TableServiceConnection connection, string tablePrefix)
     {
-        Endpoint = service.Endpoint;
+        ArgumentNullException.ThrowIfNull(connection);
+        Endpoint = connection.Endpoint;
+        var service = connection.CreateClient();
         _users = service.GetTableClient(tablePrefix + "users");
-        _healthProbe = service.WithoutRetries().GetTableClient(_users.Name);
+        _healthProbe = connection.CreateClientWithoutRetries().GetTableClient(_users.Name);
         var servers = service.GetTableClient(tablePrefix + "servers");
         var routes = service.GetTableClient(tablePrefix + "routes");
         var sessions = service.GetTableClient(tablePrefix + "sessions");
@@ -58,7 +61,11 @@ public sealed class TableHubStore : IHubStore
         try
         {
             // One cheap read that needs the service, the credentials and the table.
-            await _healthProbe.QueryPageAsync(null, ["PartitionKey"], 1, null, timeout.Token).ConfigureAwait(false);
+            var pages = _healthProbe.QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1, cancellationToken: timeout.Token).AsPages(pageSizeHint: 1);
+            await foreach (var _ in pages.ConfigureAwait(false))
+            {
+                break;
+            }
             return new StoreHealth(true, $"Table storage at {Endpoint} answers.");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -1,11 +1,15 @@
 using System.Runtime.CompilerServices;
 using Azure;
-using Hub.Azure.Tables;
+using Azure.Data.Tables;
 using Hub.Core.Store;
 
 namespace Hub.Azure.Store;
 
-/// <summary>The operations of <see cref="IRecordStore{TKey,TRecord}"/> over one table, for any record with a map.</summary>
+/// <summary>
+/// The operations of <see cref="IRecordStore{TKey,TRecord}"/> over one table, for any record with a map. The
+/// expected outcomes of a write (the entity exists, changed, or is gone) become <see cref="StoreWriteStatus"/>
+/// values here; anything else stays a <see cref="RequestFailedException"/> with the service's error code.
+/// </summary>
 internal class TableRecordStore<TKey, TRecord>(TableClient table, ITableRecordMap<TKey, TRecord> map) : IRecordStore<TKey, TRecord>
     where TRecord : class, IStoredRecord
 {
@@ -19,14 +23,28 @@ internal class TableRecordStore<TKey, TRecord>(TableClient table, ITableRecordMa
     public async Task<TRecord?> GetAsync(TKey key, CancellationToken cancellationToken = default)
     {
         var (pk, rk) = map.KeysOf(key);
-        var entity = await table.GetEntityAsync(pk, rk, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : map.FromEntity(entity);
+        var response = await TableResponses.ReadAsync(() =>
+            table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (response.HasValue)
+        {
+            return map.FromEntity(response.Value!);
+        }
+        TableResponses.ThrowUnlessEntityMissing(response.GetRawResponse());
+        return null;
     }
 
     public async Task<StoreWriteResult<TRecord>> CreateAsync(TRecord record, CancellationToken cancellationToken = default)
     {
-        var result = await table.InsertAsync(map.ToEntity(record), cancellationToken).ConfigureAwait(false);
-        return Outcome(record, result);
+        try
+        {
+            var response = await TableResponses.ReadAsync(() =>
+                table.AddEntityAsync(TableResponses.WithoutNulls(map.ToEntity(record)), cancellationToken)).ConfigureAwait(false);
+            return Written(record, response);
+        }
+        catch (RequestFailedException ex) when (TableResponses.Outcome(ex) is { } status)
+        {
+            return new StoreWriteResult<TRecord>(status, null);
+        }
     }
 
     public async Task<StoreWriteResult<TRecord>> ReplaceAsync(TRecord record, CancellationToken cancellationToken = default)
@@ -35,14 +53,23 @@ internal class TableRecordStore<TKey, TRecord>(TableClient table, ITableRecordMa
         {
             throw new ArgumentException("Replacing a record needs the version it was read at; use UpsertAsync for unconditional writes.", nameof(record));
         }
-        var result = await table.UpdateAsync(map.ToEntity(record), new ETag(record.Version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        return Outcome(record, result);
+        try
+        {
+            var response = await TableResponses.ReadAsync(() => table.UpdateEntityAsync(
+                TableResponses.WithoutNulls(map.ToEntity(record)), new ETag(record.Version), TableUpdateMode.Replace, cancellationToken)).ConfigureAwait(false);
+            return Written(record, response);
+        }
+        catch (RequestFailedException ex) when (TableResponses.Outcome(ex) is { } status)
+        {
+            return new StoreWriteResult<TRecord>(status, null);
+        }
     }
 
     public async Task<TRecord> UpsertAsync(TRecord record, CancellationToken cancellationToken = default)
     {
-        var etag = await table.UpsertAsync(map.ToEntity(record), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        return map.WithVersion(record, etag.ToString());
+        var response = await TableResponses.ReadAsync(() =>
+            table.UpsertEntityAsync(TableResponses.WithoutNulls(map.ToEntity(record)), TableUpdateMode.Replace, cancellationToken)).ConfigureAwait(false);
+        return map.WithVersion(record, TableResponses.ETagOf(response));
     }
 
     public async Task<TRecord?> ChangeAsync(TKey key, Func<TRecord, TRecord?> change, CancellationToken cancellationToken = default)
@@ -84,33 +111,42 @@ internal class TableRecordStore<TKey, TRecord>(TableClient table, ITableRecordMa
     public async Task<StoreWriteStatus> DeleteAsync(TKey key, string? version = null, CancellationToken cancellationToken = default)
     {
         var (pk, rk) = map.KeysOf(key);
-        var result = await table.DeleteEntityAsync(pk, rk, version is null ? ETag.All : new ETag(version), cancellationToken).ConfigureAwait(false);
-        return Status(result.Status);
+        try
+        {
+            // The SDK answers a delete of a missing entity with its 404 response instead of an exception.
+            var response = await TableResponses.ReadAsync(() =>
+                table.DeleteEntityAsync(pk, rk, version is null ? ETag.All : new ETag(version), cancellationToken)).ConfigureAwait(false);
+            if (response.Status == 404)
+            {
+                TableResponses.ThrowUnlessEntityMissing(response);
+                return StoreWriteStatus.NotFound;
+            }
+            return StoreWriteStatus.Written;
+        }
+        catch (RequestFailedException ex) when (TableResponses.Outcome(ex) is { } status)
+        {
+            return status;
+        }
     }
 
     public IAsyncEnumerable<TRecord> ListAsync(CancellationToken cancellationToken = default) => QueryAsync(null, cancellationToken);
 
     protected IAsyncEnumerable<TRecord> QueryAsync(string? filter, CancellationToken cancellationToken) => QueryAsync(filter, null, cancellationToken);
 
+    /// <param name="filter">An OData filter, built with <see cref="TableClient.CreateQueryFilter(FormattableString)"/>; <c>null</c> for all.</param>
     /// <param name="select">The properties to read (the rest keep their defaults); <c>null</c> for all.</param>
     protected async IAsyncEnumerable<TRecord> QueryAsync(string? filter, IReadOnlyList<string>? select, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var entity in table.QueryAsync(filter, select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var entities = table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (entities.ConfigureAwait(false))
         {
-            yield return map.FromEntity(entity);
+            while (await TableResponses.ReadAsync(() => entities.MoveNextAsync()).ConfigureAwait(false))
+            {
+                yield return map.FromEntity(entities.Current);
+            }
         }
     }
 
-    private StoreWriteResult<TRecord> Outcome(TRecord record, TableWriteResult result) =>
-        result.Succeeded
-            ? new StoreWriteResult<TRecord>(StoreWriteStatus.Written, map.WithVersion(record, result.ETag.ToString()))
-            : new StoreWriteResult<TRecord>(Status(result.Status), null);
-
-    private static StoreWriteStatus Status(TableWriteStatus status) => status switch
-    {
-        TableWriteStatus.Succeeded => StoreWriteStatus.Written,
-        TableWriteStatus.Conflict => StoreWriteStatus.AlreadyExists,
-        TableWriteStatus.PreconditionFailed => StoreWriteStatus.Changed,
-        _ => StoreWriteStatus.NotFound,
-    };
+    private StoreWriteResult<TRecord> Written(TRecord record, Response response) =>
+        new(StoreWriteStatus.Written, map.WithVersion(record, TableResponses.ETagOf(response)));
 }

@@ -1,4 +1,4 @@
-using Hub.Azure.Tables;
+using Azure.Data.Tables;
 using Hub.Core.Store;
 
 namespace Hub.Azure.Store;
@@ -8,7 +8,7 @@ internal sealed class TableUserStore(TableClient table) : TableRecordStore<strin
 internal sealed class TableServerStore(TableClient table) : TableRecordStore<ServerKey, ServerRecord>(table, ServerEntityMap.Instance), IServerStore
 {
     public IAsyncEnumerable<ServerRecord> ListForUserAsync(string user, CancellationToken cancellationToken = default) =>
-        QueryAsync(TableFilter.Of($"PartitionKey eq {EntityValues.UserKey(user)}"), cancellationToken);
+        QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {EntityValues.UserKey(user)}"), cancellationToken);
 
     public IAsyncEnumerable<ServerRecord> ListActiveAsync(CancellationToken cancellationToken = default) =>
         QueryAsync(ActiveFilter, cancellationToken);
@@ -16,7 +16,7 @@ internal sealed class TableServerStore(TableClient table) : TableRecordStore<Ser
     public IAsyncEnumerable<ServerRecord> ListActiveForCullingAsync(CancellationToken cancellationToken = default) =>
         QueryAsync(ActiveFilter, CullingFields, cancellationToken);
 
-    private static readonly string ActiveFilter = TableFilter.Of($"Phase ne {nameof(ServerPhase.Stopped)} and Phase ne {nameof(ServerPhase.Failed)}");
+    private static readonly string ActiveFilter = TableClient.CreateQueryFilter($"Phase ne {nameof(ServerPhase.Stopped)} and Phase ne {nameof(ServerPhase.Failed)}");
 
     private static readonly string[] CullingFields = ["User", "Name", "Desired", "Phase", "Requested", "Started", "LastActivity", "Target", "TokenNonce"];
 }
@@ -28,5 +28,5 @@ internal sealed class TableSessionStore(TableClient table) : TableRecordStore<st
 internal sealed class TableTokenStore(TableClient table) : TableRecordStore<string, TokenRecord>(table, TokenEntityMap.Instance), ITokenStore
 {
     public IAsyncEnumerable<TokenRecord> ListForUserAsync(string user, CancellationToken cancellationToken = default) =>
-        QueryAsync(TableFilter.Of($"User eq {user}"), cancellationToken);
+        QueryAsync(TableClient.CreateQueryFilter($"User eq {user}"), cancellationToken);
 }

@@ -1,4 +1,4 @@
-using Hub.Azure.Tables;
+using Azure.Data.Tables;
 using Hub.Core.Store;
 
 namespace Hub.Azure.Store;

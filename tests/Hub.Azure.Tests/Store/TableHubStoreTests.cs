@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 using Hub.Azure.Store;
 using Hub.Azure.Tables;
 using Hub.Core.Store;
@@ -14,7 +16,7 @@ public sealed class TableHubStoreTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _store = new TableHubStore(azurite.CreateServiceClient(), AzuriteFixture.UniqueTableName("s"));
+        _store = new TableHubStore(azurite.Tables, AzuriteFixture.UniqueTableName("s"));
         await _store.InitializeAsync();
     }
 
@@ -63,9 +65,9 @@ public sealed class TableHubStoreTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var created = await _store.Servers.CreateAsync(new ServerRecord { User = "old", Phase = ServerPhase.Stopped, Profile = "small", Message = "kept", Requested = Now });
         var servers = azurite.CreateServiceClient().GetTableClient(_store.TableNames.Single(n => n.EndsWith("servers", StringComparison.Ordinal)));
-        var entity = (await servers.GetEntityAsync(TableKey.Encode("old"), ""))!;
+        TableEntity entity = await servers.GetEntityAsync<TableEntity>(TableKey.Encode("old"), "");
         Assert.True(entity.Remove("UsedSeconds"));
-        await servers.UpdateAsync(entity, entity.ETag);
+        await servers.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace);
 
         var old = await _store.Servers.GetAsync(new ServerKey("old", ""));
         var counted = await _store.Servers.ReplaceAsync(old! with { UsedSeconds = 3L * int.MaxValue });
@@ -88,6 +90,38 @@ public sealed class TableHubStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         var servers = await _store.Servers.ListForUserAsync("a%").ToListAsync();
 
         Assert.Equal("a%", Assert.Single(servers).User);
+    }
+
+    [Fact]
+    public async Task ListForUser_NameWithQuote_CannotEscapeItsFilter()
+    {
+        await _store.Tokens.CreateAsync(new TokenRecord { Hash = new string('d', 64), Id = "t", User = "bob", Created = Now });
+
+        var injected = await _store.Tokens.ListForUserAsync("nobody' or User ne 'x").ToListAsync();
+
+        Assert.Empty(injected);
+    }
+
+    [Fact]
+    public async Task Get_TablesMissing_ThrowsTableNotFoundInsteadOfNull()
+    {
+        var store = new TableHubStore(azurite.Tables, AzuriteFixture.UniqueTableName("none"));
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => store.Users.GetAsync("ada"));
+
+        Assert.Equal("TableNotFound", error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Requests_WithWrongKey_AreRefusedWithAuthenticationError()
+    {
+        string wrongKey = $"AccountName={AzuriteFixture.AccountName};AccountKey={Convert.ToBase64String(new byte[64])};TableEndpoint={azurite.TableEndpoint}";
+        var store = new TableHubStore(TableServiceConnection.FromConnectionString(wrongKey), AzuriteFixture.UniqueTableName("k"));
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => store.Users.GetAsync("ada"));
+
+        Assert.Equal(403, error.Status);
+        Assert.Equal("AuthorizationFailure", error.ErrorCode);
     }
 
     [Theory]
@@ -198,7 +232,7 @@ public sealed class TableHubStoreTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task CheckHealth_TablesMissing_SaysSo()
     {
-        var store = new TableHubStore(azurite.CreateServiceClient(), AzuriteFixture.UniqueTableName("none"));
+        var store = new TableHubStore(azurite.Tables, AzuriteFixture.UniqueTableName("none"));
 
         var health = await store.CheckHealthAsync();
 
@@ -210,8 +244,8 @@ public sealed class TableHubStoreTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task CheckHealth_NothingListening_ExplainsWhy()
     {
         int port = FreePort.Next();
-        var connection = azurite.Connection with { TableEndpoint = new Uri($"http://127.0.0.1:{port}/devstoreaccount1") };
-        var store = new TableHubStore(new TableServiceClient(connection), "x");
+        var connection = TableServiceConnection.FromConnectionString(azurite.ConnectionStringFor(new Uri($"http://127.0.0.1:{port}/devstoreaccount1")));
+        var store = new TableHubStore(connection, "x");
 
         var health = await store.CheckHealthAsync();
 

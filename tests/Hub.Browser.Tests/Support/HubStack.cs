@@ -66,7 +66,7 @@ public sealed class HubStack : IAsyncLifetime
         Address = new Uri($"http://127.0.0.1:{gatewayPort}");
         string launcher = Path.Combine(AppContext.BaseDirectory, "Support", "slow-jupyter.sh");
         // The tables exist before the control plane's timers first read them.
-        await new Hub.Azure.Store.TableHubStore(_azurite.CreateServiceClient(), prefix).InitializeAsync();
+        await new Hub.Azure.Store.TableHubStore(_azurite.Tables, prefix).InitializeAsync();
 
         _controlPlane = ControlPlaneApp.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -15,7 +15,7 @@ public sealed class BlockedUserServersTests(AzuriteFixture azurite)
     public async Task Start_WithBlockedUsers_StopsTheirServersAndNobodyElses()
     {
         string tables = AzuriteFixture.UniqueTableName("b");
-        var store = new TableHubStore(azurite.CreateServiceClient(), tables);
+        var store = new TableHubStore(azurite.Tables, tables);
         await store.InitializeAsync();
         foreach (var (user, server) in new[] { ("mallory", ""), ("mallory", "gpu"), ("alice", "") })
         {

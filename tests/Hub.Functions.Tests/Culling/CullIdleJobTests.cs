@@ -33,7 +33,7 @@ public sealed class CullIdleJobTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _store = new TableHubStore(azurite.CreateServiceClient(), AzuriteFixture.UniqueTableName("cull"));
+        _store = new TableHubStore(azurite.Tables, AzuriteFixture.UniqueTableName("cull"));
         await _store.InitializeAsync();
         _stub = await StatusStubServer.StartAsync();
     }

@@ -20,7 +20,7 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _store = new TableHubStore(azurite.CreateServiceClient(), _prefix);
+        _store = new TableHubStore(azurite.Tables, _prefix);
         await _store.InitializeAsync();
     }
 

@@ -48,7 +48,7 @@ public sealed class RunningGateway : IAsyncDisposable
     public static async Task<RunningGateway> StartAsync(AzuriteFixture azurite, Uri controlPlane, IReadOnlyDictionary<string, string?>? settings = null)
     {
         string prefix = AzuriteFixture.UniqueTableName("g");
-        var store = new TableHubStore(azurite.CreateServiceClient(), prefix);
+        var store = new TableHubStore(azurite.Tables, prefix);
         // In the hub the control plane creates the tables; the gateway only reads them.
         await store.InitializeAsync();
 
