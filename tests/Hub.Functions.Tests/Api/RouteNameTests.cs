@@ -27,7 +27,7 @@ public sealed class RouteNameTests(AzuriteFixture azurite)
         var started = await api.PostAsync($"/hub/api/users/{segment}/server", null);
         var servers = JsonDocument.Parse(await (await api.GetAsync($"/hub/api/users/{segment}")).Content.ReadAsStringAsync()).RootElement.GetProperty("servers");
         var pending = await browser.GetAsync($"/hub/spawn-pending/{segment}");
-        var stoppedPage = await browser.GetAsync($"/hub/user/{segment}/tree");
+        var runningPage = await browser.GetAsync($"/hub/user/{segment}/tree");
 
         Assert.Equal(HttpStatusCode.OK, model.StatusCode);
         Assert.Equal(user, JsonDocument.Parse(await model.Content.ReadAsStringAsync()).RootElement.GetProperty("name").GetString());
@@ -35,14 +35,17 @@ public sealed class RouteNameTests(AzuriteFixture azurite)
         string escaped = Core.Spawning.ServerUrls.EscapeSegment(user);
         Assert.Equal($"/user/{escaped}/", servers.GetProperty("").GetProperty("url").GetString());
         Assert.Equal($"/hub/api/users/{escaped}/server/progress", servers.GetProperty("").GetProperty("progress_url").GetString());
-        Assert.Equal(HttpStatusCode.OK, pending.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, stoppedPage.StatusCode);
+        // The server runs, so the pending page sends the client on, to the URL escaped as JupyterHub escapes it.
+        Assert.Equal(HttpStatusCode.Redirect, pending.StatusCode);
+        Assert.Equal($"/user/{escaped}/", pending.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, runningPage.StatusCode);
     }
 
     [Fact]
     public async Task Spawn_RedirectsToThePendingPageEscapedAsJupyterHub()
     {
         await using var hub = await TestHub.StartAsync(azurite);
+        hub.Lifecycle.Behavior = SpawnBehavior.Slow;
         var (browser, _) = await hub.LoginAsync("ada@example.org");
 
         var spawn = await browser.GetAsync("/hub/spawn");
