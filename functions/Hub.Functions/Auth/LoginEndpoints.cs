@@ -154,10 +154,9 @@ public static class LoginEndpoints
     private static async Task<IResult?> LogoutConfirmationAsync(HttpContext context, IServiceProvider services)
     {
         var request = context.Request;
-        string site = request.Headers["Sec-Fetch-Site"].ToString();
         string origin = request.Headers.Origin.ToString();
         var publicUrl = services.GetRequiredService<HubOptions>().PublicUrl;
-        bool foreign = site is "cross-site" or "same-site"
+        bool foreign = PageAccess.IsFromAnotherSite(request)
             || (origin.Length > 0 && !string.Equals(origin, publicUrl.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
         bool post = HttpMethods.IsPost(request.Method);
         if (!foreign && !post)

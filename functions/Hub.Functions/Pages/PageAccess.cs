@@ -1,5 +1,8 @@
 using Hub.Core.Hosting;
 using Hub.Core.Security;
+using Hub.Core.Store;
+using Hub.Core.Users;
+using Hub.Functions.Api;
 using Hub.Functions.Auth;
 
 namespace Hub.Functions.Pages;
@@ -70,6 +73,29 @@ public static class PageAccess
         }
         return Microsoft.AspNetCore.Http.QueryString.Create(kept).Value ?? "";
     }
+
+    /// <summary>
+    /// The server a page names for <paramref name="caller"/>: the named user (or the caller) folded, and the server
+    /// name checked; or the page that says why not (403 for another user's server, 400 for a bad server name).
+    /// </summary>
+    public static (ServerKey Server, IResult? Refusal) TargetServer(HttpContext context, HubCaller caller, UserNamePolicy names, string? user, string? server)
+    {
+        string owner = caller.User.Name;
+        if (user is not null && (!names.TryNormalize(user, out owner, out _) || !MayManage(caller, owner)))
+        {
+            PageHeaders.ForPage(context.Response);
+            return (default, PageLayout.Message("Not your server", "Only its owner and the hub's admins can start this server.", StatusCodes.Status403Forbidden));
+        }
+        if (!ApiTargets.TryServerName(server, out string name, out _))
+        {
+            PageHeaders.ForPage(context.Response);
+            return (default, PageLayout.Message("No such server", "A server name has no slashes, spaces, ?, # or %.", StatusCodes.Status400BadRequest));
+        }
+        return (new ServerKey(owner, name), null);
+    }
+
+    /// <summary>Whether the browser says another site (or a sibling subdomain) sent this request (<c>Sec-Fetch-Site</c>).</summary>
+    public static bool IsFromAnotherSite(HttpRequest request) => request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site";
 
     /// <summary>Whether <paramref name="caller"/> may look at and start <paramref name="owner"/>'s servers from the pages: the owner or an admin.</summary>
     public static bool MayManage(HubCaller caller, string owner) =>

@@ -96,28 +96,24 @@ public static class PagesEndpoints
             return redirect!;
         }
         // The page sends the browser to next once the server is ready: it gets next only as RedirectTarget passes it.
+        var publicUrl = context.RequestServices.GetRequiredService<HubOptions>().PublicUrl;
         var query = context.Request.Query;
-        string safeQuery = PageAccess.QueryWithSafeNext(query, context.RequestServices.GetRequiredService<HubOptions>().PublicUrl);
+        string safeQuery = PageAccess.QueryWithSafeNext(query, publicUrl);
         if (query.ContainsKey("next") && safeQuery != context.Request.QueryString.Value)
         {
             return Results.Redirect(context.Request.Path.ToUriComponent() + safeQuery);
         }
-        if (!names.TryNormalize(user, out string owner, out _) || !PageAccess.MayManage(caller, owner))
+        var (target, refusal) = PageAccess.TargetServer(context, caller, names, user, server);
+        if (refusal is not null)
         {
-            PageHeaders.ForPage(context.Response);
-            return PageLayout.Message("Not your server", "Only its owner and the hub's admins can start this server.", StatusCodes.Status403Forbidden);
+            return refusal;
         }
-        if (!ApiTargets.TryServerName(server, out server, out _))
-        {
-            PageHeaders.ForPage(context.Response);
-            return PageLayout.Message("No such server", "A server name has no slashes, spaces, ?, # or %.", StatusCodes.Status400BadRequest);
-        }
-        var record = await context.RequestServices.GetRequiredService<IHubStore>().Servers.GetAsync(new ServerKey(owner, server), context.RequestAborted);
+        var record = await context.RequestServices.GetRequiredService<IHubStore>().Servers.GetAsync(target, context.RequestAborted);
         bool ready = record is not null && ApiModels.IsReady(record);
         if (rest is null)
         {
             return ready
-                ? Results.Redirect(RedirectTarget.Sanitize(context.Request.Query["next"], context.RequestServices.GetRequiredService<HubOptions>().PublicUrl) ?? ServerUrls.BasePath(owner, server))
+                ? Results.Redirect(RedirectTarget.Sanitize(query["next"], publicUrl) ?? ServerUrls.BasePath(target))
                 : files.Page(context, "server");
         }
         if (ready)
@@ -125,7 +121,7 @@ public static class PagesEndpoints
             return files.Page(context, "server");
         }
         return rest.StartsWith("api/", StringComparison.Ordinal)
-            ? ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, $"The server of {LogText.Cap(owner)} is not running.")
+            ? ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, $"The server of {LogText.Cap(target.User)} is not running.")
             : files.Page(context, "server", StatusCodes.Status503ServiceUnavailable);
     }
 

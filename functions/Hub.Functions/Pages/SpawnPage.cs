@@ -1,8 +1,6 @@
 using Hub.Core.Hosting;
 using Hub.Core.Spawning;
-using Hub.Core.Store;
 using Hub.Core.Users;
-using Hub.Functions.Api;
 
 namespace Hub.Functions.Pages;
 
@@ -22,30 +20,23 @@ public static class SpawnPage
         {
             return redirect!;
         }
-        string owner = caller.User.Name;
-        if (user is not null && (!names.TryNormalize(user, out owner, out _) || !PageAccess.MayManage(caller, owner)))
+        var (target, refusal) = PageAccess.TargetServer(context, caller, names, user, server);
+        if (refusal is not null)
         {
-            PageHeaders.ForPage(context.Response);
-            return PageLayout.Message("Not your server", "Only its owner and the hub's admins can start this server.", StatusCodes.Status403Forbidden);
-        }
-        if (!ApiTargets.TryServerName(server, out string serverName, out _))
-        {
-            PageHeaders.ForPage(context.Response);
-            return PageLayout.Message("No such server", "A server name has no slashes, spaces, ?, # or %.", StatusCodes.Status400BadRequest);
+            return refusal;
         }
 
         var query = context.Request.Query;
-        string pending = ServerUrls.SpawnPendingPath(owner, serverName) + PageAccess.QueryWithSafeNext(query, hub.PublicUrl);
+        string pending = ServerUrls.SpawnPendingPath(target.User, target.Server) + PageAccess.QueryWithSafeNext(query, hub.PublicUrl);
         string? profile = query["profile"] is { Count: 1 } chosen ? chosen[0] : null;
         bool choice = spawner.ParsedProfiles.Count > 1 && profile is null;
-        bool fromAnotherSite = context.Request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site";
-        if (choice || fromAnotherSite || context.RequestServices.GetService<IServerLifecycle>() is not { } lifecycle)
+        if (choice || PageAccess.IsFromAnotherSite(context.Request) || context.RequestServices.GetService<IServerLifecycle>() is not { } lifecycle)
         {
             return Results.Redirect(pending);
         }
 
-        var result = await lifecycle.RequestStartAsync(new ServerKey(owner, serverName), new StartOptions(profile), context.RequestAborted);
-        string ready = Core.Security.RedirectTarget.Sanitize(query["next"], hub.PublicUrl) ?? ServerUrls.BasePath(owner, serverName);
+        var result = await lifecycle.RequestStartAsync(target, new StartOptions(profile), context.RequestAborted);
+        string ready = Core.Security.RedirectTarget.Sanitize(query["next"], hub.PublicUrl) ?? ServerUrls.BasePath(target);
         // Everything else (pending, queued, failed, throttled, stopping) is what the pending page shows and follows.
         return Results.Redirect(result.Status is StartStatus.Ready or StartStatus.AlreadyRunning ? ready : pending);
     }

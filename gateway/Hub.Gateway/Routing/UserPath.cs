@@ -1,3 +1,4 @@
+using Hub.Core.Spawning;
 using Hub.Core.Store;
 
 namespace Hub.Gateway.Routing;
@@ -56,24 +57,24 @@ public sealed record UserPath(string User, string? NextSegment, string Rest)
     }
 
     /// <summary>Where the hub shows this server's state (and offers to start it): <c>/hub/user/{name}{rest}</c>.</summary>
-    public string HubLocation => "/hub" + UserPaths.UserPrefix(User).TrimEnd('/') + (Rest.Length == 0 ? "/" : Rest);
+    public string HubLocation => ServerUrls.HubUserPath(User).TrimEnd('/') + (Rest.Length == 0 ? "/" : Rest);
 
     /// <summary>
     /// The request target with <paramref name="server"/>'s base URL escaped as the server was started with it
-    /// (<see cref="Hub.Core.Spawning.ServerUrls"/>), or <c>null</c> when it already is. Jupyter matches its base URL
+    /// (<see cref="ServerUrls"/>), or <c>null</c> when it already is. Jupyter matches its base URL
     /// as text, so <c>/user/ada%40example.org/</c> would miss a server started at <c>/user/ada@example.org/</c>.
     /// </summary>
     public string? CanonicalTarget(ServerKey server)
     {
         bool named = server.Server.Length > 0;
-        if (Hub.Core.Spawning.ServerUrls.IsEscapedAs(RawName, server.User)
-            && (!named || (RawNext is not null && Hub.Core.Spawning.ServerUrls.IsEscapedAs(RawNext, server.Server))))
+        if (ServerUrls.IsEscapedAs(RawName, server.User)
+            && (!named || (RawNext is not null && ServerUrls.IsEscapedAs(RawNext, server.Server))))
         {
             return null;
         }
         // Rest starts at the '/' after the name; a named server's segment follows that '/'.
         string after = named ? Rest[(1 + RawNext!.Length)..] : Rest;
-        return UserPaths.ServerPrefix(server).TrimEnd('/') + after;
+        return ServerUrls.BasePath(server).TrimEnd('/') + after;
     }
 
     private static string RawSegmentAfter(string rawPath, int slash)
