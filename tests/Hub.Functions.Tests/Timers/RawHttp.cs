@@ -1,10 +1,10 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Hub.Testing;
+namespace Hub.Functions.Tests.Timers;
 
 /// <summary>Sends bytes exactly as written (HttpClient would resolve dot segments and fix framing first).</summary>
-public static class RawHttp
+internal static class RawHttp
 {
     /// <summary>Sends <paramref name="request"/> (which should ask for <c>Connection: close</c>) and reads the whole answer.</summary>
     public static async Task<string> SendAsync(Uri server, string request, TimeSpan? timeout = null)
