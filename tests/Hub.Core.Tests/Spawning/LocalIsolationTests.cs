@@ -123,6 +123,31 @@ public sealed class LocalIsolationTests : IAsyncLifetime
         Assert.Empty(new LocalProcessOptions().ProblemsWhenUsed());
     }
 
+    [Fact]
+    public void DataFolder_SharedWithOthers_IsRefusedNotClosed()
+    {
+        string shared = Directory.CreateDirectory(Path.Combine(_data, "shared")).FullName;
+        var open = (UnixFileMode)Convert.ToInt32("1777", 8);
+        File.SetUnixFileMode(shared, open);
+
+        string? problem = DataFolderAccess.Prepare(shared, Path.Combine(shared, "homes"), Path.Combine(shared, "servers"), accounts: true);
+
+        Assert.Contains("Hub__DataDirectory", problem, StringComparison.Ordinal);
+        Assert.Equal(open, File.GetUnixFileMode(shared));
+        Assert.False(Directory.Exists(Path.Combine(shared, "homes")));
+    }
+
+    [Fact]
+    public void DataFolder_WithAccounts_OthersMayPassButNotList()
+    {
+        string homes = Path.Combine(_data, "homes"), servers = Path.Combine(_data, "servers");
+
+        string? problem = DataFolderAccess.Prepare(_data, homes, servers, accounts: true);
+
+        Assert.Null(problem);
+        Assert.Equal(["711", "711", "700"], new[] { _data, homes, servers }.Select(f => Convert.ToString((int)File.GetUnixFileMode(f), 8)));
+    }
+
     [Theory]
     [InlineData("Hub-")]
     [InlineData("1hub")]

@@ -5,6 +5,7 @@ namespace Hub.Core.Spawning.LocalProcess;
 /// folder and <c>homes/</c> are 0711: an account may pass through to its own home (0700, its own) but can list
 /// neither, and can read nothing of the hub's (<c>secret.key</c> is 0600, <c>servers/</c> 0700). Every folder above
 /// the data folder must let others pass too, or no account could reach its home; that is refused with the folder named.
+/// The data folder must be the hub's own: a shared one (<c>/tmp</c> itself) is refused rather than closed.
 /// </summary>
 internal static class DataFolderAccess
 {
@@ -17,6 +18,12 @@ internal static class DataFolderAccess
         if (OperatingSystem.IsWindows())
         {
             return null;
+        }
+        Directory.CreateDirectory(data);
+        if (Directory.GetParent(data) is null || File.GetUnixFileMode(data).HasFlag(UnixFileMode.StickyBit))
+        {
+            // Closing a shared folder such as /tmp to others would break the machine.
+            return $"Hub__DataDirectory names {data}, a folder shared with others (the root or one with the sticky bit); give the hub a folder of its own";
         }
         var open = accounts ? PassThrough : Private;
         foreach (var (folder, mode) in new[] { (data, open), (homes, open), (servers, Private) })

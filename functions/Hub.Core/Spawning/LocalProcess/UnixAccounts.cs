@@ -33,7 +33,7 @@ internal sealed partial class UnixAccounts(string prefix, ILogger logger)
 
     /// <summary>The tools account handling needs that are missing from this machine (empty when all are there).</summary>
     public static IReadOnlyList<string> MissingTools() =>
-        new[] { "useradd", "setpriv", "getent", "chown" }.Where(tool => FindTool(tool) is null).ToList();
+        new[] { "useradd", "setpriv", "getent", "chown", "stat" }.Where(tool => FindTool(tool) is null).ToList();
 
     /// <summary>The account name of <paramref name="user"/>: the prefix and the user's slug, within 32 characters.</summary>
     public string NameOf(string user) => prefix + ResourceNames.ForUser(user, MaxNameLength - prefix.Length);
