@@ -43,6 +43,7 @@ public static class ControlPlaneApp
         builder.Services.AddHostedService<StoreInitializer>();
         builder.Services.AddSingleton<TimerJobRunner>();
         builder.Services.AddHostedService<TimerScheduler>();
+        builder.Services.AddTimerCallers();
         builder.Services.AddHubAuth(settings.Hub, settings.Auth, settings.Oidc, settings.Entra);
         builder.Services.AddSpawning(settings.Spawning, settings.Hub);
         builder.Services.AddHostedService<BlockedUserServers>();

@@ -31,6 +31,12 @@ public sealed record SpawningSettings(SpawnerOptions Spawner, LimitsOptions Limi
             case SpawnerKind.LocalProcess when !OperatingSystem.IsLinux():
                 settings.AddProblem("Spawner__Kind", "local-process needs Linux; use container-instances");
                 break;
+            case SpawnerKind.LocalProcess:
+                foreach (var (key, problem) in spawning.LocalProcess.ProblemsWhenUsed())
+                {
+                    settings.AddProblem(key, problem);
+                }
+                break;
         }
         return spawning;
     }

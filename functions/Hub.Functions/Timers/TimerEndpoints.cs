@@ -1,27 +1,44 @@
 using System.Text.Json;
+using Hub.Core.Hosting;
+using Hub.Core.Security;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hub.Functions.Timers;
 
 /// <summary>
 /// The custom-handler side of timer functions: the Functions host posts <c>{"Data": {...}, "Metadata": {...}}</c> to
 /// <c>/{functionName}</c> and expects 2xx with <c>{"Outputs": {}, "Logs": [...], "ReturnValue": null}</c>; any other
-/// status marks the invocation failed. These paths sit outside /hub/, which is all the public HTTP function forwards.
+/// status marks the invocation failed. These paths sit outside /hub/, which is all the public HTTP function forwards,
+/// and only the callers <see cref="TimerCallers"/> names may use them (403 for anyone else).
 /// </summary>
 public static class TimerEndpoints
 {
     public static IEndpointRouteBuilder MapTimerEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var runner = endpoints.ServiceProvider.GetRequiredService<TimerJobRunner>();
+        var callers = endpoints.ServiceProvider.GetRequiredService<TimerCallers>();
         foreach (var job in runner.Jobs)
         {
-            endpoints.MapPost("/" + job.Name, (HttpContext context, CancellationToken cancellationToken) => InvokeAsync(runner, job, context, cancellationToken));
+            endpoints.MapPost("/" + job.Name, (HttpContext context, CancellationToken cancellationToken) => InvokeAsync(runner, callers, job, context, cancellationToken));
         }
         return endpoints;
     }
 
-    private static async Task<IResult> InvokeAsync(TimerJobRunner runner, ITimerJob job, HttpContext context, CancellationToken cancellationToken)
+    /// <summary>Registers what the endpoints need: the header made from the hub's key, and the caller check.</summary>
+    public static IServiceCollection AddTimerCallers(this IServiceCollection services)
+    {
+        services.TryAddSingleton(provider => new TimerInvocationHeader(HubSecretKey.Load(provider.GetRequiredService<HubOptions>())));
+        services.TryAddSingleton<TimerCallers>();
+        return services;
+    }
+
+    private static async Task<IResult> InvokeAsync(TimerJobRunner runner, TimerCallers callers, ITimerJob job, HttpContext context, CancellationToken cancellationToken)
     {
         context.Response.Headers.CacheControl = "no-store";
+        if (callers.Refusal(context, job) is { } refusal)
+        {
+            return Results.Problem(title: "Not allowed", detail: refusal, statusCode: StatusCodes.Status403Forbidden);
+        }
         var (invocation, problem) = await ReadInvocationAsync(context, cancellationToken);
         if (problem is not null)
         {
@@ -35,8 +52,9 @@ public static class TimerEndpoints
     }
 
     /// <summary>
-    /// Reads what the host sends, tolerantly: an empty body or JSON of another shape still runs the job (the payload
-    /// is informational); only a body that is not JSON at all is refused, with the parser's reason.
+    /// Reads what the host sends, tolerantly: JSON of another shape still runs the job (the payload is informational);
+    /// a body that is not JSON (an empty one included: the host always sends its payload) is refused with the parser's
+    /// reason, and no job runs.
     /// </summary>
     internal static async Task<(TimerInvocation Invocation, string? Problem)> ReadInvocationAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -70,11 +88,7 @@ public static class TimerEndpoints
         }
         catch (JsonException ex)
         {
-            // An empty body (with or without a Content-Length) fails at its very start; that is no invocation problem.
-            if (!(ex.BytePositionInLine == 0 && ex.LineNumber == 0))
-            {
-                return (new TimerInvocation(TimerTriggerSource.FunctionsHost, invocationId), $"The body is not valid JSON: {ex.Message}");
-            }
+            return (new TimerInvocation(TimerTriggerSource.FunctionsHost, invocationId), $"The body is not valid JSON: {ex.Message}");
         }
         return (new TimerInvocation(TimerTriggerSource.FunctionsHost, invocationId, pastDue, scheduledFor), null);
     }

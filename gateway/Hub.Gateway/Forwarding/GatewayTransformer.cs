@@ -96,6 +96,7 @@ internal sealed class GatewayTransformer(
         }
         ForwardedHeaders.Apply(context, headers, trustForwardedHeaders);
         headers.Remove(ClientAddressHeader.Name);
+        headers.Remove(TimerInvocationHeader.Name); // only the hub's own callers run timer jobs, never one of its clients
         if (!target.IsUserServer && ForwardedHeaders.ClientOf(context, trustForwardedHeaders) is { } client)
         {
             headers.TryAddWithoutValidation(ClientAddressHeader.Name, clientAddress.Create(client));

@@ -8,6 +8,7 @@ using Hub.Core.Store;
 using Hub.Functions.Culling;
 using Hub.Functions.Tests.Spawning;
 using Hub.Functions.Timers;
+using Hub.Functions.Tests.Timers;
 using Hub.Testing;
 using Hub.Testing.Spawning;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,8 +78,7 @@ public sealed class CullEndToEndTests(AzuriteFixture azurite)
     {
         await using var hub = await SpawningHub.StartAsync(azurite);
 
-        var response = await hub.ControlPlane.Client.PostAsync("/cull-idle", new StringContent(
-            """{"Data":{"timer":{"IsPastDue":false}},"Metadata":{}}""", Encoding.UTF8, "application/json"));
+        var response = await hub.ControlPlane.PostTimerAsync("cull-idle");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

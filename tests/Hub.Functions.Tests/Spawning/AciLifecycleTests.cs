@@ -4,6 +4,7 @@ using Hub.ArmDouble;
 using Hub.Azure.Arm;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
+using Hub.Functions.Tests.Timers;
 using Hub.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -180,7 +181,7 @@ public sealed class AciLifecycleTests(AzuriteFixture azurite) : IAsyncLifetime
         await ours.StartAsync(new SpawnerStart(new ServerKey("ghost", ""), null, "t", SpawnProfile.BuiltIn, 1), CancellationToken.None);
         await theirs.StartAsync(new SpawnerStart(new ServerKey("neighbour", ""), null, "t", SpawnProfile.BuiltIn, 1), CancellationToken.None);
 
-        var response = await hub.ControlPlane.Client.PostAsync("/reconcile", new StringContent("""{"Data":{"timer":{"IsPastDue":false}},"Metadata":{}}""", Encoding.UTF8, "application/json"));
+        var response = await hub.ControlPlane.PostTimerAsync("reconcile");
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["other-neighbour"], _arm.GroupNames);
@@ -198,7 +199,7 @@ public sealed class AciLifecycleTests(AzuriteFixture azurite) : IAsyncLifetime
         arm.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test");
         (await arm.DeleteAsync(ArmDouble.ArmDouble.GroupResourcePath("hub-fay") + "?api-version=2025-09-01")).EnsureSuccessStatusCode();
 
-        await hub.ControlPlane.Client.PostAsync("/reconcile", null);
+        await hub.ControlPlane.PostTimerAsync("reconcile");
         await Eventually.UntilAsync(async () => (await hub.RecordAsync(server)).Phase == ServerPhase.Stopped, TimeSpan.FromSeconds(20), "the dead server to be cleaned up");
 
         var record = await hub.RecordAsync(server);

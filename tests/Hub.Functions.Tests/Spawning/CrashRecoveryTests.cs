@@ -1,6 +1,7 @@
 using Hub.ArmDouble;
 using Hub.Azure.Store;
 using Hub.Core.Store;
+using Hub.Functions.Tests.Timers;
 using Hub.Testing;
 using Hub.Testing.Spawning;
 
@@ -68,7 +69,7 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IAsyncLifetime
     private async Task StopAsync(ControlPlaneProcess controlPlane, ServerKey server)
     {
         await _store.Servers.ChangeAsync(server, r => r with { Desired = ServerDesiredState.Stopped });
-        (await controlPlane.Client.PostAsync("/reconcile", null)).EnsureSuccessStatusCode();
+        (await controlPlane.Client.PostTimerAsync(TimerRequests.HeaderFor(_data), "reconcile")).EnsureSuccessStatusCode();
         await WaitForPhaseAsync(server, ServerPhase.Stopped, $"{server} to stop");
     }
 
@@ -160,7 +161,7 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IAsyncLifetime
         var route = await _store.Routes.GetAsync(server);
 
         await using var second = await ControlPlaneProcess.StartAsync(Settings());
-        (await second.Client.PostAsync("/reconcile", null)).EnsureSuccessStatusCode();
+        (await second.Client.PostTimerAsync(TimerRequests.HeaderFor(_data), "reconcile")).EnsureSuccessStatusCode();
 
         Assert.Equal(ServerPhase.Running, (await _store.Servers.GetAsync(server))!.Phase);
         Assert.Equal(route!.Target, (await _store.Routes.GetAsync(server))!.Target);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Hub.Functions.Tests.Timers;
 using Hub.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +19,7 @@ public sealed class ReconcileEndpointTests(AzuriteFixture azurite)
              "Metadata":{"sys":{"MethodName":"reconcile","UtcNow":"2026-11-22T10:05:00.01Z","RandGuid":"0f8fad5b-d9cb-469f-a165-70867728950e"}}}
             """;
 
-        var response = await hub.ControlPlane.Client.PostAsync("/reconcile", new StringContent(invocation, Encoding.UTF8, "application/json"));
+        var response = await hub.ControlPlane.PostTimerAsync("reconcile", invocation);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -34,7 +35,7 @@ public sealed class ReconcileEndpointTests(AzuriteFixture azurite)
     {
         await using var hub = await SpawningHub.StartAsync(azurite);
 
-        var response = await hub.ControlPlane.Client.PostAsync("/reconcile", new StringContent("{not json", Encoding.UTF8, "application/json"));
+        var response = await hub.ControlPlane.PostTimerAsync("reconcile", "{not json");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

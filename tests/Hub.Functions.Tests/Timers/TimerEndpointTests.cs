@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Hub.Core.Security;
 using Hub.Functions.Timers;
 using Hub.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,10 +37,7 @@ public sealed class TimerEndpointTests(AzuriteFixture azurite)
     {
         var job = new RecordingJob();
         await using var hub = await StartAsync(job);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/test-job") { Content = Json(HostPayload) };
-        request.Headers.Add("X-Azure-Functions-InvocationId", "inv-1");
-
-        var response = await hub.Client.SendAsync(request);
+        var response = await hub.PostTimerAsync("test-job", HostPayload, invocationId: "inv-1");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -57,23 +55,38 @@ public sealed class TimerEndpointTests(AzuriteFixture azurite)
         await using var hub = await StartAsync(job);
         string payload = JsonSerializer.Serialize(new { Data = new { timer = """{"IsPastDue":true,"ScheduleStatus":{"Next":"2026-01-01T10:05:00Z"}}""" }, Metadata = new { } });
 
-        var response = await hub.Client.PostAsync("/test-job", Json(payload));
+        var response = await hub.PostTimerAsync("test-job", payload);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(Assert.Single(job.Invocations).IsPastDue);
     }
 
     [Fact]
-    public async Task Post_NoOrOddBody_StillRuns()
+    public async Task Post_JsonOfAnotherShape_StillRuns()
     {
         var job = new RecordingJob();
         await using var hub = await StartAsync(job);
 
-        var empty = await hub.Client.PostAsync("/test-job", Json(""));
-        var odd = await hub.Client.PostAsync("/test-job", Json("[1,2,3]"));
+        var odd = await hub.PostTimerAsync("test-job", "[1,2,3]");
 
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (empty.StatusCode, odd.StatusCode));
-        Assert.Equal(2, job.Invocations.Count);
+        Assert.Equal(HttpStatusCode.OK, odd.StatusCode);
+        Assert.Single(job.Invocations);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("\u00ff\u00fe")]
+    public async Task Post_BodyThatIsNotJson_Is400AndDoesNotRun(string body)
+    {
+        var job = new RecordingJob();
+        await using var hub = await StartAsync(job);
+
+        var response = await hub.PostTimerAsync("test-job", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(job.Invocations);
     }
 
     [Fact]
@@ -82,7 +95,7 @@ public sealed class TimerEndpointTests(AzuriteFixture azurite)
         var job = new RecordingJob();
         await using var hub = await StartAsync(job);
 
-        var response = await hub.Client.PostAsync("/test-job", Json("{\"Data\": {"));
+        var response = await hub.PostTimerAsync("test-job", "{\"Data\": {");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -96,7 +109,7 @@ public sealed class TimerEndpointTests(AzuriteFixture azurite)
         var job = new RecordingJob { Fail = true };
         await using var hub = await StartAsync(job);
 
-        var response = await hub.Client.PostAsync("/test-job", Json(HostPayload));
+        var response = await hub.PostTimerAsync("test-job", HostPayload);
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -109,9 +122,9 @@ public sealed class TimerEndpointTests(AzuriteFixture azurite)
         var job = new RecordingJob { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         await using var hub = await StartAsync(job);
 
-        var first = hub.Client.PostAsync("/test-job", Json(HostPayload));
+        var first = hub.PostTimerAsync("test-job", HostPayload);
         await job.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var second = await hub.Client.PostAsync("/test-job", Json(HostPayload));
+        var second = await hub.PostTimerAsync("test-job", HostPayload);
         job.Gate.SetResult();
         var firstResponse = await first;
 
@@ -127,9 +140,9 @@ public sealed class TimerEndpointTests(AzuriteFixture azurite)
         var job = new RecordingJob { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), CoalescesOverlappingRuns = true };
         await using var hub = await StartAsync(job);
 
-        var first = hub.Client.PostAsync("/test-job", Json(HostPayload));
+        var first = hub.PostTimerAsync("test-job", HostPayload);
         await job.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var second = hub.Client.PostAsync("/test-job", Json(HostPayload));
+        var second = hub.PostTimerAsync("test-job", HostPayload);
         await Eventually.UntilAsync(() => job.Invocations.Count == 2, TimeSpan.FromSeconds(30), "the second trigger to reach the job");
         job.Gate.SetResult();
 
@@ -145,5 +158,64 @@ public sealed class TimerEndpointTests(AzuriteFixture azurite)
         var response = await hub.Client.PostAsync("/no-such-timer", Json(HostPayload));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_WithoutTheTimerHeader_Is403AndDoesNotRun()
+    {
+        var job = new RecordingJob();
+        await using var hub = await StartAsync(job);
+        using var wrong = new HttpRequestMessage(HttpMethod.Post, "/test-job") { Content = Json(HostPayload) };
+        wrong.Headers.Add(TimerInvocationHeader.Name, new TimerInvocationHeader(new byte[32]).Value);
+        using var hostHeaderOnly = new HttpRequestMessage(HttpMethod.Post, "/test-job") { Content = Json(HostPayload) };
+        hostHeaderOnly.Headers.Add("X-Azure-Functions-InvocationId", "inv-1");
+
+        var none = await hub.Client.PostAsync("/test-job", Json(HostPayload));
+        var otherKey = await hub.Client.SendAsync(wrong);
+        var pretendingHost = await hub.Client.SendAsync(hostHeaderOnly);
+
+        Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden], new[] { none.StatusCode, otherKey.StatusCode, pretendingHost.StatusCode });
+        Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(TimerInvocationHeader.Name, await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(job.Invocations);
+    }
+
+    [Theory]
+    [InlineData("/hub/../test-job")]
+    [InlineData("/hub/%2e%2e/test-job")]
+    [InlineData("/x/.%2E/test-job")]
+    public async Task Post_ThroughDotSegments_IsRefusedEvenWithTheHeader(string target)
+    {
+        var job = new RecordingJob();
+        await using var hub = await StartAsync(job);
+        string header = hub.Services.GetRequiredService<TimerInvocationHeader>().Value;
+
+        string response = await RawHttp.SendAsync(hub.Address,
+            $"POST {target} HTTP/1.1\r\nHost: localhost\r\n{TimerInvocationHeader.Name}: {header}\r\nContent-Type: application/json\r\nContent-Length: {HostPayload.Length}\r\nConnection: close\r\n\r\n{HostPayload}");
+
+        Assert.StartsWith("HTTP/1.1 403", response, StringComparison.Ordinal);
+        Assert.Empty(job.Invocations);
+    }
+
+    [Fact]
+    public async Task Post_UnderTheFunctionsHost_TheHostsInvocationFromLoopbackRuns()
+    {
+        var job = new RecordingJob();
+        await using var hub = await RunningControlPlane.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = azurite.ConnectionString,
+                ["Storage:TablePrefix"] = AzuriteFixture.UniqueTableName("tm"),
+                ["FUNCTIONS_CUSTOMHANDLER_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            services => services.AddSingleton<ITimerJob>(job));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/test-job") { Content = Json(HostPayload) };
+        request.Headers.Add("X-Azure-Functions-InvocationId", "inv-7");
+
+        var fromHost = await hub.Client.SendAsync(request);
+        var anonymous = await hub.Client.PostAsync("/test-job", Json(HostPayload));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Forbidden), (fromHost.StatusCode, anonymous.StatusCode));
+        Assert.Equal("inv-7", Assert.Single(job.Invocations).InvocationId);
     }
 }

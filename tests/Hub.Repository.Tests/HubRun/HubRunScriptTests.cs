@@ -34,6 +34,9 @@ public sealed class HubRunScriptTests
         string token = await user.CreateTokenAsync();
         // The kernel stays running: Ctrl+C must stop it too.
         string result = await KernelSession.ExecuteAsync(run.Ports.GatewayUrl, "/user/runner/", token, "1+1", KernelTimeout);
+        int withPublicKey = await StoreKeyProbe.StatusWithKeyAsync(run.Ports.AzuriteTable, StoreKeyProbe.PublicEmulatorKey);
+        int withRunsKey = await StoreKeyProbe.StatusWithKeyAsync(run.Ports.AzuriteTable, File.ReadAllText(Path.Combine(run.DataDirectory, "azurite.key")));
+        var dataMode = File.GetUnixFileMode(run.DataDirectory);
         var footprint = RunFootprint.Take(run.ProcessGroup, run.DataDirectory);
         var servers = RunFootprint.ServerProcesses(run.DataDirectory).ToList();
 
@@ -47,6 +50,9 @@ public sealed class HubRunScriptTests
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.StartsWith("/user/runner/tree", landed, StringComparison.Ordinal);
         Assert.Equal("2", result);
+        // Students' servers reach Azurite's loopback ports: the run's Azurite refuses the emulator's public key.
+        Assert.Equal((403, 200), (withPublicKey, withRunsKey));
+        Assert.Equal(UnixFileMode.None, dataMode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite));
         Assert.Equal(appsBefore, AppAssemblies.LastWriteTimes());
         // The footprint saw what it is meant to see, so that "nothing left" below means something.
         Assert.True(run.Ports.All.All(footprint.ListeningPorts.Contains), $"the run's own ports missing from what it listened on:\n{footprint}");

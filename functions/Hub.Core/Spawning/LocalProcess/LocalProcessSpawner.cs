@@ -15,7 +15,9 @@ namespace Hub.Core.Spawning.LocalProcess;
 /// The process gets a session of its own and writes its output to a file, so it outlives the control plane: a
 /// restarted control plane finds it again through its launch files (see <see cref="LocalServerFiles"/>) and adopts it.
 /// The process sees only a minimal environment: nothing of the control plane's settings (storage keys, the hub's
-/// secret key) reaches it.
+/// secret key) reaches it. When the hub runs as root, each user's servers run as that user's own Unix account
+/// (<see cref="UnixAccounts"/>, <see cref="LocalProcessOptions.UserAccounts"/>): the launcher, still root, records the
+/// process id and opens the log, then <c>setpriv</c> drops to the account in the same process before Jupyter starts.
 /// </summary>
 public sealed class LocalProcessSpawner : ISpawner
 {
@@ -32,8 +34,10 @@ public sealed class LocalProcessSpawner : ISpawner
     private static readonly string[] InheritedVariables = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR"];
 
     private readonly LocalProcessOptions _options;
+    private readonly string _data;
     private readonly string _serversRoot;
     private readonly HomeDirectories _homes;
+    private readonly UnixAccounts? _accounts;
     private readonly TimeProvider _time;
     private readonly ILogger<LocalProcessSpawner> _logger;
 
@@ -44,9 +48,10 @@ public sealed class LocalProcessSpawner : ISpawner
             throw new PlatformNotSupportedException("The local-process spawner needs Linux (it finds its processes through /proc).");
         }
         _options = options;
-        string data = Path.GetFullPath(hub.DataDirectory);
-        _serversRoot = Path.Combine(data, "servers");
-        _homes = new HomeDirectories(Path.Combine(data, "homes"), options.TemplateDirectory, logger);
+        _data = Path.GetFullPath(hub.DataDirectory);
+        _serversRoot = Path.Combine(_data, "servers");
+        _homes = new HomeDirectories(Path.Combine(_data, "homes"), options.TemplateDirectory, logger);
+        _accounts = options.UserAccounts && UnixAccounts.ProcessIsRoot ? new UnixAccounts(options.AccountPrefix, logger) : null;
         _time = time;
         _logger = logger;
     }
@@ -72,14 +77,35 @@ public sealed class LocalProcessSpawner : ISpawner
             await StopProcessAsync(running.Pid, start.Key, cancellationToken).ConfigureAwait(false);
         }
 
-        string home = _homes.Ensure(start.Key.User);
+        if (UnixAccounts.ProcessIsRoot && _accounts is null)
+        {
+            return new SpawnerObservation(SpawnerStatus.Failed, Message: "The hub refuses to run your server as root.",
+                Detail: "LocalProcess__UserAccounts is off while the hub runs as root; turn it on or run the hub as an unprivileged user");
+        }
+        string home;
+        UnixAccount? account = null;
+        try
+        {
+            if (DataFolderAccess.Prepare(_data, _homes.Root, _serversRoot, accounts: _accounts is not null) is { } unreachable)
+            {
+                throw new InvalidOperationException(unreachable);
+            }
+            if (_accounts is not null)
+            {
+                account = await _accounts.EnsureAsync(start.Key.User, cancellationToken).ConfigureAwait(false);
+            }
+            home = await _homes.EnsureAsync(start.Key.User, account, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return new SpawnerObservation(SpawnerStatus.Failed, Message: "Your server's Unix account or home could not be set up.", Detail: ex.Message);
+        }
         int port = FreeLoopbackPort();
         var launch = new LaunchRecord(Guid.NewGuid().ToString("N"), port, SecretHash.Of(start.Token), start.Key.User, start.Key.Server);
-        Directory.CreateDirectory(files.RuntimeDirectory);
         File.Delete(files.PidFile);
         files.WriteLaunch(launch);
 
-        using (var launcher = Process.Start(LauncherInfo(start, launch, files, home, port)))
+        using (var launcher = Process.Start(LauncherInfo(start, launch, files, home, port, account)))
         {
             var deadline = _time.GetUtcNow() + PidFileTimeout;
             int? pid;
@@ -169,7 +195,7 @@ public sealed class LocalProcessSpawner : ISpawner
         return null;
     }
 
-    private ProcessStartInfo LauncherInfo(SpawnerStart start, LaunchRecord launch, LocalServerFiles files, string home, int port)
+    private ProcessStartInfo LauncherInfo(SpawnerStart start, LaunchRecord launch, LocalServerFiles files, string home, int port, UnixAccount? account)
     {
         var values = new Dictionary<string, string>
         {
@@ -182,7 +208,7 @@ public sealed class LocalProcessSpawner : ISpawner
         };
         // setsid: a session of its own, so that neither a terminal's Ctrl+C nor the control plane's exit reaches it.
         var info = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = home };
-        foreach (var argument in (string[])["/bin/sh", "-c", LauncherScript, "jupyter-server"])
+        foreach (var argument in (string[])["/bin/sh", "-c", LauncherScript, "jupyter-server", .. AccountSwitch(account)])
         {
             info.ArgumentList.Add(argument);
         }
@@ -204,7 +230,7 @@ public sealed class LocalProcessSpawner : ISpawner
         }
         environment["HOME"] = home;
         environment["JUPYTER_TOKEN"] = start.Token;
-        environment["JUPYTER_RUNTIME_DIR"] = files.RuntimeDirectory;
+        environment["JUPYTER_RUNTIME_DIR"] = RuntimeDirectoryIn(home);
         environment["JUPYTERHUB_USER"] = start.Key.User;
         environment["JUPYTERHUB_SERVER_NAME"] = start.Key.Server;
         environment["JUPYTERHUB_SERVICE_PREFIX"] = ServerUrls.BasePath(start.Key);
@@ -213,6 +239,21 @@ public sealed class LocalProcessSpawner : ISpawner
         environment["HUB_LOG_FILE"] = files.LogFile;
         return info;
     }
+
+    /// <summary>
+    /// Jupyter's runtime folder (its own and its kernels' connection files, which hold the keys that sign kernel
+    /// messages): in the home, where the account can write and nobody else can read; Jupyter creates it 0700.
+    /// </summary>
+    private static string RuntimeDirectoryIn(string home) => Path.Combine(home, ".local", "share", "jupyter", "runtime");
+
+    /// <summary>
+    /// What goes before the command to run it as <paramref name="account"/>: setpriv replaces itself with the command,
+    /// so the process id the launcher recorded stays the server's; no_new_privs keeps set-user-id programs from
+    /// raising the account's rights again.
+    /// </summary>
+    private static string[] AccountSwitch(UnixAccount? account) => account is null
+        ? []
+        : [UnixAccounts.FindTool("setpriv") ?? "setpriv", $"--reuid={account.Uid}", $"--regid={account.Gid}", "--init-groups", "--no-new-privs", "--"];
 
     private async Task StopProcessAsync(int pid, ServerKey server, CancellationToken cancellationToken)
     {

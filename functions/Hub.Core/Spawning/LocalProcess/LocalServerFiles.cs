@@ -7,7 +7,7 @@ namespace Hub.Core.Spawning.LocalProcess;
 /// <summary>
 /// A local server's files under <c>{data}/servers/{slug}/</c>: <c>launch.json</c> (written before the process starts:
 /// its launch id, port, owner and a hash of its token), <c>pid</c> (written by the process itself, before it becomes
-/// Jupyter), <c>jupyter.log</c>, Jupyter's runtime folder, and a lock file that keeps two launches apart. Together they
+/// Jupyter), <c>jupyter.log</c>, and a lock file that keeps two launches apart. Together they
 /// let any later control plane find the process again, and tell it from an unrelated process with a reused id.
 /// </summary>
 internal sealed class LocalServerFiles(string directory)
@@ -21,8 +21,6 @@ internal sealed class LocalServerFiles(string directory)
     public string PidFile => Path.Combine(Directory, "pid");
 
     public string LogFile => Path.Combine(Directory, "jupyter.log");
-
-    public string RuntimeDirectory => Path.Combine(Directory, "runtime");
 
     /// <summary>Takes the server's launch lock (an exclusive file lock, so it also holds against another process).</summary>
     public async Task<IDisposable> LockAsync(TimeProvider time, CancellationToken cancellationToken)
