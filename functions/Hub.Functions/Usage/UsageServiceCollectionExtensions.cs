@@ -23,7 +23,15 @@ public static class UsageServiceCollectionExtensions
         services.TryAddSingleton<UsageAdmission>();
         services.TryAddSingleton<IStartAdmission>(provider => new CountedAdmission(provider.GetRequiredService<UsageAdmission>(), provider.GetRequiredService<UsageMetrics>()));
         services.TryAddSingleton<QuotaEnforcer>();
+        services.TryAddSingleton<IHomeStorage>(provider =>
+            provider.GetRequiredService<ISpawner>() is Core.Spawning.LocalProcess.LocalProcessSpawner local ? new Core.Spawning.LocalProcess.LocalHomeStorage(local) : new UnmeasuredHomeStorage());
         return services;
+    }
+
+    /// <summary>For spawners whose homes are not measured yet (Azure Files: see docs/usage.md): no figures.</summary>
+    private sealed class UnmeasuredHomeStorage : IHomeStorage
+    {
+        public Task<HomeStorageUse?> UseOfAsync(string user, CancellationToken cancellationToken) => Task.FromResult<HomeStorageUse?>(null);
     }
 
     /// <summary>Counts every refusal for the metrics.</summary>

@@ -100,5 +100,9 @@ public sealed class QuotaTests(AzuriteFixture azurite)
         Assert.Equal(2, runs.Count); // the seeded run and the one just stopped, once
         var again = await api.PostAsync("/hub/api/users/dora/server", null);
         Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode);
+        // The home's size, as the usage API reports it (a local home has no quota).
+        var storage = JsonDocument.Parse(await api.GetStringAsync("/hub/api/users/dora/usage")).RootElement.GetProperty("storage");
+        Assert.InRange(storage.GetProperty("used_bytes").GetInt64(), 2, long.MaxValue);
+        Assert.Equal(JsonValueKind.Null, storage.GetProperty("quota_bytes").ValueKind);
     }
 }
