@@ -6,13 +6,19 @@ namespace Hub.Functions.Usage;
 
 /// <summary>
 /// Part of every cull run: stops the running servers of users who reached their quota (through
-/// <see cref="IServerLifecycle"/>, so files stay). Reads the active servers once and each of their owners' usage once.
+/// <see cref="IServerLifecycle"/>, so files stay), and adds up the month's spend when a budget is set, so that the
+/// budget metrics and the warning event follow spend even while nobody starts a server. Reads the active servers once
+/// and each of their owners' usage once.
 /// </summary>
-public sealed partial class QuotaEnforcer(IHubStore store, Quotas quotas, IServerLifecycle lifecycle, UsageMetrics metrics, TimeProvider time, ILogger<QuotaEnforcer> logger)
+public sealed partial class QuotaEnforcer(IHubStore store, Quotas quotas, BudgetGuard budgets, IServerLifecycle lifecycle, UsageMetrics metrics, TimeProvider time, ILogger<QuotaEnforcer> logger)
 {
     /// <summary>Stops every server over its owner's cap; returns lines for the run's log.</summary>
     public async Task<IReadOnlyList<string>> EnforceAsync(CancellationToken cancellationToken)
     {
+        if (budgets.Options.Enabled)
+        {
+            await budgets.StateAsync(cancellationToken).ConfigureAwait(false);
+        }
         if (!quotas.Policy.Options.Enabled)
         {
             return [];
