@@ -29,7 +29,7 @@ async function load() {
   $('#usage-user-rows').replaceChildren(...used.map((u) => el('tr', {},
     el('td', { 'data-label': 'User' }, u.name),
     el('td', { 'data-label': 'Groups' }, u.groups.join(', ')),
-    el('td', { 'data-label': 'Server-hours' }, hours(u.server_hours)),
+    el('td', { 'data-label': 'Hours run' }, hours(u.server_hours)),
     el('td', { 'data-label': 'vCPU-hours' }, hours(u.vcpu_hours)),
     el('td', { 'data-label': 'GB-hours' }, hours(u.gb_hours)),
     el('td', { 'data-label': 'Cost' }, money(u.cost)),
@@ -38,7 +38,7 @@ async function load() {
   $('#usage-users-empty').hidden = used.length > 0;
   $('#usage-group-rows').replaceChildren(...report.groups.map((g) => el('tr', {},
     el('td', { 'data-label': 'Group' }, g.name),
-    el('td', { 'data-label': 'Server-hours' }, hours(g.server_hours)),
+    el('td', { 'data-label': 'Hours run' }, hours(g.server_hours)),
     el('td', { 'data-label': 'vCPU-hours' }, hours(g.vcpu_hours)),
     el('td', { 'data-label': 'GB-hours' }, hours(g.gb_hours)),
     el('td', { 'data-label': 'Cost' }, money(g.cost)),
