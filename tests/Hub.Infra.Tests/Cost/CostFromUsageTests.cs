@@ -21,6 +21,7 @@ public sealed class CostFromUsageTests
         var error = new StringWriter();
 
         int code = CostCommand.Run(["--from-usage", path], output, error);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
 
         Assert.Equal(0, code);
         string text = output.ToString();
@@ -39,6 +40,7 @@ public sealed class CostFromUsageTests
         var error = new StringWriter();
 
         int code = CostCommand.Run(["--from-usage", path], new StringWriter(), error);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
 
         Assert.Equal(2, code);
         Assert.Contains("has no 'users' list; save the answer of GET /hub/api/usage?period=", error.ToString(), StringComparison.Ordinal);
