@@ -13,6 +13,7 @@ using Hub.Functions.Health;
 using Hub.Functions.Hosting;
 using Hub.Functions.Logging;
 using Hub.Functions.Timers;
+using Hub.Functions.Usage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hub.Functions.Spawning;
 using Hub.Functions.Pages;
@@ -46,6 +47,7 @@ public static class ControlPlaneApp
         builder.Services.AddTimerCallers();
         builder.Services.AddHubAuth(settings.Hub, settings.Auth, settings.Oidc, settings.Entra);
         builder.Services.AddSpawning(settings.Spawning, settings.Hub);
+        builder.Services.AddUsage(settings);
         builder.Services.AddHostedService<BlockedUserServers>();
         builder.Services.AddCullingAndPrewarm(settings.Culler, settings.Prewarm);
         builder.Services.AddPages();
@@ -59,6 +61,7 @@ public static class ControlPlaneApp
         app.MapHealthEndpoints();
         app.MapTimerEndpoints();
         app.MapLoginEndpoints();
+        app.MapUsageEndpoints();
         app.MapHubApi();
         app.MapMetricsEndpoints();
         app.MapPages();

@@ -24,13 +24,15 @@ public sealed class TableHubStore : IHubStore
         var routes = service.GetTableClient(tablePrefix + "routes");
         var sessions = service.GetTableClient(tablePrefix + "sessions");
         var tokens = service.GetTableClient(tablePrefix + "tokens");
-        _tables = [_users, servers, routes, sessions, tokens];
+        var usage = service.GetTableClient(tablePrefix + "usage");
+        _tables = [_users, servers, routes, sessions, tokens, usage];
 
         Users = new TableUserStore(_users);
         Servers = new TableServerStore(servers);
         Routes = new TableRouteStore(routes);
         Sessions = new TableSessionStore(sessions);
         Tokens = new TableTokenStore(tokens);
+        Usage = new TableUsageStore(usage);
     }
 
     /// <summary>The table endpoint, for messages (it holds no secret).</summary>
@@ -47,6 +49,8 @@ public sealed class TableHubStore : IHubStore
     public ISessionStore Sessions { get; }
 
     public ITokenStore Tokens { get; }
+
+    public IUsageStore Usage { get; }
 
     /// <summary>The names of the tables this store uses.</summary>
     public IEnumerable<string> TableNames => _tables.Select(t => t.Name);

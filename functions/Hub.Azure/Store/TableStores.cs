@@ -30,3 +30,12 @@ internal sealed class TableTokenStore(TableClient table) : TableRecordStore<stri
     public IAsyncEnumerable<TokenRecord> ListForUserAsync(string user, CancellationToken cancellationToken = default) =>
         QueryAsync(TableClient.CreateQueryFilter($"User eq {user}"), cancellationToken);
 }
+
+internal sealed class TableUsageStore(TableClient table) : TableRecordStore<UsageKey, UsageRecord>(table, UsageEntityMap.Instance), IUsageStore
+{
+    public IAsyncEnumerable<UsageRecord> ListForUserAsync(string user, DateTimeOffset endedSince, CancellationToken cancellationToken = default) =>
+        QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {EntityValues.UserKey(user)} and Ended ge {endedSince}"), cancellationToken);
+
+    public IAsyncEnumerable<UsageRecord> ListEndedSinceAsync(DateTimeOffset endedSince, CancellationToken cancellationToken = default) =>
+        QueryAsync(TableClient.CreateQueryFilter($"Ended ge {endedSince}"), cancellationToken);
+}

@@ -56,12 +56,16 @@ public enum StartStatus
 
     /// <summary>The options ask for something that is not offered, such as an unknown profile (400 with <see cref="StartResult.Message"/>).</summary>
     InvalidOptions,
+
+    /// <summary>A usage quota or budget is used up (403 with <see cref="StartResult.Refusal"/>); see <see cref="IStartAdmission"/>.</summary>
+    Refused,
 }
 
 /// <param name="Status">The outcome.</param>
 /// <param name="Message">For people: why it was refused or throttled, or what is happening.</param>
 /// <param name="RetryAfter">With <see cref="StartStatus.Throttled"/>: when to try again.</param>
-public sealed record StartResult(StartStatus Status, string? Message = null, TimeSpan? RetryAfter = null);
+/// <param name="Refusal">With <see cref="StartStatus.Refused"/>: what was used, the limit and when it resets.</param>
+public sealed record StartResult(StartStatus Status, string? Message = null, TimeSpan? RetryAfter = null, StartRefusal? Refusal = null);
 
 /// <summary>How a stop request ended.</summary>
 public enum StopStatus

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Hub.Core.Store;
+using Hub.Core.Usage;
 using Hub.Core.Users;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,8 @@ public sealed class ServerLifecycle(
     SpawnBoard board,
     ReconcileScheduler scheduler,
     ServerChangeSignal signal,
+    IStartAdmission admission,
+    UsageLedger usage,
     TimeProvider time,
     ILogger<ServerLifecycle> logger) : IServerLifecycle
 {
@@ -31,10 +34,8 @@ public sealed class ServerLifecycle(
             string offered = string.Join(", ", spawnerOptions.ParsedProfiles.Select(p => p.Slug));
             return new StartResult(StartStatus.InvalidOptions, $"There is no profile '{UserNamePolicy.Shorten(options.Profile!)}'; choose one of: {offered}.");
         }
-        if (await store.Users.GetAsync(server.User, cancellationToken).ConfigureAwait(false) is null)
-        {
-            throw new InvalidOperationException($"There is no user '{UserNamePolicy.Shorten(server.User)}'.");
-        }
+        var owner = await store.Users.GetAsync(server.User, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"There is no user '{UserNamePolicy.Shorten(server.User)}'.");
 
         while (true)
         {
@@ -52,6 +53,10 @@ public sealed class ServerLifecycle(
             {
                 return new StartResult(StartStatus.StopPending, $"{ServerName(server)} is pending stop");
             }
+            if (await admission.CheckAsync(owner, server, cancellationToken).ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
             if (limits.ActiveServers > 0)
             {
                 var view = await board.GetAsync(ServerReconciler.QueueCheckInterval, cancellationToken).ConfigureAwait(false);
@@ -64,6 +69,10 @@ public sealed class ServerLifecycle(
             }
 
             var now = time.GetUtcNow();
+            if (record is not null && record.Phase is not (ServerPhase.Stopped or ServerPhase.Failed))
+            {
+                await usage.RecordRunEndAsync(record, now, cancellationToken).ConfigureAwait(false);
+            }
             // A server still running while its stop waits to be stepped keeps running for this start: its run so far
             // is counted now, the new one from when it is ready again. A stopped record has no run left to count.
             var previous = record is null ? new ServerRecord { User = server.User, Name = server.Server }

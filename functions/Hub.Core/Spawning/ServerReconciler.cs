@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hub.Core.Security;
 using Hub.Core.Store;
+using Hub.Core.Usage;
 using Microsoft.Extensions.Logging;
 
 namespace Hub.Core.Spawning;
@@ -23,6 +24,7 @@ public sealed class ServerReconciler(
     ReadinessProbe probe,
     SpawnBoard board,
     ServerChangeSignal signal,
+    UsageLedger usage,
     TimeProvider time,
     ILogger<ServerReconciler> logger)
 {
@@ -378,6 +380,7 @@ public sealed class ServerReconciler(
         if (record.Desired == ServerDesiredState.Running)
         {
             // A failed attempt is cleaned up: create again with a fresh token (and count a run that ended here).
+            await usage.RecordRunEndAsync(record, now, cancellationToken).ConfigureAwait(false);
             return await ContinueAfterAsync(Enter(ServerUsage.EndRun(record, now), ServerPhase.Creating) with
             {
                 Launched = null,
@@ -388,7 +391,9 @@ public sealed class ServerReconciler(
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        // The run is counted in the same conditional write that ends it, so a repeated step cannot count it twice.
+        // The run is counted in the same conditional write that ends it, so a repeated step cannot count it twice;
+        // its usage row is written first and keyed by the run's start, so writing it again replaces it.
+        await usage.RecordRunEndAsync(record, now, cancellationToken).ConfigureAwait(false);
         var stopped = await WriteAsync(Enter(ServerUsage.EndRun(record, now), record.Failure is null ? ServerPhase.Stopped : ServerPhase.Failed) with
         {
             Launched = null,

@@ -52,6 +52,9 @@ public interface IHubStore
 
     ITokenStore Tokens { get; }
 
+    /// <summary>Finished server runs, for usage reports, quotas and budgets.</summary>
+    IUsageStore Usage { get; }
+
     /// <summary>Where the store is, for messages and logs; never holds a secret.</summary>
     string Location { get; }
 

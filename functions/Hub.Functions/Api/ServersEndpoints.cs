@@ -81,6 +81,8 @@ public static class ServersEndpoints
                 return ApiProblem.BadRequest(result.Message ?? "These options are not offered.");
             case StartStatus.Failed:
                 return ApiProblem.Of(StatusCodes.Status500InternalServerError, result.Message ?? "The server failed to start.");
+            case StartStatus.Refused:
+                return Usage.UsageProblem.Refused(result);
             default:
                 context.RequestServices.GetRequiredService<HubMetrics>().SpawnThrottled();
                 var retry = result.RetryAfter ?? TimeSpan.FromSeconds(30);

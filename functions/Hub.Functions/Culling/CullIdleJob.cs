@@ -24,7 +24,8 @@ public sealed class CullIdleJob(
     TimerOptions timers,
     CullMetrics metrics,
     TimeProvider time,
-    ILogger<CullIdleJob> logger) : ITimerJob
+    ILogger<CullIdleJob> logger,
+    Usage.QuotaEnforcer? quotas = null) : ITimerJob
 {
     public const string FunctionName = "cull-idle";
 
@@ -34,14 +35,16 @@ public sealed class CullIdleJob(
 
     public async Task<IReadOnlyList<string>> RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
     {
+        // Usage caps apply whether or not idle servers are culled.
+        var capped = quotas is null ? [] : await quotas.EnforceAsync(cancellationToken).ConfigureAwait(false);
         if (!options.Enabled)
         {
-            return ["The culler is off (Culler__Enabled=false)."];
+            return [.. capped, "The culler is off (Culler__Enabled=false)."];
         }
         var summary = await CullAsync(cancellationToken).ConfigureAwait(false);
         Log.CullFinished(logger, summary.Active, summary.Pending, summary.Probed, summary.KeptBusy, summary.CulledIdle, summary.CulledMaxAge, summary.StopFailures, summary.UsersRemoved, summary.Elapsed);
         metrics.RunFinished(summary, time.GetUtcNow());
-        return summary.ToLines();
+        return [.. capped, .. summary.ToLines()];
     }
 
     /// <summary>One run; public for the benchmark, which times it without the timer around it.</summary>

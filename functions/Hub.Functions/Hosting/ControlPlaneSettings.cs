@@ -4,6 +4,7 @@ using Hub.Core.Configuration;
 using Hub.Core.Culling;
 using Hub.Core.Prewarm;
 using Hub.Core.Hosting;
+using Hub.Core.Usage;
 using Hub.Core.Users;
 using Hub.Functions.Timers;
 using Hub.Functions.Spawning;
@@ -14,7 +15,7 @@ namespace Hub.Functions.Hosting;
 public sealed record ControlPlaneSettings(
     HubOptions Hub, ControlPlaneOptions Hosting, StorageOptions Storage, UserNameOptions UserNames,
     AuthOptions Auth, OidcOptions Oidc, EntraOptions Entra, TimerOptions Timers, SpawningSettings Spawning,
-    CullerOptions Culler, PrewarmOptions Prewarm)
+    CullerOptions Culler, PrewarmOptions Prewarm, QuotaOptions Quota, BudgetOptions Budget)
 {
     public static ControlPlaneSettings Bind(AppSettings settings)
     {
@@ -30,7 +31,9 @@ public sealed record ControlPlaneSettings(
             settings.Add<TimerOptions>(),
             SpawningSettings.Bind(settings, hub),
             settings.Add<CullerOptions>(),
-            settings.Add<PrewarmOptions>());
+            settings.Add<PrewarmOptions>(),
+            settings.Add<QuotaOptions>(),
+            settings.Add<BudgetOptions>());
         bound.Auth.Validate(bound.Hub, settings.AddProblem);
         if (bound.Auth.Authenticator == AuthenticatorKind.Oidc)
         {
@@ -57,5 +60,7 @@ public sealed record ControlPlaneSettings(
         .. SpawningSettings.Describe(),
         .. SettingsBinder.Describe<CullerOptions>(),
         .. SettingsBinder.Describe<PrewarmOptions>(),
+        .. SettingsBinder.Describe<QuotaOptions>(),
+        .. SettingsBinder.Describe<BudgetOptions>(),
     ];
 }

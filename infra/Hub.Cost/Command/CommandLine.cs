@@ -7,7 +7,7 @@ namespace Hub.Cost.Command;
 
 /// <summary>
 /// Parses <c>--option value</c> pairs: one option per <see cref="CostAssumptions"/> property in kebab case
-/// (<c>--server-vcpu 2</c>), switches for the yes/no ones (<c>--free-grants</c>), <c>--prices FILE</c> and <c>--help</c>.
+/// (<c>--server-vcpu 2</c>), switches for the yes/no ones (<c>--free-grants</c>), <c>--prices FILE</c>, <c>--from-usage FILE</c> and <c>--help</c>.
 /// Every problem is reported at once.
 /// </summary>
 public static partial class CommandLine
@@ -23,6 +23,7 @@ public static partial class CommandLine
         var assumptions = new CostAssumptions();
         var problems = new List<string>();
         string? prices = null;
+        string? fromUsage = null;
         bool help = false;
         for (int i = 0; i < arguments.Count; i++)
         {
@@ -35,6 +36,10 @@ public static partial class CommandLine
             else if (name == "prices")
             {
                 prices = Value(arguments, ref i, argument, problems);
+            }
+            else if (name == "from-usage")
+            {
+                fromUsage = i + 1 < arguments.Count && arguments[i + 1] == "-" ? arguments[++i] : Value(arguments, ref i, argument, problems);
             }
             else if (Options.TryGetValue(name, out var property))
             {
@@ -69,7 +74,7 @@ public static partial class CommandLine
         {
             throw new CommandLineException(problems);
         }
-        return new CostOptions(assumptions, prices, help);
+        return new CostOptions(assumptions, prices, help, fromUsage);
     }
 
     public static string Kebab(string name) => KebabBoundary().Replace(name, "$1-$2").ToLowerInvariant();
@@ -100,7 +105,7 @@ public static partial class CommandLine
 
     /// <summary>The option within a few typos of <paramref name="name"/>, if any.</summary>
     private static string? Closest(string name) =>
-        Options.Keys.Append("prices")
+        Options.Keys.Append("prices").Append("from-usage")
             .Select(option => (Option: option, Distance: Distance(name, option)))
             .Where(c => c.Distance <= Math.Max(2, name.Length / 4))
             .OrderBy(c => c.Distance)

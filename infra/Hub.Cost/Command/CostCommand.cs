@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hub.Cost.Model;
 using Hub.Cost.Prices;
+using Hub.Cost.Usage;
 
 namespace Hub.Cost.Command;
 
@@ -35,8 +36,29 @@ public static class CostCommand
             error.WriteLine(ex.Message);
             return 2;
         }
+        if (options.FromUsage is { } source)
+        {
+            return FromUsage(source, prices, options.Assumptions, output, error);
+        }
         var estimate = new CostModel(prices).Estimate(options.Assumptions);
         CostReport.Write(output, estimate, options.Assumptions, prices, options.PricesPath ?? "infra/Hub.Cost/prices.json");
+        return 0;
+    }
+
+    /// <summary>The spend of a recorded period, from the hub's usage report saved to a file (or piped in as <c>-</c>).</summary>
+    private static int FromUsage(string source, PriceList prices, CostAssumptions assumptions, TextWriter output, TextWriter error)
+    {
+        RecordedUsage usage;
+        try
+        {
+            usage = RecordedUsage.Parse(source == "-" ? Console.In.ReadToEnd() : File.ReadAllText(source));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            error.WriteLine($"./hub cost: --from-usage {source}: {ex.Message}");
+            return 2;
+        }
+        UsageSpend.Estimate(usage, prices, assumptions).Write(output);
         return 0;
     }
 
@@ -46,6 +68,7 @@ public static class CostCommand
         output.WriteLine();
         output.WriteLine("Options (current value in brackets):");
         output.WriteLine($"  {"--prices FILE",-42} prices to use (infra/Hub.Cost/prices.json)");
+        output.WriteLine($"  {"--from-usage FILE",-42} instead: a recorded period's spend, from GET /hub/api/usage?period=… saved to FILE (- reads standard input)");
         foreach (var (name, property) in CommandLine.Options.OrderBy(o => o.Key, StringComparer.Ordinal))
         {
             object? value = property.GetValue(values);

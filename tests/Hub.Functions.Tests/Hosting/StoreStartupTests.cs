@@ -54,6 +54,8 @@ public sealed class StoreStartupTests(AzuriteFixture azurite)
 
         public ITokenStore Tokens => inner.Tokens;
 
+        public IUsageStore Usage => inner.Usage;
+
         public string Location => inner.Location;
 
         public async Task InitializeAsync(CancellationToken cancellationToken = default)

@@ -2,6 +2,7 @@
 // offers profiles. The state is refreshed while something is on its way.
 import { api, getJson, pageInfo, serverPath, serverUrl as urlOf, spawnPendingUrl, userPath } from './api.js';
 import { $, ago, busy, el, say, showAdminLink, stateOf } from './ui.js';
+import { showUsage, watchUsage } from './usage.js';
 
 let info;
 let refreshTimer = null;
@@ -22,6 +23,7 @@ async function stop(server, remove = false) {
   const response = await api('DELETE', serverPath(info.name, server), remove ? { body: { remove: true } } : {});
   say(response.status === 202 ? 'Stopping…' : remove ? 'Server removed.' : 'Server stopped.');
   await refresh();
+  await showUsage(info.name);
 }
 
 function renderDefault(server) {
@@ -75,6 +77,7 @@ async function main() {
     $('#profile-field').hidden = false;
     $('#profile').replaceChildren(...info.profiles.map((p) => el('option', { value: p.slug, selected: p.default }, p.display_name)));
   }
+  watchUsage(info.name);
   $('#start').addEventListener('click', (e) => busy(e.currentTarget, () => start('')));
   $('#stop').addEventListener('click', (e) => busy(e.currentTarget, () => stop('')));
   $('#new-named').addEventListener('submit', (e) => {

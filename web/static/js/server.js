@@ -3,6 +3,7 @@
 // phases in words, a progress bar; on failure the reason and a retry button; when ready, straight into the server.
 import { api, followEvents, getJson, pageInfo, serverPath, serverUrl, userPath } from './api.js';
 import { $, el, say, showAdminLink } from './ui.js';
+import { watchUsage } from './usage.js';
 
 const segments = location.pathname.split('/');
 // ['', 'hub', 'spawn-pending' | 'user', user, server-or-path...]
@@ -189,7 +190,10 @@ async function main() {
   }
   $('#start').addEventListener('click', start);
   $('#retry').addEventListener('click', start);
+  // The quota's standing (or a refusal's reason, before any start is tried); a pending start is not held up by it.
+  const usage = watchUsage(user);
   await look();
+  await usage;
 }
 
 main().catch((error) => say(error.message, 'error'));

@@ -1,0 +1,57 @@
+// Admin: usage per user and per group for a chosen period (GET /hub/api/usage, our extension), with the CSV export of
+// the same report, and each user's home size against its quota.
+import { getJson } from './api.js';
+import { $, el, say } from './ui.js';
+
+const hours = (n) => (Math.round(n * 100) / 100).toString();
+
+/** "12.3 MB of 10 GB", marked when nearly full; empty when the spawner does not measure homes. */
+function home(user) {
+  if (user.home_bytes === null || user.home_bytes === undefined) return '';
+  const size = (bytes) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`);
+  const text = user.home_quota_bytes ? `${size(user.home_bytes)} of ${size(user.home_quota_bytes)}` : size(user.home_bytes);
+  return user.home_nearly_full ? el('strong', { class: 'error' }, `${text} (nearly full)`) : text;
+}
+
+function reportPath(format) {
+  const period = $('#usage-period-exact').value.trim() || $('#usage-period').value;
+  const parameters = new URLSearchParams({ period });
+  if (format) parameters.set('format', format);
+  return '/hub/api/usage?' + parameters;
+}
+
+async function load() {
+  const report = await getJson(reportPath());
+  $('#usage-csv').href = reportPath('csv');
+  const money = (n) => (report.currency ? `${hours(n)} ${report.currency}` : hours(n));
+  $('#usage-range').textContent = `${report.period}: ${new Date(report.start).toUTCString()} to ${new Date(report.end).toUTCString()}`;
+  const used = report.users.filter((u) => u.server_hours > 0 || u.quota_limit !== null || u.home_bytes);
+  $('#usage-user-rows').replaceChildren(...used.map((u) => el('tr', {},
+    el('td', { 'data-label': 'User' }, u.name),
+    el('td', { 'data-label': 'Groups' }, u.groups.join(', ')),
+    el('td', { 'data-label': 'Hours run' }, hours(u.server_hours)),
+    el('td', { 'data-label': 'vCPU-hours' }, hours(u.vcpu_hours)),
+    el('td', { 'data-label': 'GB-hours' }, hours(u.gb_hours)),
+    el('td', { 'data-label': 'Cost' }, money(u.cost)),
+    el('td', { 'data-label': 'Quota' }, u.quota_limit === null ? 'none' : `${hours(u.quota_used)} of ${hours(u.quota_limit)} ${report.quota_unit}`),
+    el('td', { 'data-label': 'Home' }, home(u)))));
+  $('#usage-users-empty').hidden = used.length > 0;
+  $('#usage-group-rows').replaceChildren(...report.groups.map((g) => el('tr', {},
+    el('td', { 'data-label': 'Group' }, g.name),
+    el('td', { 'data-label': 'Hours run' }, hours(g.server_hours)),
+    el('td', { 'data-label': 'vCPU-hours' }, hours(g.vcpu_hours)),
+    el('td', { 'data-label': 'GB-hours' }, hours(g.gb_hours)),
+    el('td', { 'data-label': 'Cost' }, money(g.cost)),
+    el('td', { 'data-label': 'Budget' }, g.budget === null ? 'none' : money(g.budget)))));
+}
+
+function reload() {
+  load().catch((error) => say(error.message, 'error'));
+}
+
+$('#usage-period').addEventListener('change', reload);
+$('#usage-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  reload();
+});
+reload();
