@@ -17,6 +17,8 @@ public static class ServerTokens
     /// <summary>What every server token starts with.</summary>
     public const string Prefix = "srv.";
 
+    private const int MaxLength = 4096;
+
     public static string Derive(byte[] key, ServerKey server, string nonce)
     {
         byte[] message = Encoding.UTF8.GetBytes("server-token\n" + server.User + "\n" + server.Server + "\n" + nonce);
@@ -28,7 +30,8 @@ public static class ServerTokens
     public static bool TryReadServer(string token, out ServerKey server)
     {
         server = default;
-        if (!token.StartsWith(Prefix, StringComparison.Ordinal))
+        // Longer than any two names the hub accepts could make: not worth decoding.
+        if (!token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > MaxLength)
         {
             return false;
         }
