@@ -50,17 +50,13 @@ public static class ContainerGroupDefinition
             ["{user}"] = start.Key.User,
             ["{server}"] = start.Key.Server,
         };
-        var command = new JsonArray(options.CommandArguments
+        var command = new JsonArray((profile.CommandArguments ?? options.CommandArguments)
             .Select(a => (JsonNode)JsonValue.Create(values.Aggregate(a, (text, v) => text.Replace(v.Key, v.Value, StringComparison.Ordinal)))!)
             .ToArray());
 
-        var environment = new JsonArray
-        {
-            new JsonObject { ["name"] = "JUPYTER_TOKEN", ["secureValue"] = start.Token },
-            new JsonObject { ["name"] = "JUPYTERHUB_USER", ["value"] = start.Key.User },
-            new JsonObject { ["name"] = "JUPYTERHUB_SERVER_NAME", ["value"] = start.Key.Server },
-            new JsonObject { ["name"] = "JUPYTERHUB_SERVICE_PREFIX", ["value"] = ServerUrls.BasePath(start.Key) },
-        };
+        var environment = new JsonArray(ServerEnvironment.For(start, $"http://0.0.0.0:{options.Port}")
+            .Select(v => (JsonNode)new JsonObject { ["name"] = v.Key, [ServerEnvironment.SecretNames.Contains(v.Key) ? "secureValue" : "value"] = v.Value })
+            .ToArray());
         foreach (var (name, value) in options.EnvironmentVariables.Concat(profile.EnvironmentOrEmpty).GroupBy(p => p.Key).Select(g => g.Last()))
         {
             environment.Add(new JsonObject { ["name"] = name, ["value"] = value });

@@ -21,6 +21,7 @@ internal sealed class RouteEntityMap : ITableRecordMap<ServerKey, RouteRecord>
             ["Server"] = record.Server,
             ["Target"] = record.Target.AbsoluteUri,
             ["TokenNonce"] = record.TokenNonce,
+            ["HubAware"] = record.HubAware,
             ["Updated"] = record.Updated,
         };
     }
@@ -31,6 +32,7 @@ internal sealed class RouteEntityMap : ITableRecordMap<ServerKey, RouteRecord>
         Server = entity.GetString("Server") ?? "",
         Target = new Uri(EntityValues.Required(entity, "Target")),
         TokenNonce = EntityValues.Required(entity, "TokenNonce"),
+        HubAware = entity.GetBoolean("HubAware") ?? false,
         Updated = EntityValues.RequiredTime(entity, "Updated"),
         Version = entity.ETag.ToString(),
     };

@@ -63,6 +63,12 @@ public record SpawnerServer(ServerKey Key, string? State);
 /// <param name="Attempt">1 for the first attempt of this start, 2 after one failed attempt was cleaned up, …</param>
 public sealed record SpawnerStart(ServerKey Key, string? State, string Token, SpawnProfile Profile, int Attempt) : SpawnerServer(Key, State)
 {
+    /// <summary>The hub's REST API as the server reaches it (<c>JUPYTERHUB_API_URL</c>, see <see cref="ServerEnvironment"/>).</summary>
+    public Uri HubApiUrl { get; init; } = new("http://127.0.0.1:8000/hub/api");
+
+    /// <summary>What runs in the server.</summary>
+    public ServerKind ServerKind { get; init; }
+
     /// <summary>Never print the token.</summary>
     public override string ToString() => $"SpawnerStart {{ Key = {Key}, Profile = {Profile.Slug}, Attempt = {Attempt} }}";
 }

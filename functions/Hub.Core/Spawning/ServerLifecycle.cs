@@ -36,6 +36,10 @@ public sealed class ServerLifecycle(
         }
         var owner = await store.Users.GetAsync(server.User, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"There is no user '{UserNamePolicy.Shorten(server.User)}'.");
+        if (await new NamedServerLimit(store, spawnerOptions).ReserveAsync(server, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            return new StartResult(StartStatus.InvalidOptions, refusal);
+        }
 
         while (true)
         {

@@ -26,7 +26,8 @@ public sealed class ServerReconciler(
     ServerChangeSignal signal,
     UsageLedger usage,
     TimeProvider time,
-    ILogger<ServerReconciler> logger)
+    ILogger<ServerReconciler> logger,
+    Hosting.HubOptions? hub = null)
 {
     /// <summary>How often a queued server checks for a free slot.</summary>
     public static readonly TimeSpan QueueCheckInterval = TimeSpan.FromSeconds(1);
@@ -198,7 +199,11 @@ public sealed class ServerReconciler(
         string token = tokens.TokenFor(record.Key, record.TokenNonce);
         var profile = spawnerOptions.FindProfile(record.Profile) ?? spawnerOptions.FindProfile(null)!;
         var seen = record.Launched is null
-            ? await spawner.StartAsync(new SpawnerStart(record.Key, record.SpawnerState, token, profile, Math.Max(1, record.Attempts)), cancellationToken).ConfigureAwait(false)
+            ? await spawner.StartAsync(new SpawnerStart(record.Key, record.SpawnerState, token, profile, Math.Max(1, record.Attempts))
+            {
+                HubApiUrl = spawnerOptions.EffectiveHubApiUrl((hub ?? new Hosting.HubOptions()).PublicUrl),
+                ServerKind = spawnerOptions.KindOf(profile),
+            }, cancellationToken).ConfigureAwait(false)
             : await spawner.PollAsync(new SpawnerServer(record.Key, record.SpawnerState), cancellationToken).ConfigureAwait(false);
         string? state = seen.State ?? record.SpawnerState;
         now = time.GetUtcNow();
@@ -283,6 +288,7 @@ public sealed class ServerReconciler(
             Server = record.Name,
             Target = target,
             TokenNonce = record.TokenNonce!,
+            HubAware = spawnerOptions.KindOf(spawnerOptions.FindProfile(record.Profile) ?? spawnerOptions.FindProfile(null)!) == ServerKind.JupyterhubSingleuser,
             Updated = now,
         }, cancellationToken).ConfigureAwait(false);
         var running = await WriteAsync(Enter(record, ServerPhase.Running) with

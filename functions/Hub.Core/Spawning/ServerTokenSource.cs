@@ -8,5 +8,8 @@ public sealed class ServerTokenSource(byte[] secretKey)
 {
     public string TokenFor(ServerKey server, string nonce) => ServerTokens.Derive(secretKey, server, nonce);
 
+    /// <summary>Whether <paramref name="token"/> is the token of <paramref name="server"/> started with <paramref name="nonce"/>.</summary>
+    public bool Matches(ServerKey server, string nonce, string token) => ServerTokens.Matches(secretKey, server, nonce, token);
+
     public override string ToString() => nameof(ServerTokenSource);
 }

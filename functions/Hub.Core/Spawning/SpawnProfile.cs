@@ -15,6 +15,8 @@ namespace Hub.Core.Spawning;
 /// <param name="MemoryInGb">Memory in GB, or <c>null</c> for the spawner's.</param>
 /// <param name="Environment">Extra environment variables for the server.</param>
 /// <param name="Default">Used when a start names no profile (the first profile when none is marked).</param>
+/// <param name="ServerKind">Which kind of server it runs, or <c>null</c> for <c>Spawner__ServerKind</c>.</param>
+/// <param name="Command">The command instead of the spawner's (same placeholders), or <c>null</c> for the spawner's.</param>
 public sealed partial record SpawnProfile(
     string Slug,
     string DisplayName,
@@ -22,7 +24,9 @@ public sealed partial record SpawnProfile(
     double? Cpu = null,
     double? MemoryInGb = null,
     IReadOnlyDictionary<string, string>? Environment = null,
-    bool Default = false)
+    bool Default = false,
+    ServerKind? ServerKind = null,
+    string? Command = null)
 {
     /// <summary>The only profile when none are configured: the spawner's own settings.</summary>
     public static readonly SpawnProfile BuiltIn = new("default", "Default", Default: true);
@@ -31,6 +35,12 @@ public sealed partial record SpawnProfile(
     public const double MaxCpu = 4, MaxMemoryInGb = 16;
 
     public IReadOnlyDictionary<string, string> EnvironmentOrEmpty => Environment ?? new Dictionary<string, string>();
+
+    /// <summary>The placeholders a profile's command may use.</summary>
+    public static readonly IReadOnlyList<string> CommandPlaceholders = ["{ip}", "{port}", "{base_url}", "{home}", "{user}", "{server}"];
+
+    /// <summary><see cref="Command"/> split into arguments, or <c>null</c> when the profile has none.</summary>
+    public IReadOnlyList<string>? CommandArguments => Command?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Whether an environment variable name may be set by configuration (the hub sets the token and JupyterHub's own).</summary>
     public static bool IsReservedVariable(string name) =>
@@ -103,7 +113,8 @@ public sealed partial record SpawnProfile(
             return null;
         }
         int before = problems.Count;
-        string? slug = null, displayName = null, image = null;
+        string? slug = null, displayName = null, image = null, command = null;
+        ServerKind? kind = null;
         double? cpu = null, memory = null;
         bool isDefault = false;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -139,8 +150,24 @@ public sealed partial record SpawnProfile(
                 case "environment":
                     ReadEnvironment(property.Value, where, environment, problems);
                     break;
+                case "serverKind":
+                    kind = String(property, where, problems) switch
+                    {
+                        null => null,
+                        "jupyter" => Spawning.ServerKind.Jupyter,
+                        "jupyterhub-singleuser" => Spawning.ServerKind.JupyterhubSingleuser,
+                        var other => Invalid($"{where}: 'serverKind' must be 'jupyter' or 'jupyterhub-singleuser', not '{Shorten(other)}'"),
+                    };
+                    break;
+                case "command":
+                    command = String(property, where, problems);
+                    if (command is not null)
+                    {
+                        CheckCommand(command, where, problems);
+                    }
+                    break;
                 default:
-                    problems.Add($"{where}: '{Shorten(property.Name)}' is not a profile field (slug, displayName, image, cpu, memoryInGb, environment, default)");
+                    problems.Add($"{where}: '{Shorten(property.Name)}' is not a profile field (slug, displayName, image, cpu, memoryInGb, environment, default, serverKind, command)");
                     break;
             }
         }
@@ -152,7 +179,28 @@ public sealed partial record SpawnProfile(
         {
             problems.Add($"{where}: 'image' must not be empty (leave it out to use the spawner's image)");
         }
-        return problems.Count > before ? null : new SpawnProfile(slug!, displayName ?? slug!, image, cpu, memory, environment, isDefault);
+        return problems.Count > before ? null : new SpawnProfile(slug!, displayName ?? slug!, image, cpu, memory, environment, isDefault, kind, command);
+
+        ServerKind? Invalid(string problem)
+        {
+            problems.Add(problem);
+            return null;
+        }
+    }
+
+    private static void CheckCommand(string command, string where, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(command))
+        {
+            problems.Add($"{where}: 'command' must not be empty (leave it out to use the spawner's command)");
+        }
+        foreach (Match placeholder in Placeholder().Matches(command))
+        {
+            if (!CommandPlaceholders.Contains(placeholder.Value))
+            {
+                problems.Add($"{where}: 'command' uses {placeholder.Value}, which is not one of {string.Join(", ", CommandPlaceholders)}");
+            }
+        }
     }
 
     private static void ReadEnvironment(JsonElement value, string where, Dictionary<string, string> environment, List<string> problems)
@@ -203,6 +251,9 @@ public sealed partial record SpawnProfile(
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
     private static partial Regex SlugPattern();
+
+    [GeneratedRegex("\\{[^}]*\\}")]
+    private static partial Regex Placeholder();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex VariableName();

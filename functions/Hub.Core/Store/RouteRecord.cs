@@ -18,6 +18,12 @@ public sealed record RouteRecord : IStoredRecord
     /// <summary>The nonce the server's token was derived from (see <c>ServerTokens</c>); not secret.</summary>
     public required string TokenNonce { get; init; }
 
+    /// <summary>
+    /// The server is <c>jupyterhub-singleuser</c>, which checks its visitors itself (OAuth with the hub): the gateway
+    /// then passes the visitor's <c>Authorization</c> and the server's own cookies on and injects no token.
+    /// </summary>
+    public bool HubAware { get; init; }
+
     public required DateTimeOffset Updated { get; init; }
 
     public string? Version { get; init; }

@@ -1,3 +1,5 @@
+using Hub.Functions.OAuth;
+
 namespace Hub.Functions.Api;
 
 /// <summary>The JupyterHub-compatible REST API under <c>/hub/api</c>, area by area.</summary>
@@ -11,5 +13,6 @@ public static class ApiEndpoints
             .MapServersEndpoints()
             .MapActivityEndpoints()
             .MapTokensEndpoints()
+            .MapOAuthEndpoints()
             .MapNotImplementedEndpoints();
 }

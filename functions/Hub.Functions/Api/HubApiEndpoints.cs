@@ -22,6 +22,7 @@ public static class HubApiEndpoints
         endpoints.MapGet("/hub/api/", Version);
         endpoints.MapGet("/hub/api/info", InfoAsync);
         endpoints.MapGet("/hub/api/user", WhoAmIAsync);
+        endpoints.MapGet("/hub/api/authorizations/token/{token}", IdentifyTokenAsync);
         endpoints.Map("/hub/api/{**rest}", (string rest) => ApiProblem.NotFound("No such API endpoint: /hub/api/" + Core.Security.LogText.Cap(rest)));
         return endpoints;
     }
@@ -59,8 +60,31 @@ public static class HubApiEndpoints
         {
             return problem!;
         }
+        return ApiJson.Ok(await IdentityAsync(caller, store, models, context.RequestAborted));
+    }
+
+    /// <summary>
+    /// The deprecated <c>GET /authorizations/token/{token}</c>, still used by older single-user servers: the owner of
+    /// the token in the path, as <c>GET /user</c> would answer that token. Any authenticated caller may ask.
+    /// </summary>
+    private static async Task<IResult> IdentifyTokenAsync(string token, HttpContext context, IHubStore store, ApiModels models, RequestAuthenticator authenticator)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        var owner = await authenticator.IdentifyTokenAsync(token, context.RequestAborted);
+        return owner is null
+            ? ApiProblem.NotFound("No user or service is identified by this token.")
+            : ApiJson.Ok(await IdentityAsync(owner, store, models, context.RequestAborted));
+    }
+
+    /// <summary>The user model of a caller as <c>GET /user</c> gives it: what its scopes show, plus the scopes themselves.</summary>
+    private static async Task<Dictionary<string, object?>> IdentityAsync(HubCaller caller, IHubStore store, ApiModels models, CancellationToken cancellationToken)
+    {
         var servers = new List<ServerRecord>();
-        await foreach (var server in store.Servers.ListForUserAsync(caller.User.Name, context.RequestAborted))
+        await foreach (var server in store.Servers.ListForUserAsync(caller.User.Name, cancellationToken))
         {
             servers.Add(server);
         }
@@ -68,6 +92,6 @@ public static class HubApiEndpoints
         model["scopes"] = caller.Scopes.ToList();
         model["session_id"] = null;
         model["token_id"] = caller.Token?.Id;
-        return ApiJson.Ok(model);
+        return model;
     }
 }

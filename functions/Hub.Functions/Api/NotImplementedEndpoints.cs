@@ -31,10 +31,7 @@ public static class NotImplementedEndpoints
         ("POST", "/proxy"),
         ("PATCH", "/proxy"),
         ("POST", "/authorizations/token"),
-        ("GET", "/authorizations/token/{token}"),
         ("GET", "/authorizations/cookie/{cookie_name}/{cookie_value}"),
-        ("GET", "/oauth2/authorize"),
-        ("POST", "/oauth2/token"),
         ("POST", "/shutdown"),
     ];
 

@@ -27,6 +27,9 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton<RequestAuthenticator>();
         services.TryAddSingleton<LoginCompleter>();
         services.TryAddSingleton<ApiModels>();
+        services.TryAddSingleton(_ => new Hub.Core.Spawning.ServerTokenSource(HubSecretKey.Load(hub)));
+        services.TryAddSingleton(_ => new OAuth.OAuthCodes(HubSecretKey.Load(hub)));
+        services.TryAddSingleton<OAuth.OAuthClients>();
         services.TryAddSingleton<HubMetrics>();
         services.TryAddSingleton<StoreGauges>();
         // Errors the framework produces (exceptions, 405, 415…) carry JupyterHub's "message" too.

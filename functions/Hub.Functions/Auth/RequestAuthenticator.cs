@@ -1,5 +1,6 @@
 using Hub.Core.Auth;
 using Hub.Core.Security;
+using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Functions.Logging;
 
@@ -17,7 +18,8 @@ public sealed class RequestAuthenticator(
     XsrfTokens xsrf,
     LoginAccessPolicy policy,
     TimeProvider time,
-    ILogger<RequestAuthenticator> logger)
+    ILogger<RequestAuthenticator> logger,
+    ServerTokenSource? serverTokens = null)
 {
     /// <summary>A token's last activity is written at most this often (JupyterHub's <c>activity_resolution</c>).</summary>
     public static readonly TimeSpan ActivityResolution = TimeSpan.FromSeconds(30);
@@ -99,8 +101,15 @@ public sealed class RequestAuthenticator(
         return xsrf.Verify(request.Cookies[HubCookies.Xsrf], submitted, sessionIdHash) ? null : $"XSRF cookie does not match {request.Method} argument";
     }
 
+    /// <summary>Who a token (not this request's) belongs to, with its scopes; <c>null</c> for an unknown, expired or blocked one.</summary>
+    public Task<HubCaller?> IdentifyTokenAsync(string token, CancellationToken cancellationToken) => FromTokenAsync(token, cancellationToken);
+
     private async Task<HubCaller?> FromTokenAsync(string token, CancellationToken cancellationToken)
     {
+        if (serverTokens is not null && ServerTokens.TryReadServer(token, out var server))
+        {
+            return await FromServerTokenAsync(serverTokens, server, token, cancellationToken);
+        }
         if (token.Length > MaxTokenLength)
         {
             return null;
@@ -123,6 +132,36 @@ public sealed class RequestAuthenticator(
             record = await store.Tokens.ChangeAsync(record.Hash, t => t with { LastActivity = now }, cancellationToken) ?? record;
         }
         return new HubCaller(user, scopes, CallerCredential.Token, Token: record);
+    }
+
+    /// <summary>
+    /// A server's own token (its <c>JUPYTERHUB_API_TOKEN</c>): valid while that server is not stopped and was started
+    /// with the nonce it was derived from, with the scopes of JupyterHub's <c>server</c> role for that server only.
+    /// </summary>
+    private async Task<HubCaller?> FromServerTokenAsync(ServerTokenSource source, ServerKey server, string token, CancellationToken cancellationToken)
+    {
+        var record = await store.Servers.GetAsync(server, cancellationToken);
+        if (record?.TokenNonce is not { } nonce || record.Phase is ServerPhase.Stopped or ServerPhase.Failed || !source.Matches(server, nonce, token))
+        {
+            return null;
+        }
+        var user = await store.Users.GetAsync(server.User, cancellationToken);
+        if (user is null || policy.IsBlocked(user.Name))
+        {
+            return null;
+        }
+        var owner = ScopeSet.ForUser(user);
+        var scopes = ScopeSet.FromScopes(ServerOAuthClient.ServerRoleScopes(server), user.Name, owner).IntersectWith(owner);
+        var pseudo = new TokenRecord
+        {
+            Hash = "",
+            Id = "server:" + server,
+            User = user.Name,
+            Scopes = ServerOAuthClient.ServerRoleScopes(server),
+            Note = "Server at " + ServerUrls.BasePath(server),
+            Created = record.Requested ?? time.GetUtcNow(),
+        };
+        return new HubCaller(user, scopes, CallerCredential.Token, Token: pseudo);
     }
 
     /// <summary>The token of <c>Authorization: token X</c> or <c>Authorization: Bearer X</c> (scheme case-insensitive).</summary>

@@ -3,12 +3,16 @@ using Hub.Core.Security;
 namespace Hub.Gateway.Forwarding;
 
 /// <summary>
-/// Keeps the hub's own cookies (<see cref="HubCookies.All"/>) away from user servers: removed from the <c>Cookie</c>
-/// header going in, and a user server may not set them at all (cookie tossing, JupyterHub advisory
-/// GHSA-7r3h-4ph8-w38g).
+/// Keeps the hub's own cookies away from user servers: the session is removed from the <c>Cookie</c> header going in,
+/// and a user server may not set it at all (cookie tossing, JupyterHub advisory GHSA-7r3h-4ph8-w38g). The hub's
+/// <c>_xsrf</c> lives at <c>Path=/hub/</c>, so a browser never sends it to a server: an <c>_xsrf</c> that reaches a
+/// server is Jupyter's own (the same name), and a server may set one only under <c>/user/</c>.
 /// </summary>
 internal static class HubCookieFilter
 {
+    /// <summary>The cookies removed from requests to user servers.</summary>
+    private static readonly string[] Stripped = [HubCookies.Session];
+
     /// <summary>The cookie header without the hub's cookies; <c>null</c> when none is left.</summary>
     /// <remarks>Runs for every request to a user server, so it measures first and then builds the result in one string.</remarks>
     public static string? WithoutHubCookies(string header)
@@ -58,12 +62,33 @@ internal static class HubCookieFilter
     public static bool MayUserServerSet(string setCookie)
     {
         int equals = setCookie.IndexOf('=', StringComparison.Ordinal);
-        return !IsHubCookie((equals < 0 ? setCookie : setCookie[..equals]).AsSpan().Trim());
+        var name = (equals < 0 ? setCookie : setCookie[..equals]).AsSpan().Trim();
+        if (name.SequenceEqual(HubCookies.Xsrf))
+        {
+            return PathsStayUnderUser(setCookie);
+        }
+        return !IsHubCookie(name);
+    }
+
+    /// <summary>Whether every <c>Path</c> attribute (a browser keeps the last) is under <c>/user/</c>; none means the response's own path.</summary>
+    private static bool PathsStayUnderUser(string setCookie)
+    {
+        foreach (var range in setCookie.AsSpan().Split(';'))
+        {
+            var attribute = setCookie.AsSpan()[range].Trim();
+            int equals = attribute.IndexOf('=');
+            if (equals > 0 && attribute[..equals].Trim().Equals("path", StringComparison.OrdinalIgnoreCase)
+                && !attribute[(equals + 1)..].Trim().StartsWith("/user/", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static bool ContainsHubCookie(string header)
     {
-        foreach (var name in HubCookies.All)
+        foreach (var name in Stripped)
         {
             if (header.Contains(name, StringComparison.Ordinal))
             {
@@ -83,7 +108,7 @@ internal static class HubCookieFilter
 
     private static bool IsHubCookie(ReadOnlySpan<char> name)
     {
-        foreach (var hub in HubCookies.All)
+        foreach (var hub in Stripped)
         {
             if (name.SequenceEqual(hub))
             {

@@ -9,7 +9,8 @@ public sealed class RouteEntry
     public RouteEntry(RouteRecord record, string serverToken)
     {
         Record = record;
-        Target = new ForwardTarget(record.Target, BackendKind.UserServer, "token " + serverToken, record.Key);
+        // A hub-aware server checks visitors itself, with the hub; it gets their own credentials, not its token.
+        Target = new ForwardTarget(record.Target, BackendKind.UserServer, record.HubAware ? null : "token " + serverToken, record.Key);
     }
 
     public RouteRecord Record { get; }

@@ -63,6 +63,14 @@ public sealed class ContainerInstanceSpawnerTests : IAsyncLifetime
         var token = variables.Single(v => v["name"]!.GetValue<string>() == "JUPYTER_TOKEN");
         Assert.Equal("tok-2", token["secureValue"]!.GetValue<string>());
         Assert.False(token.ContainsKey("value"));
+        var apiToken = variables.Single(v => v["name"]!.GetValue<string>() == "JUPYTERHUB_API_TOKEN");
+        Assert.Equal("tok-2", apiToken["secureValue"]!.GetValue<string>());
+        Assert.False(apiToken.ContainsKey("value"));
+        string Plain(string name) => variables.Single(v => v["name"]!.GetValue<string>() == name)["value"]!.GetValue<string>();
+        Assert.Equal("jupyterhub-user-bob.smith@example.org", Plain("JUPYTERHUB_CLIENT_ID"));
+        Assert.Equal("/user/bob.smith@example.org/oauth_callback", Plain("JUPYTERHUB_OAUTH_CALLBACK_URL"));
+        Assert.Equal($"http://0.0.0.0:{options.Port}/user/bob.smith@example.org/", Plain("JUPYTERHUB_SERVICE_URL"));
+        Assert.EndsWith("/hub/api/users/bob.smith@example.org/activity", Plain("JUPYTERHUB_ACTIVITY_URL"));
         Assert.Contains(variables, v => v["name"]!.GetValue<string>() == "COURSE" && v["value"]!.GetValue<string>() == "ml");
         Assert.Equal("course/image:2", container["image"]!.GetValue<string>());
         Assert.Equal(2, container["resources"]!["requests"]!["cpu"]!.GetValue<double>());

@@ -30,6 +30,9 @@ public sealed class HubStack : IAsyncLifetime
     /// <summary>What the broken profile's launcher prints before it exits.</summary>
     public const string BrokenReason = "simulated start failure";
 
+    /// <summary>The profile that runs Debian's unmodified <c>jupyterhub-singleuser</c> (reporting activity every 2 s).</summary>
+    public const string HubAwareProfile = "hub-aware";
+
     private static readonly string[] ChromiumArguments =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
@@ -85,6 +88,11 @@ public sealed class HubStack : IAsyncLifetime
             {
                 new { slug = "standard", displayName = "Standard", @default = true },
                 new { slug = BrokenProfile, displayName = "Broken (fails to start)", environment = new Dictionary<string, string> { ["HUB_TEST_START_FAILURE"] = BrokenReason } },
+                new
+                {
+                    slug = HubAwareProfile, displayName = "Hub-aware (jupyterhub-singleuser)", serverKind = "jupyterhub-singleuser",
+                    command = "env JUPYTERHUB_ACTIVITY_INTERVAL=2 jupyterhub-singleuser --allow-root --notebook-dir={home}",
+                },
             }),
             ["Limits:StartAttempts"] = "1",
             // One start at a time: a second one waits in the queue, which the progress page shows.

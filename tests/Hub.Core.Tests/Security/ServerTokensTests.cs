@@ -27,7 +27,32 @@ public sealed class ServerTokensTests
         };
 
         Assert.Equal(tokens.Length, tokens.Distinct().Count());
-        Assert.All(tokens, t => Assert.Equal(43, t.Length));
+        Assert.All(tokens, t => Assert.Equal(43, t[(t.LastIndexOf('.') + 1)..].Length));
+    }
+
+    [Theory]
+    [InlineData("alice", "")]
+    [InlineData("ada@example.org", "gpu-2")]
+    [InlineData("zoë", "ü")]
+    public void TryReadServer_NamesTheServerTheTokenWasDerivedFor(string user, string server)
+    {
+        string token = ServerTokens.Derive(Key, new(user, server), "n1");
+
+        Assert.True(ServerTokens.TryReadServer(token, out var key));
+        Assert.Equal(new ServerKey(user, server), key);
+        Assert.True(ServerTokens.Matches(Key, key, "n1", token));
+        Assert.False(ServerTokens.Matches(Key, key, "n2", token));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abcdef")]
+    [InlineData("srv.")]
+    [InlineData("srv.!!!.x")]
+    [InlineData("srv.YWxpY2U.x")]
+    public void TryReadServer_OtherTokens_AreNotServerTokens(string token)
+    {
+        Assert.False(ServerTokens.TryReadServer(token, out _));
     }
 
     [Fact]

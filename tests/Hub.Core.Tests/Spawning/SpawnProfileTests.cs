@@ -69,4 +69,46 @@ public sealed class SpawnProfileTests
         Assert.Equal("a", options.FindProfile("a")!.Slug);
         Assert.Null(options.FindProfile("c"));
     }
+
+    [Fact]
+    public void ServerKindAndCommand_PerProfile_OverrideTheSpawnersDefault()
+    {
+        var options = new SpawnerOptions
+        {
+            Profiles = """[{"slug":"plain"},{"slug":"hub","serverKind":"jupyterhub-singleuser","command":"jupyterhub-singleuser --notebook-dir={home}"}]""",
+        };
+        var problems = new SettingsProblems();
+        options.Validate(problems);
+
+        Assert.Empty(problems.Messages);
+        Assert.Equal(ServerKind.Jupyter, options.KindOf(options.FindProfile("plain")!));
+        Assert.Equal(ServerKind.JupyterhubSingleuser, options.KindOf(options.FindProfile("hub")!));
+        Assert.Equal(["jupyterhub-singleuser", "--notebook-dir={home}"], options.FindProfile("hub")!.CommandArguments);
+        Assert.Null(options.FindProfile("plain")!.CommandArguments);
+    }
+
+    [Fact]
+    public void BadServerKindCommandAndSettings_AreEachReported()
+    {
+        var options = new SpawnerOptions
+        {
+            Profiles = """[{"slug":"a","serverKind":"lab","command":"jupyter {token}"}]""",
+            HubApiUrl = "http://10.0.0.4/api",
+            NamedServerLimitPerUser = -1,
+        };
+        var problems = new SettingsProblems();
+        options.Validate(problems);
+
+        Assert.Contains(problems.Messages, m => m.Contains("'serverKind' must be 'jupyter' or 'jupyterhub-singleuser', not 'lab'", StringComparison.Ordinal));
+        Assert.Contains(problems.Messages, m => m.Contains("'command' uses {token}", StringComparison.Ordinal));
+        Assert.Contains(problems.Messages, m => m.StartsWith("Spawner__HubApiUrl must be", StringComparison.Ordinal));
+        Assert.Contains(problems.Messages, m => m.StartsWith("Spawner__NamedServerLimitPerUser must be", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EffectiveHubApiUrl_DefaultsToThePublicUrlsHubApi()
+    {
+        Assert.Equal("https://hub.example.edu/hub/api", new SpawnerOptions().EffectiveHubApiUrl(new Uri("https://hub.example.edu/")).AbsoluteUri);
+        Assert.Equal("http://10.0.0.4:8000/hub/api", new SpawnerOptions { HubApiUrl = "http://10.0.0.4:8000/hub/api/" }.EffectiveHubApiUrl(new Uri("https://hub.example.edu/")).AbsoluteUri);
+    }
 }

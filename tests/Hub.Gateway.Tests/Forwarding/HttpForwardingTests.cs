@@ -145,7 +145,7 @@ public sealed class HttpForwardingTests(AzuriteFixture azurite) : GatewayTestBas
     }
 
     [Fact]
-    public async Task UserPath_OwnerSession_ForwardedWithServerTokenAndWithoutHubCookies()
+    public async Task UserPath_OwnerSession_ForwardedWithServerTokenAndWithoutTheSession()
     {
         var route = await Gateway.AddRouteAsync("alice", Backend.Address);
         using var client = Gateway.CreateClient(AliceSession, $"theme=dark; {HubCookies.Xsrf}=hub-xsrf");
@@ -158,7 +158,7 @@ public sealed class HttpForwardingTests(AzuriteFixture azurite) : GatewayTestBas
         Assert.False(echo.Headers.ContainsKey(ClientAddressHeader.Name), "a user server got the hub's client-address header");
         Assert.Equal("/user/alice/api/contents?type=directory", echo.RawTarget);
         Assert.Equal("token " + Gateway.ServerTokenOf(route), echo.Headers["Authorization"]);
-        Assert.Equal("theme=dark", echo.Headers["Cookie"]);
+        Assert.Equal("theme=dark; _xsrf=hub-xsrf", echo.Headers["Cookie"]);
         Assert.Equal(Gateway.Address.Authority, echo.Headers["Host"]);
     }
 
@@ -172,7 +172,21 @@ public sealed class HttpForwardingTests(AzuriteFixture azurite) : GatewayTestBas
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var cookies = response.Headers.GetValues("Set-Cookie").ToList();
-        Assert.Equal(["theme=dark; Path=/"], cookies);
+        Assert.Equal(["_xsrf=own; Path=/user/alice/", "theme=dark; Path=/"], cookies);
+    }
+
+    [Fact]
+    public async Task UserPath_HubAwareServer_GetsTheVisitorsCredentialsAndItsOwnCookiesButNoInjectedToken()
+    {
+        await Gateway.AddRouteAsync("alice", Backend.Address, hubAware: true);
+        using var client = Gateway.CreateClient(AliceSession, "jupyterhub-user-alice=oauth; _xsrf=servers-own");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/user/alice/api/contents");
+        request.Headers.TryAddWithoutValidation("Authorization", "token visitors-own");
+
+        var echo = await EchoOf(await client.SendAsync(request));
+
+        Assert.Equal("token visitors-own", echo.Headers["Authorization"]);
+        Assert.Equal("jupyterhub-user-alice=oauth; _xsrf=servers-own", echo.Headers["Cookie"]);
     }
 
     [Fact]

@@ -111,13 +111,14 @@ public sealed class RunningGateway : IAsyncDisposable
     }
 
     /// <summary>Publishes a route as the control plane does when a server is ready.</summary>
-    public async Task<RouteRecord> AddRouteAsync(string user, Uri target, string server = "", string? nonce = null) =>
+    public async Task<RouteRecord> AddRouteAsync(string user, Uri target, string server = "", string? nonce = null, bool hubAware = false) =>
         await Store.Routes.UpsertAsync(new RouteRecord
         {
             User = user,
             Server = server,
             Target = target,
             TokenNonce = nonce ?? ServerTokens.NewNonce(),
+            HubAware = hubAware,
             Updated = DateTimeOffset.UtcNow,
         });
 

@@ -212,7 +212,7 @@ public sealed class LocalProcessSpawner : ISpawner
         {
             info.ArgumentList.Add(argument);
         }
-        foreach (var argument in _options.CommandArguments)
+        foreach (var argument in start.Profile.CommandArguments ?? _options.CommandArguments)
         {
             info.ArgumentList.Add(values.Aggregate(argument, (text, value) => text.Replace(value.Key, value.Value, StringComparison.Ordinal)));
         }
@@ -229,11 +229,8 @@ public sealed class LocalProcessSpawner : ISpawner
             environment[name] = value;
         }
         environment["HOME"] = home;
-        environment["JUPYTER_TOKEN"] = start.Token;
         environment["JUPYTER_RUNTIME_DIR"] = RuntimeDirectoryIn(home);
-        environment["JUPYTERHUB_USER"] = start.Key.User;
-        environment["JUPYTERHUB_SERVER_NAME"] = start.Key.Server;
-        environment["JUPYTERHUB_SERVICE_PREFIX"] = ServerUrls.BasePath(start.Key);
+        ServerEnvironment.For(start, $"http://127.0.0.1:{port}").ToList().ForEach(variable => environment[variable.Key] = variable.Value);
         environment[LaunchRecord.EnvironmentName] = launch.LaunchId;
         environment["HUB_PID_FILE"] = files.PidFile;
         environment["HUB_LOG_FILE"] = files.LogFile;
