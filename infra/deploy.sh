@@ -4,6 +4,7 @@
 #   infra/deploy.sh [up] [options]   the template, the control plane and the gateway image; prints the hub URL
 #   infra/deploy.sh infra [options]  the template only (settings, scale, network); the code stays as it is
 #   infra/deploy.sh down [options]   deletes the resource group with everything in it, students' files included
+#   infra/deploy.sh verify [options] checks the deployed hub (infra/verify.sh) and names the resource behind each failure
 #
 # Options:
 #   -g, --resource-group NAME   the hub's resource group (default: serverless-hub); created when missing
@@ -11,6 +12,7 @@
 #   -p, --parameters FILE       template parameters (default: infra/azuredeploy.parameters.json)
 #       --gateway-image IMAGE   up: run this prebuilt gateway image instead of building one
 #       --yes                   down: do not ask before deleting
+#       --user NAME             verify: the test user (HUB_VERIFY_TOKEN: an admin's API token for the server checks)
 #   -h, --help                  this text
 #
 # Needs Azure CLI 2.60.0 or later. Every wait is bounded; runs on bash 3.2 (macOS) and later.
@@ -31,7 +33,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
 die() { printf 'deploy: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 command_name="up"
 resource_group="serverless-hub"
@@ -39,6 +41,7 @@ location="westeurope"
 parameters="$ROOT/infra/azuredeploy.parameters.json"
 assume_yes=false
 gateway_image=""
+verify_user="hub-verify"
 
 parse_arguments() {
   if [ $# -gt 0 ] && [[ "$1" != -* ]]; then
@@ -46,8 +49,8 @@ parse_arguments() {
     shift
   fi
   case "$command_name" in
-    up | infra | down) ;;
-    *) usage >&2; printf 'deploy: unknown command "%s" (up, infra or down)\n' "${command_name:0:40}" >&2; exit 2 ;;
+    up | infra | down | verify) ;;
+    *) usage >&2; printf 'deploy: unknown command "%s" (up, infra, down or verify)\n' "${command_name:0:40}" >&2; exit 2 ;;
   esac
   while [ $# -gt 0 ]; do
     case "$1" in
@@ -56,6 +59,7 @@ parse_arguments() {
       -p | --parameters) [ $# -ge 2 ] || die "$1 needs a value"; parameters="$2"; shift 2 ;;
       --gateway-image) [ $# -ge 2 ] || die "$1 needs a value"; gateway_image="$2"; shift 2 ;;
       --yes) assume_yes=true; shift ;;
+      --user) [ $# -ge 2 ] || die "$1 needs a value"; verify_user="$2"; shift 2 ;;
       -h | --help) usage; exit 0 ;;
       *) usage >&2; printf 'deploy: unknown option "%s"\n' "${1:0:40}" >&2; exit 2 ;;
     esac
@@ -64,7 +68,7 @@ parse_arguments() {
   [[ "$location" =~ ^[a-z0-9]+$ ]] || die "--location must be a region name such as westeurope, not '${location:0:40}'"
   [ -f "$parameters" ] || die "the parameters file $parameters does not exist"
   [ -z "$gateway_image" ] || [[ "$gateway_image" =~ ^[a-z0-9][-a-z0-9._/:@]{0,254}$ ]] \
-    || die "--gateway-image must be an image reference such as myregistry.azurecr.io/hub-gateway:1, not '${gateway_image:0:100}'"
+    || die "--gateway-image must be an image reference such as {registry}/hub-gateway:{tag}, not '${gateway_image:0:100}'"
 }
 
 # Runs a command for at most $1 seconds and returns 124 if it had to be stopped. Portable: macOS has no timeout(1).
@@ -304,6 +308,24 @@ down() {
     az keyvault purge --name "$vault" >/dev/null || say "Could not purge $vault; it is purged by itself after its retention period"
   done
   say "Deleted $resource_group"
+}
+
+verify() {
+  require_tools az curl
+  local hub_url function_app gateway_app homes host
+  hub_url="$(previous_output hubUrl)"
+  function_app="$(previous_output functionAppName)"
+  gateway_app="$(previous_output gatewayAppName)"
+  homes="$(previous_output homesAccountName)"
+  if [ -z "$hub_url" ] || [ -z "$function_app" ]; then die "no deployment of the hub in $resource_group to verify (az deployment group show -g $resource_group -n $DEPLOYMENT_NAME)"; fi
+  host="$(bounded 120 az resource show --resource-group "$resource_group" --resource-type Microsoft.Web/sites --name "$function_app" \
+    --query properties.defaultHostName -o tsv 2>/dev/null || true)"
+  local control_plane=()
+  [ -z "$host" ] || control_plane=(--control-plane "https://$host")
+  "$ROOT/infra/verify.sh" --url "$hub_url" --user "$verify_user" ${control_plane[@]+"${control_plane[@]}"} \
+    --gateway-resource "container app $gateway_app in $resource_group (az containerapp logs show -g $resource_group -n $gateway_app)" \
+    --control-plane-resource "function app $function_app in $resource_group (Application Insights: requests, traces)" \
+    --servers-resource "container groups in $resource_group and storage account $homes (file shares)"
 }
 
 parse_arguments "$@"

@@ -2,7 +2,8 @@
 # Stands in for the Azure CLI in the deploy-script tests: Azure cannot be reached from here. It records every call
 # (one line per call in $FAKE_AZ_LOG), keeps what it "created" as files in $FAKE_AZ_STATE, answers with canned
 # values, and refuses template parameters that $FAKE_AZ_TEMPLATE does not declare, as ARM would.
-# $FAKE_AZ_VERSION is the version it claims (default 2.79.0); $FAKE_AZ_HANG names a call ("deployment") that never ends.
+# $FAKE_AZ_VERSION is the version it claims (default 2.79.0); $FAKE_AZ_HANG names a call ("deployment") that never ends;
+# $FAKE_AZ_HUB_URL is the hubUrl output of the deployment.
 set -euo pipefail
 printf '%s\n' "$*" >>"$FAKE_AZ_LOG"
 state="$FAKE_AZ_STATE"
@@ -25,6 +26,9 @@ query_output() { # the value of --query properties.outputs.NAME.value
     keyVaultName) echo hubkvfake ;;
     hubSecretKeyName) echo hub-secret-key ;;
     gatewayAppName) echo hub-gateway ;;
+    hubUrl) echo "${FAKE_AZ_HUB_URL:-https://hub-gateway.example.test}" ;;
+    functionAppName) echo hub-cp-fake ;;
+    homesAccountName) echo hubhomesfake ;;
     *) echo "fake az: no canned output $name" >&2; exit 1 ;;
   esac
 }
