@@ -14,17 +14,21 @@ public enum ArmOperationKind
 /// of answered with 429s. It hands out reservations first come first served (a generic cell-rate algorithm): a caller
 /// that may not send yet learns how long to wait, and comes back then to find its slot kept. When ARM still answers
 /// 429 (other clients share the budget), <see cref="Backoff"/> pauses the kind for the Retry-After.
+/// Control-plane instances do not share this state: with <c>instances</c> &gt; 1 each keeps to its share of 90% of
+/// the budgets (burst and rate times 0.9, divided by <c>instances</c>), so that together they stay inside ARM's.
 /// </summary>
-public sealed class ArmRateLimiter(TimeProvider time)
+/// <param name="time">The clock.</param>
+/// <param name="instances">How many instances spend the same budgets (<see cref="ContainerInstancesOptions.ArmInstances"/>).</param>
+public sealed class ArmRateLimiter(TimeProvider time, int instances = 1)
 {
     /// <summary>Reservations not claimed within this long after their time are dropped.</summary>
     private static readonly TimeSpan ReservationLifetime = TimeSpan.FromSeconds(30);
 
     private readonly Bucket[] _buckets =
     [
-        new(250, 25),  // reads
-        new(200, 10),  // writes
-        new(200, 10),  // deletes
+        new(250, 25, instances),  // reads
+        new(200, 10, instances),  // writes
+        new(200, 10, instances),  // deletes
     ];
 
     /// <summary>
@@ -45,11 +49,16 @@ public sealed class ArmRateLimiter(TimeProvider time)
     public void Backoff(ArmOperationKind kind, TimeSpan retryAfter, string? throttledKey = null) =>
         _buckets[(int)kind].Throttled(time.GetUtcNow(), retryAfter, throttledKey);
 
-    private sealed class Bucket(int burst, int perSecond)
+    private sealed class Bucket(int burst, int perSecond, int instances)
     {
-        private readonly TimeSpan _interval = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / perSecond);
-        // A full bucket lets `burst` requests through at once: the first at the theoretical time, burst - 1 ahead of it.
-        private readonly TimeSpan _tolerance = TimeSpan.FromTicks(TimeSpan.TicksPerSecond * (burst - 1) / perSecond);
+        // Shared by several instances: each keeps to its share of 90% of the budget, as their schedules are not aligned
+        // with each other's nor with ARM's bucket (one instance alone is kept in step by Backoff).
+        private static double Share(int instances) => instances <= 1 ? 1 : 0.9 / instances;
+
+        private readonly TimeSpan _interval = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / (perSecond * Share(instances))));
+        // A full bucket lets the burst through at once: the first at the theoretical time, the others ahead of it.
+        private readonly TimeSpan _tolerance = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / (perSecond * Share(instances)))
+            * (Math.Max(1, (int)(burst * Share(instances))) - 1));
         private readonly Dictionary<string, DateTimeOffset> _reserved = [];
         private readonly Lock _gate = new();
         private DateTimeOffset _theoreticalArrival = DateTimeOffset.MinValue;

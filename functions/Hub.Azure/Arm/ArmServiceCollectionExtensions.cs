@@ -21,7 +21,7 @@ public static class ArmServiceCollectionExtensions
             : options.ManagedIdentityClientId.Length > 0
                 ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId))
                 : new DefaultAzureCredential());
-        services.TryAddSingleton(provider => new ArmRateLimiter(provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new ArmRateLimiter(provider.GetRequiredService<TimeProvider>(), options.ArmInstances));
         services.TryAddSingleton(provider => new ArmClient(options.ManagementEndpoint, provider.GetRequiredService<TokenCredential>(),
             new ArmClientOptions { TimeProvider = provider.GetRequiredService<TimeProvider>() }));
         services.TryAddSingleton<ISpawner>(provider => new ContainerInstanceSpawner(

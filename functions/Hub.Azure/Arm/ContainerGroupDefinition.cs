@@ -23,6 +23,9 @@ public static class ContainerGroupDefinition
     private const string TemplateMarker = ".serverless-hub-template-copied";
     private const int MaxTagValueLength = 256;
 
+    /// <summary>Exit code of <see cref="StartCommand"/> when the home is not writable (sysexits' EX_CANTCREAT).</summary>
+    public const int HomeNotWritableExitCode = 73;
+
     public static string GroupName(ContainerInstancesOptions options, ServerKey server) => ResourceNames.Prefixed(options.NamePrefix, server);
 
     public static string ShareName(ContainerInstancesOptions options, string user) => ResourceNames.Prefixed(options.NamePrefix, user);
@@ -50,9 +53,8 @@ public static class ContainerGroupDefinition
             ["{user}"] = start.Key.User,
             ["{server}"] = start.Key.Server,
         };
-        var command = new JsonArray((profile.CommandArguments ?? options.CommandArguments)
-            .Select(a => (JsonNode)JsonValue.Create(values.Aggregate(a, (text, v) => text.Replace(v.Key, v.Value, StringComparison.Ordinal)))!)
-            .ToArray());
+        var command = StartCommand(home, (profile.CommandArguments ?? options.CommandArguments)
+            .Select(a => values.Aggregate(a, (text, v) => text.Replace(v.Key, v.Value, StringComparison.Ordinal))));
 
         var environment = new JsonArray(ServerEnvironment.For(start, $"http://0.0.0.0:{options.Port}")
             .Select(v => (JsonNode)new JsonObject { ["name"] = v.Key, [ServerEnvironment.SecretNames.Contains(v.Key) ? "secureValue" : "value"] = v.Value })
@@ -146,6 +148,22 @@ public static class ContainerGroupDefinition
             },
             ["properties"] = properties,
         }.ToJsonString());
+    }
+
+    /// <summary>
+    /// The container's command: <paramref name="command"/>, started only once a file can be created in
+    /// <paramref name="home"/>. Container Instances mounts Azure Files as root with mode 0777 and ignores chmod/chown, so a
+    /// non-root notebook user (uid 1000 in the Docker Stacks) can write only while those modes hold; if they do not
+    /// (a mount made read-only, other modes), Jupyter would start and then fail at every save. Instead the container
+    /// exits with <see cref="HomeNotWritableExitCode"/> and the spawn fails saying why (<see cref="ContainerGroupState"/>).
+    /// Needs <c>/bin/sh</c> in the image, as the template's copying init container does.
+    /// </summary>
+    public static JsonArray StartCommand(string home, IEnumerable<string> command)
+    {
+        const string script = "home=\"$1\"; shift; probe=\"$home/.serverless-hub-write-check.$$\"; "
+            + "if ( : > \"$probe\" ) 2>/dev/null && rm -f \"$probe\"; then exec \"$@\"; fi; "
+            + "echo \"serverless-hub: the home folder $home is not writable by uid $(id -u); Jupyter was not started\" >&2; exit 73";
+        return new JsonArray(new[] { "/bin/sh", "-c", script, "hub-start", home }.Concat(command).Select(a => (JsonNode)JsonValue.Create(a)!).ToArray());
     }
 
     /// <summary>The server a group belongs to, from its name and tags; <c>null</c> unless the tags name it exactly.</summary>

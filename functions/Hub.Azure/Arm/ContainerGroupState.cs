@@ -41,7 +41,14 @@ public static class ContainerGroupState
         }
         if (Text(current, "state") == "Terminated" || state is "Stopped" or "Failed" or "Succeeded")
         {
-            string exit = current.TryGetProperty("exitCode", out var code) && code.ValueKind == JsonValueKind.Number ? $"exit code {code.GetInt32()}" : "no exit code";
+            bool hasExit = current.TryGetProperty("exitCode", out var code) && code.ValueKind == JsonValueKind.Number;
+            string exit = hasExit ? $"exit code {code.GetInt32()}" : "no exit code";
+            if (hasExit && code.GetInt32() == ContainerGroupDefinition.HomeNotWritableExitCode)
+            {
+                return new SpawnerObservation(SpawnerStatus.Failed,
+                    Message: "Your home folder could not be written to, so your server was not started. Please tell the hub's administrator.",
+                    Detail: $"the home share is mounted but not writable by the image's user (Azure Files mounts are root-owned; the image must run as root or the mount keep mode 0777): {exit}; {Events(instanceView, container)}");
+            }
             return new SpawnerObservation(SpawnerStatus.Failed, Message: "Jupyter exited.",
                 Detail: $"instance state {state ?? "unknown"}, {exit}, {Text(current, "detailStatus") ?? "no detail"}; {Events(instanceView, container)}");
         }

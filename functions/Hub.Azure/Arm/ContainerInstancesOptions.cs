@@ -90,6 +90,14 @@ public sealed partial class ContainerInstancesOptions : ISettingsSection
     /// <summary>How long a start waits before trying again when Azure reports the container-instance quota used up.</summary>
     public TimeSpan QuotaRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many control-plane instances may call Azure Resource Manager at the same time. ARM's request budgets are
+    /// per subscription and principal, and every instance runs as the same identity, so each instance paces itself to
+    /// this share of them (writes: a burst of 200 and 10 per second, divided by this number). Flex Consumption runs
+    /// timers and HTTP requests on separate instances: set it to the number of instances expected to start servers at once.
+    /// </summary>
+    public int ArmInstances { get; set; } = 1;
+
     /// <summary>The extra environment, parsed.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentVariables =>
         Environment.Select(e => e.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1]);
@@ -177,6 +185,10 @@ public sealed partial class ContainerInstancesOptions : ISettingsSection
         if (QuotaRetryInterval < TimeSpan.FromSeconds(1) || QuotaRetryInterval > TimeSpan.FromHours(1))
         {
             problems.Add("ContainerInstances__QuotaRetryInterval", $"must be from 1 second to 1 hour, not {QuotaRetryInterval}");
+        }
+        if (ArmInstances is < 1 or > 100)
+        {
+            problems.Add("ContainerInstances__ArmInstances", $"must be from 1 to 100, not {ArmInstances}");
         }
     }
 

@@ -28,11 +28,13 @@ public sealed class OidcSignIn
     private readonly IConfidentialClientApplication _msal;
     private readonly Uri _redirectUri;
     private readonly UserNamePolicy _names;
+    private readonly bool _groupsDecide;
 
-    public OidcSignIn(OidcProviderSettings settings, HubOptions hub, IHttpClientFactory clients, UserNamePolicy names)
+    public OidcSignIn(OidcProviderSettings settings, HubOptions hub, AuthOptions auth, IHttpClientFactory clients, UserNamePolicy names)
     {
         _settings = settings;
         _names = names;
+        _groupsDecide = auth.AllowedGroups.Count > 0 || auth.AdminGroups.Count > 0;
         _redirectUri = new Uri(hub.PublicUrl, "/hub/oauth_callback");
         var http = clients.CreateClient(MsalHttpClientFactory.ClientName);
         _configuration = new ConfigurationManager<OpenIdConnectConfiguration>(
@@ -159,6 +161,12 @@ public sealed class OidcSignIn
             throw new OidcSignInException(problem);
         }
         var groups = token.Claims.Where(c => c.Type == _settings.GroupsClaim).Select(c => c.Value).Where(g => g.Length is > 0 and <= 256).Distinct().Take(500).ToList();
+        // Without the groups an allow or admin group rule would refuse a member silently (or drop an admin's rights): say why instead.
+        if (_groupsDecide && OidcClaims.IndicatesGroupsOverage(_settings.GroupsClaim, token.Claims.Any(c => c.Type == _settings.GroupsClaim),
+                token.Claims.FirstOrDefault(c => c.Type == "_claim_names")?.Value, token.Claims.FirstOrDefault(c => c.Type == "hasgroups")?.Value))
+        {
+            throw new OidcSignInException(OidcClaims.GroupsOverageMessage);
+        }
         return new AuthenticatedPerson(name, Admin: false, Groups: groups);
     }
 

@@ -54,8 +54,9 @@ public sealed class CostModel(PriceList prices)
                 + Grant(freeVcpu, "vCPU-s") + Grant(freeGib, "GiB-s"),
             Positive(vcpuSeconds - freeVcpu) * vcpuRate + Positive(gibSeconds - freeGib) * prices.Of("containerApps.memoryGibSecond")));
 
-        lines.Add(new("NAT gateway", $"24 h × {Money(prices.Of("natGateway.hour"))}", 24 * prices.Of("natGateway.hour")));
-        lines.Add(new("Public IP of the NAT gateway", $"24 h × {Money(prices.Of("publicIp.staticHour"))}", 24 * prices.Of("publicIp.staticHour")));
+        // Two: the hub's (gateway, control plane) and the user servers' own, so student code never leaves through an address the control plane admits.
+        lines.Add(new("NAT gateways (hub, user servers)", $"2 × 24 h × {Money(prices.Of("natGateway.hour"))}", 2 * 24 * prices.Of("natGateway.hour")));
+        lines.Add(new("Public IPs of the NAT gateways", $"2 × 24 h × {Money(prices.Of("publicIp.staticHour"))}", 2 * 24 * prices.Of("publicIp.staticHour")));
         lines.Add(new("Container registry (Basic)", $"1 day × {Money(prices.Of("registry.basicDay"))}", prices.Of("registry.basicDay")));
 
         decimal routeReads = a.RouteReadsPerSecond * SecondsPerDay * a.GatewayReplicas;

@@ -26,6 +26,21 @@ public sealed class ArmRateLimiterTests
     }
 
     [Fact]
+    public void Reserve_OneOfTwoInstances_AllowsHalfOfNinetyPercentOfTheBurstThenOfTheRate()
+    {
+        var clock = new ManualClock();
+        var limiter = new ArmRateLimiter(clock, instances: 2);
+
+        var waits = Enumerable.Range(0, 92).Select(i => limiter.Reserve(ArmOperationKind.Write, "w" + i)).ToList();
+
+        // 200 × 0.9 / 2 at once, then 10 × 0.9 / 2 = 4.5 per second.
+        Assert.All(waits.Take(90), wait => Assert.Equal(TimeSpan.Zero, wait));
+        Assert.Equal(222, (int)waits[90].TotalMilliseconds);
+        Assert.Equal(444, (int)waits[91].TotalMilliseconds);
+        Assert.Equal(TimeSpan.Zero, new ArmRateLimiter(clock, instances: 500).Reserve(ArmOperationKind.Write, "at least one at once"));
+    }
+
+    [Fact]
     public void Reserve_SameKeyAgain_KeepsItsSlotAndGetsItWhenDue()
     {
         var clock = new ManualClock();

@@ -36,7 +36,7 @@ public sealed class OidcProviderProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    public static async Task<OidcProviderProcess> StartAsync(string clientId, string clientSecret, Uri redirectUri, string? tenant = null, IReadOnlyDictionary<string, string[]>? groups = null)
+    public static async Task<OidcProviderProcess> StartAsync(string clientId, string clientSecret, Uri redirectUri, string? tenant = null, IReadOnlyDictionary<string, string[]>? groups = null, IReadOnlyList<string>? overage = null)
     {
         string directory = Directory.CreateTempSubdirectory("hub-oidc-").FullName;
         var certificate = CreateCertificate();
@@ -54,6 +54,7 @@ public sealed class OidcProviderProcess : IAsyncDisposable
             ["REDIRECT_URI"] = redirectUri.AbsoluteUri,
             ["TENANT"] = tenant ?? "",
             ["GROUPS"] = JsonSerializer.Serialize(groups ?? new Dictionary<string, string[]>()),
+            ["OVERAGE"] = JsonSerializer.Serialize(overage ?? []),
             ["NODE_ENV"] = "test",
         });
         var match = await process.WaitForLineAsync(@"listening on (\d+)", TimeSpan.FromSeconds(30));

@@ -116,6 +116,53 @@ public sealed partial class OidcSignInTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Entra_GroupOverageWithGroupRules_RefusedSayingWhy()
+    {
+        string tenant = Guid.NewGuid().ToString();
+        await using var provider = await OidcProviderProcess.StartAsync(ClientId, ClientSecret, new Uri(PublicUrl, "/hub/oauth_callback"), tenant, overage: ["dave"]);
+        await using var hub = await StartHubAsync(provider, new Dictionary<string, string?>
+        {
+            ["Auth:Authenticator"] = "entra",
+            ["Entra:Instance"] = provider.Origin.AbsoluteUri,
+            ["Entra:TenantId"] = tenant,
+            ["Entra:ClientId"] = ClientId,
+            ["Entra:ClientSecret"] = ClientSecret,
+            ["Auth:AllowedGroups"] = "course-101",
+        });
+        using var browser = Browser(hub, provider);
+
+        var refused = await SignInAsync(browser, "/hub/oauth_login", "dave");
+
+        string body = await refused.Content.ReadAsStringAsync();
+        Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, body + provider.Output);
+        Assert.Contains("more groups than the identity provider puts in a sign-in token", body, StringComparison.Ordinal);
+        Assert.Contains("Groups assigned to the application", System.Net.WebUtility.HtmlDecode(body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Entra_GroupOverageWithoutGroupRules_SignedIn()
+    {
+        string tenant = Guid.NewGuid().ToString();
+        await using var provider = await OidcProviderProcess.StartAsync(ClientId, ClientSecret, new Uri(PublicUrl, "/hub/oauth_callback"), tenant, overage: ["erin"]);
+        await using var hub = await StartHubAsync(provider, new Dictionary<string, string?>
+        {
+            ["Auth:Authenticator"] = "entra",
+            ["Entra:Instance"] = provider.Origin.AbsoluteUri,
+            ["Entra:TenantId"] = tenant,
+            ["Entra:ClientId"] = ClientId,
+            ["Entra:ClientSecret"] = ClientSecret,
+            ["Auth:AllowAll"] = "true",
+        });
+        using var browser = Browser(hub, provider);
+
+        var landed = await SignInAsync(browser, "/hub/oauth_login?next=%2Fhub%2Fapi%2Fuser", "erin");
+
+        string body = await landed.Content.ReadAsStringAsync();
+        Assert.True(landed.StatusCode == HttpStatusCode.OK, body + provider.Output);
+        Assert.Empty(JsonDocument.Parse(body).RootElement.GetProperty("groups").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Callback_ForgedStateOrNoStateCookie_Refused403()
     {
         await using var provider = await OidcProviderProcess.StartAsync(ClientId, ClientSecret, new Uri(PublicUrl, "/hub/oauth_callback"));

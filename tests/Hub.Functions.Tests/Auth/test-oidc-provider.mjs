@@ -5,6 +5,8 @@
 //   TENANT                when set, the provider looks like Microsoft Entra ID for that tenant: issuer
 //                         /{tenant}/v2.0, endpoints /{tenant}/oauth2/v2.0/…, tid and oid claims, client_info
 //   GROUPS                JSON object: login name -> list of groups
+//   OVERAGE               JSON list of login names in too many groups: their tokens carry Entra's group overage
+//                         indicator (_claim_names/_claim_sources pointing at Microsoft Graph) instead of groups
 // The login page is a plain form (field "login"); posting it signs in as that name and grants consent.
 // Prints "listening on <port>" when ready.
 import https from 'node:https';
@@ -15,6 +17,7 @@ import Provider from 'oidc-provider';
 const env = process.env;
 const tenant = env.TENANT || '';
 const groups = JSON.parse(env.GROUPS || '{}');
+const overage = new Set(JSON.parse(env.OVERAGE || '[]'));
 const prefix = tenant ? `/${tenant}` : '';
 const oid = (login) => {
   const h = crypto.createHash('sha256').update(login).digest('hex');
@@ -75,6 +78,12 @@ server.listen(0, '127.0.0.1', () => {
     findAccount: async (ctx, id) => ({
       accountId: id,
       async claims() {
+        const memberships = overage.has(id)
+          ? {
+            _claim_names: { groups: 'src1' },
+            _claim_sources: { src1: { endpoint: `https://graph.microsoft.com/v1.0/users/${oid(id)}/getMemberObjects` } },
+          }
+          : { groups: groups[id] || [] };
         return {
           sub: tenant ? oid(`${id}/pairwise`) : id,
           oid: oid(id),
@@ -82,7 +91,7 @@ server.listen(0, '127.0.0.1', () => {
           name: `Display ${id}`,
           preferred_username: `${id}@example.edu`,
           email: `${id}@example.edu`,
-          groups: groups[id] || [],
+          ...memberships,
         };
       },
     }),

@@ -142,26 +142,27 @@ public sealed class TemplateSecurityTests
     }
 
     [Fact]
-    public void Subnets_AreDelegatedAndLeaveThroughTheNatGateway()
+    public void Subnets_AreDelegatedAndUserServersLeaveThroughTheirOwnNatGateway()
     {
         var userServers = Subnet("[variables('containerInstancesSubnetName')]");
-        const string nat = "[resourceId('Microsoft.Network/natGateways', variables('natGatewayName'))]";
+        const string hubNat = "[resourceId('Microsoft.Network/natGateways', variables('natGatewayName'))]";
+        const string serversNat = "[resourceId('Microsoft.Network/natGateways', variables('userServersNatGatewayName'))]";
 
         Assert.Equal("Microsoft.ContainerInstance/containerGroups", Delegation(userServers));
         Assert.Equal("Microsoft.Storage", (string)Assert.Single(userServers["serviceEndpoints"]!.AsArray())!["service"]!);
         Assert.Equal("Microsoft.App/environments", Delegation(Subnet("[variables('containerAppsSubnetName')]")));
         Assert.Equal("Microsoft.App/environments", Delegation(Subnet("[variables('functionsSubnetName')]")));
-        foreach (var subnet in _template.Single("Microsoft.Network/virtualNetworks").Properties["subnets"]!.AsArray())
-        {
-            Assert.Equal(nat, (string)subnet!["properties"]!["natGateway"]!["id"]!);
-            Assert.False((bool)subnet["properties"]!["defaultOutboundAccess"]!);
-        }
-        Assert.Equal("[resourceId('Microsoft.Network/publicIPAddresses', variables('natPublicIpName'))]",
-            (string)Assert.Single(_template.Single("Microsoft.Network/natGateways").Properties["publicIpAddresses"]!.AsArray())!["id"]!);
+        Assert.Equal(serversNat, (string)userServers["natGateway"]!["id"]!);
+        Assert.Equal(hubNat, (string)Subnet("[variables('containerAppsSubnetName')]")["natGateway"]!["id"]!);
+        Assert.Equal(hubNat, (string)Subnet("[variables('functionsSubnetName')]")["natGateway"]!["id"]!);
+        foreach (var subnet in Subnets())
+            Assert.False((bool)subnet["defaultOutboundAccess"]!);
+        Assert.Equal(["[resourceId('Microsoft.Network/publicIPAddresses', variables('natPublicIpName'))]", "[resourceId('Microsoft.Network/publicIPAddresses', variables('userServersNatPublicIpName'))]"],
+            _template.OfType("Microsoft.Network/natGateways").Select(n => (string)Assert.Single(n.Properties["publicIpAddresses"]!.AsArray())!["id"]!).Order());
     }
 
     [Fact]
-    public void ControlPlane_TakesRequestsOnlyFromTheHubNetworkOverTls()
+    public void ControlPlane_TakesRequestsOnlyFromTheGatewaySubnetOverTls()
     {
         var site = _template.FunctionApp.Properties;
         var config = site["siteConfig"]!;
@@ -170,10 +171,50 @@ public sealed class TemplateSecurityTests
         Assert.Equal("1.2", (string)config["minTlsVersion"]!);
         Assert.Equal("[if(parameters('restrictControlPlaneToHubNetwork'), 'Deny', 'Allow')]", (string)config["ipSecurityRestrictionsDefaultAction"]!);
         var allow = Assert.Single(config["ipSecurityRestrictions"]!.AsArray())!;
-        Assert.Contains("variables('natPublicIpName')", (string)allow["ipAddress"]!, StringComparison.Ordinal);
+        Assert.Equal("[resourceId('Microsoft.Network/virtualNetworks/subnets', variables('vnetName'), variables('containerAppsSubnetName'))]", (string)allow["vnetSubnetResourceId"]!);
+        Assert.Equal("Allow", (string)allow["action"]!);
+        // A subnet rule admits only traffic that arrives through the subnet's Microsoft.Web service endpoint.
+        Assert.Contains("Microsoft.Web", ServiceEndpoints(Subnet("[variables('containerAppsSubnetName')]")));
         Assert.False((bool)config["scmIpSecurityRestrictionsUseMain"]!);
         Assert.All(_template.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies"), policy => Assert.False((bool)policy.Properties["allow"]!));
         Assert.Equal(["ftp", "scm"], _template.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies").Select(p => p.Name).Order());
+    }
+
+    /// <summary>
+    /// Student code runs in the user-server subnet. Every way it could reach the control plane is closed: the function
+    /// app's only allow rules name other subnets or addresses the user servers never leave through, its default is
+    /// deny, no private endpoint puts the app inside the network, and the NSG refuses connections to the hub subnets.
+    /// </summary>
+    [Fact]
+    public void UserServers_HaveNoPathToTheControlPlane()
+    {
+        const string userServerSubnet = "variables('containerInstancesSubnetName')";
+        var config = _template.FunctionApp.Properties["siteConfig"]!;
+        var userServers = Subnet($"[{userServerSubnet}]");
+        string serversNat = (string)userServers["natGateway"]!["id"]!;
+        var serversNatIps = _template.OfType("Microsoft.Network/natGateways").Single(n => serversNat.Contains(n.Name.Trim('[', ']'), StringComparison.Ordinal))
+            .Properties["publicIpAddresses"]!.AsArray().Select(ip => ((string)ip!["id"]!).Split("variables(")[1].TrimEnd(')', ']')).ToList();
+
+        Assert.Equal("[if(parameters('restrictControlPlaneToHubNetwork'), 'Deny', 'Allow')]", (string)config["ipSecurityRestrictionsDefaultAction"]!);
+        Assert.True((bool)_template.Parameters["restrictControlPlaneToHubNetwork"]!["defaultValue"]!);
+        foreach (var rule in config["ipSecurityRestrictions"]!.AsArray().Where(r => (string)r!["action"]! == "Allow"))
+        {
+            string source = (string?)rule!["vnetSubnetResourceId"] ?? (string?)rule["ipAddress"] ?? (string?)rule["tag"] ?? "";
+            Assert.False(string.IsNullOrEmpty(source), $"allow rule '{rule["name"]}' names no source");
+            Assert.DoesNotContain(userServerSubnet, source, StringComparison.Ordinal);
+            Assert.DoesNotContain("containerInstancesSubnetPrefix", source, StringComparison.Ordinal);
+            Assert.All(serversNatIps, ip => Assert.DoesNotContain(ip, source, StringComparison.Ordinal));
+            Assert.Null(rule["tag"]);
+        }
+        Assert.DoesNotContain("Microsoft.Web", ServiceEndpoints(userServers));
+        Assert.Empty(_template.OfType("Microsoft.Network/privateEndpoints"));
+        Assert.DoesNotContain(serversNat, Subnets().Where(s => s != userServers).Select(s => (string)s["natGateway"]!["id"]!));
+
+        var outbound = _template.Single("Microsoft.Network/networkSecurityGroups").Properties["securityRules"]!.AsArray()
+            .Select(r => r!["properties"]!).Single(r => (string)r["direction"]! == "Outbound");
+        Assert.Equal(("Deny", "*", "[parameters('containerInstancesSubnetPrefix')]"), ((string)outbound["access"]!, (string)outbound["protocol"]!, (string)outbound["sourceAddressPrefix"]!));
+        Assert.Equal(["[parameters('containerAppsSubnetPrefix')]", "[parameters('functionsSubnetPrefix')]"],
+            outbound["destinationAddressPrefixes"]!.AsArray().Select(p => (string)p!));
     }
 
     [Fact]
@@ -186,6 +227,12 @@ public sealed class TemplateSecurityTests
 
     private JsonNode Subnet(string name) =>
         _template.Single("Microsoft.Network/virtualNetworks").Properties["subnets"]!.AsArray().Single(s => (string)s!["name"]! == name)!["properties"]!;
+
+    private IEnumerable<JsonNode> Subnets() =>
+        _template.Single("Microsoft.Network/virtualNetworks").Properties["subnets"]!.AsArray().Select(s => s!["properties"]!);
+
+    private static IEnumerable<string> ServiceEndpoints(JsonNode subnet) =>
+        subnet["serviceEndpoints"]?.AsArray().Select(e => (string)e!["service"]!) ?? [];
 
     private static string Delegation(JsonNode subnet) => (string)Assert.Single(subnet["delegations"]!.AsArray())!["properties"]!["serviceName"]!;
 }

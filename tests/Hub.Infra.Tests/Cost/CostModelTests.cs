@@ -81,10 +81,10 @@ public sealed class CostModelTests
 
         var lines = model.IdlePerDay(new CostAssumptions());
 
-        Assert.Equal(1.2m, Line(lines, "NAT gateway"));
-        Assert.Equal(0.12m, Line(lines, "Public IP of the NAT gateway"));
+        Assert.Equal(2.4m, Line(lines, "NAT gateways"));
+        Assert.Equal(0.24m, Line(lines, "Public IPs of the NAT gateways"));
         Assert.Equal(0.2m, Line(lines, "Container registry"));
-        Assert.Equal(1.52m, lines.Sum(l => l.Amount));
+        Assert.Equal(2.84m, lines.Sum(l => l.Amount));
     }
 
     [Fact]

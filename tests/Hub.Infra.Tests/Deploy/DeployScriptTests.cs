@@ -70,6 +70,8 @@ public sealed class DeployScriptTests : IAsyncLifetime
     [InlineData("infra -g bad/name", "--resource-group must be")]
     [InlineData("infra -l West-Europe", "--location must be a region name")]
     [InlineData("infra -p nowhere.json", "nowhere.json does not exist")]
+    [InlineData("up --gateway-image", "--gateway-image needs a value")]
+    [InlineData("up --gateway-image Bad_Image!", "--gateway-image must be an image reference")]
     public async Task BadArguments_AreRefusedWithTheProblemNamed(string arguments, string problem)
     {
         var (code, output) = await RunScriptAsync(arguments.Split(' '));
@@ -86,6 +88,45 @@ public sealed class DeployScriptTests : IAsyncLifetime
 
         Assert.NotEqual(0, code);
         Assert.Contains("missing tools: az", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2.59.1")]
+    [InlineData("2.9.0")]
+    [InlineData("1.99.99")]
+    public async Task Infra_WithAnAzureCliOlderThan260_SaysWhichVersionIsNeededAndDeploysNothing(string version)
+    {
+        var (code, output) = await RunScriptAsync(["infra", "-g", "hub-test"], new() { ["FAKE_AZ_VERSION"] = version });
+
+        Assert.NotEqual(0, code);
+        Assert.Contains($"Azure CLI {version} is too old: 2.60.0 or later is needed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Calls(), c => c.StartsWith("deployment group create", StringComparison.Ordinal) || c.StartsWith("group create", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Infra_DeploymentThatNeverEnds_IsStoppedAtItsBoundWithTheCommandToLookFurther()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var (code, output) = await RunScriptAsync(["infra", "-g", "hub-test"], new() { ["FAKE_AZ_HANG"] = "deployment", ["HUB_DEPLOY_TIMEOUT"] = "3" });
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("did not finish within 0 minutes; see its state: az deployment group show -g hub-test", output, StringComparison.Ordinal);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"took {started.Elapsed}");
+        // The key file of the stopped deployment is gone with the work folder.
+        Assert.Equal(["az.log", "bin", "state"], Directory.EnumerateFileSystemEntries(_folder).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>bash before 4.4 (macOS ships 3.2) aborts on "${a[@]}" of an empty array under set -u: every such expansion is guarded.</summary>
+    [Fact]
+    public void Script_ExpandsArraysOnlyInTheFormOldBashAcceptsWhenEmpty()
+    {
+        string script = File.ReadAllText(ScriptPath);
+
+        var unguarded = System.Text.RegularExpressions.Regex.Matches(script, @"(?<!\$\{\w+\[@\]\+)""\$\{\w+\[@\]\}""").Select(m => m.Value).ToList();
+
+        Assert.Empty(unguarded);
+        Assert.Contains("${secret_args[@]+\"${secret_args[@]}\"}", script, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -165,21 +206,28 @@ public sealed class DeployScriptTests : IAsyncLifetime
 
     private List<string> Calls() => File.ReadAllLines(Log).ToList();
 
-    private async Task<(int Code, string Output)> RunScriptAsync(string[] arguments)
+    private async Task<(int Code, string Output)> RunScriptAsync(string[] arguments, Dictionary<string, string?>? extra = null)
     {
-        var (code, output, _) = await RunScriptWithResultAsync(arguments);
+        var (code, output, _) = await RunScriptWithResultAsync(arguments, extra);
         return (code, output);
     }
 
-    private Task<(int Code, string Output, string StandardOutput)> RunScriptWithResultAsync(string[] arguments) =>
-        RunWithResultAsync("bash", [ScriptPath, .. arguments], new()
+    private Task<(int Code, string Output, string StandardOutput)> RunScriptWithResultAsync(string[] arguments, Dictionary<string, string?>? extra = null)
+    {
+        var environment = new Dictionary<string, string?>
         {
             ["PATH"] = Path.Combine(_folder, "bin") + ":/usr/bin:/bin",
             ["FAKE_AZ_LOG"] = Log,
             ["FAKE_AZ_STATE"] = State,
             ["FAKE_AZ_TEMPLATE"] = RepositoryPaths.InRoot("infra", "azuredeploy.json"),
             ["TMPDIR"] = _folder,
-        });
+        };
+        foreach (var (name, value) in extra ?? [])
+        {
+            environment[name] = value;
+        }
+        return RunWithResultAsync("bash", [ScriptPath, .. arguments], environment);
+    }
 
     private static async Task<(int Code, string Output)> RunAsync(string command, string[] arguments, Dictionary<string, string?>? environment = null)
     {

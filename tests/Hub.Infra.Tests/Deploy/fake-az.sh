@@ -2,6 +2,8 @@
 # Stands in for the Azure CLI in the deploy-script tests: Azure cannot be reached from here. It records every call
 # (one line per call in $FAKE_AZ_LOG), keeps what it "created" as files in $FAKE_AZ_STATE, answers with canned
 # values, and refuses template parameters that $FAKE_AZ_TEMPLATE does not declare, as ARM would.
+# $FAKE_AZ_VERSION is the version it claims (default 2.79.0); $FAKE_AZ_HANG names a call ("deployment") that never ends;
+# $FAKE_AZ_HUB_URL is the hubUrl output of the deployment.
 set -euo pipefail
 printf '%s\n' "$*" >>"$FAKE_AZ_LOG"
 state="$FAKE_AZ_STATE"
@@ -24,6 +26,9 @@ query_output() { # the value of --query properties.outputs.NAME.value
     keyVaultName) echo hubkvfake ;;
     hubSecretKeyName) echo hub-secret-key ;;
     gatewayAppName) echo hub-gateway ;;
+    hubUrl) echo "${FAKE_AZ_HUB_URL:-https://hub-gateway.example.test}" ;;
+    functionAppName) echo hub-cp-fake ;;
+    homesAccountName) echo hubhomesfake ;;
     *) echo "fake az: no canned output $name" >&2; exit 1 ;;
   esac
 }
@@ -49,6 +54,7 @@ create_deployment() {
 }
 
 case "$1 ${2:-}" in
+  "version --query") echo "${FAKE_AZ_VERSION:-2.79.0}" ;;
   "account show") echo 00000000-0000-0000-0000-000000000001 ;;
   "group show") [ -f "$state/group" ] && echo westeurope || exit 3 ;;
   "group create") touch "$state/group"; echo /subscriptions/fake/resourceGroups/fake ;;
@@ -57,7 +63,8 @@ case "$1 ${2:-}" in
   "deployment group")
     case "$3" in
       show) [ -f "$state/deployed" ] || exit 3; query_output "$@" ;;
-      create) create_deployment "$@" ;;
+      create) [ "${FAKE_AZ_HANG:-}" != deployment ] || exec sleep 600
+              create_deployment "$@" ;;
       *) exit 2 ;;
     esac ;;
   "resource show")

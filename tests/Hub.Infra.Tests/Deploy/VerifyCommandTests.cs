@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Hub.Functions;
+using Hub.Gateway;
+using Hub.Testing;
+using Hub.Testing.Spawning;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Infra.Tests.Deploy;
+
+/// <summary>
+/// <c>infra/deploy.sh verify</c> (the stand-in az gives it the local hub's URL as the deployment's) and
+/// <c>infra/verify.sh</c> against the whole local hub: Azurite, the control plane and the gateway on loopback, and a
+/// real Jupyter process as the test user's server. The check that the control plane refuses requests past the gateway
+/// needs Azure's access restrictions and is skipped here; a hub that does not answer fails naming the resources.
+/// </summary>
+public sealed class VerifyCommandTests : IAsyncLifetime
+{
+    private const string Admin = "teacher";
+    private readonly AzuriteFixture _azurite = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("hub-verify-").FullName;
+    private WebApplication? _controlPlane;
+    private WebApplication? _gateway;
+    private Uri _address = null!;
+
+    private string DataDirectory => Path.Combine(_folder, "data");
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        Directory.CreateDirectory(DataDirectory);
+        Directory.CreateDirectory(Path.Combine(_folder, "bin"));
+        Directory.CreateDirectory(Path.Combine(_folder, "state"));
+        string az = Path.Combine(_folder, "bin", "az");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Deploy", "fake-az.sh"), az);
+        File.SetUnixFileMode(az, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(Path.Combine(_folder, "state", "deployed"), "");
+
+        string prefix = AzuriteFixture.UniqueTableName("vf");
+        string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        _address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        await new Hub.Azure.Store.TableHubStore(_azurite.Tables, prefix).InitializeAsync();
+        _controlPlane = ControlPlaneApp.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ControlPlane:ListenUrl"] = "http://127.0.0.1:0",
+            ["Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["Storage:TablePrefix"] = prefix,
+            ["Hub:DataDirectory"] = DataDirectory,
+            ["Hub:SecretKey"] = key,
+            ["Hub:PublicUrl"] = _address.AbsoluteUri,
+            ["Auth:AdminUsers"] = Admin,
+            ["Spawner:ReconcileInterval"] = "00:00:02",
+            // The culler runs every 2 seconds, so its last-run gauge is there to check.
+            ["TIMER_SCHEDULE_CULL_IDLE"] = "*/2 * * * * *",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await _controlPlane.StartAsync();
+        string controlPlaneUrl = _controlPlane.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _gateway = GatewayApp.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:ListenUrl"] = _address.AbsoluteUri,
+            ["Gateway:ControlPlaneUrl"] = controlPlaneUrl,
+            ["Gateway:RouteRefreshInterval"] = "200ms",
+            ["Hub:SecretKey"] = key,
+            ["Hub:PublicUrl"] = _address.AbsoluteUri,
+            ["Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["Storage:TablePrefix"] = prefix,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await _gateway.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            if (_gateway is not null)
+            {
+                await _gateway.StopAsync();
+                await _gateway.DisposeAsync();
+            }
+            if (_controlPlane is not null)
+            {
+                await _controlPlane.StopAsync();
+                await _controlPlane.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await LocalServers.StopAllAsync(DataDirectory);
+            await _azurite.DisposeAsync();
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held by a process that is going away.
+            }
+        }
+    }
+
+    [Fact]
+    public async Task DeployScriptVerify_LocalHub_PassesEveryCheckThatAppliesAndStopsTheTestServer()
+    {
+        string token = await AdminTokenAsync();
+
+        var (code, output) = await RunAsync("bash", [DeployScriptTests.ScriptPath, "verify", "-g", "hub-test", "--user", "verify-student"], new()
+        {
+            ["PATH"] = Path.Combine(_folder, "bin") + ":/usr/bin:/bin",
+            ["FAKE_AZ_LOG"] = Path.Combine(_folder, "az.log"),
+            ["FAKE_AZ_STATE"] = Path.Combine(_folder, "state"),
+            ["FAKE_AZ_TEMPLATE"] = RepositoryPaths.InRoot("infra", "azuredeploy.json"),
+            ["FAKE_AZ_HUB_URL"] = _address.AbsoluteUri.TrimEnd('/'),
+            ["HUB_VERIFY_TOKEN"] = token,
+            ["TMPDIR"] = _folder,
+        });
+
+        Assert.True(code == 0, output);
+        foreach (string check in new[]
+        {
+            "gateway health", "control plane through the gateway", "culler ran within its period", "test server starts",
+            "test server answers through the gateway", "home share mounted and writable", "test server stops", "files survive a restart",
+        })
+        {
+            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output, $"(?m)^PASS +{System.Text.RegularExpressions.Regex.Escape(check)} "), output);
+        }
+        Assert.Matches("(?m)^SKIP +control plane refuses requests past the gateway ", output);
+        Assert.DoesNotContain(token, output, StringComparison.Ordinal);
+        // The test user's server is stopped again, and the file it wrote is gone.
+        Assert.Equal(0, LocalServers.CountJupyterProcesses(DataDirectory, "/user/verify-student/"));
+        string home = Assert.Single(Directory.GetDirectories(Path.Combine(DataDirectory, "homes"), "verify-student"));
+        Assert.Empty(Directory.EnumerateFiles(home, "hub-verify-*.txt"));
+    }
+
+    [Fact]
+    public async Task Verify_NothingAnswers_FailsNamingTheResourcesToLookAt()
+    {
+        var (code, output) = await RunAsync("bash", [RepositoryPaths.InRoot("infra", "verify.sh"), "--url", $"http://127.0.0.1:{FreePort.Next()}",
+            "--gateway-resource", "container app hub-gw", "--control-plane-resource", "function app hub-cp"], new() { ["HUB_VERIFY_TOKEN"] = "" });
+
+        Assert.Equal(1, code);
+        Assert.Matches("(?m)^FAIL +gateway health .*answered 000", output);
+        Assert.Contains("look at: container app hub-gw", output, StringComparison.Ordinal);
+        Assert.Matches("(?m)^FAIL +control plane through the gateway ", output);
+        Assert.Contains("look at: function app hub-cp", output, StringComparison.Ordinal);
+        Assert.Matches("(?m)^SKIP +test server starts .*HUB_VERIFY_TOKEN is not set", output);
+    }
+
+    [Fact]
+    public async Task Verify_Shellcheck_Clean()
+    {
+        var (code, output) = await RunAsync("shellcheck", ["--severity=style", RepositoryPaths.InRoot("infra", "verify.sh")], null);
+
+        Assert.True(code == 0, output);
+    }
+
+    /// <summary>Logs the admin in through the gateway (the dummy authenticator takes any password) and makes an API token.</summary>
+    private async Task<string> AdminTokenAsync()
+    {
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = _address, Timeout = TimeSpan.FromSeconds(30) };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/hub/login")).StatusCode);
+        string xsrf = cookies.GetCookies(new Uri(_address, "/hub/"))["_xsrf"]!.Value;
+        var login = await client.PostAsync("/hub/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = Admin, ["password"] = "anything", ["_xsrf"] = xsrf }));
+        Assert.Equal(HttpStatusCode.Found, login.StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/hub/api/users/{Admin}/tokens") { Content = JsonContent.Create(new { note = "verify" }) };
+        request.Headers.Add("X-XSRFToken", cookies.GetCookies(new Uri(_address, "/hub/"))["_xsrf"]!.Value);
+        var created = await client.SendAsync(request);
+        string body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("token").GetString()!;
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(string command, string[] arguments, Dictionary<string, string?>? environment)
+    {
+        await using var process = ChildProcess.Start(command, arguments, RepositoryPaths.Root, environment);
+        int code = await process.WaitForExitAsync(TimeSpan.FromMinutes(4));
+        return (code, process.Output);
+    }
+}
