@@ -1,11 +1,44 @@
+using System.Diagnostics;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
 namespace Hub.Azure.Tables;
 
+/// <summary>The deadline of one store call within a <see cref="StoreDeadline"/> scope, kept on the call's message.</summary>
+internal readonly record struct CallDeadline(long At, TimeSpan Budget)
+{
+    private const string Property = "hub.store.deadline";
+
+    public TimeSpan Remaining => TimeSpan.FromSeconds((At - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
+
+    public static CallDeadline? Of(HttpMessage message) =>
+        message.TryGetProperty(Property, out object? value) && value is CallDeadline deadline ? deadline : null;
+
+    /// <summary>Sets the call's deadline when a scope is current; runs once per call, before the retries.</summary>
+    public static void Start(HttpMessage message)
+    {
+        if (StoreDeadline.CallBudget is { } budget)
+        {
+            message.SetProperty(Property, new CallDeadline(Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency), budget));
+        }
+    }
+}
+
+/// <summary>Starts each call's clock (<see cref="CallDeadline"/>) when it is made within a <see cref="StoreDeadline"/> scope.</summary>
+internal sealed class DeadlineCallPolicy : HttpPipelineSynchronousPolicy
+{
+    public override void OnSendingRequest(HttpMessage message)
+    {
+        if (CallDeadline.Of(message) is null)
+        {
+            CallDeadline.Start(message);
+        }
+    }
+}
+
 /// <summary>
-/// Holds each try of a store call to the scope's <see cref="StoreDeadline"/>: the try's network timeout is cut to what
-/// is left, and a try that would start after the deadline fails at once.
+/// Holds each try of a store call to its <see cref="CallDeadline"/>: the try's network timeout is cut to what is left,
+/// and a try that would start after the deadline fails at once.
 /// </summary>
 internal sealed class DeadlineTryPolicy : HttpPipelinePolicy
 {
@@ -26,13 +59,14 @@ internal sealed class DeadlineTryPolicy : HttpPipelinePolicy
 
     private static void Limit(HttpMessage message)
     {
-        if (StoreDeadline.Remaining is not { } remaining)
+        if (CallDeadline.Of(message) is not { } deadline)
         {
             return;
         }
+        var remaining = deadline.Remaining;
         if (remaining < MinimumTry)
         {
-            throw new StoreDeadlineExceededException(StoreDeadline.Budget ?? remaining);
+            throw new StoreDeadlineExceededException(deadline.Budget);
         }
         if (message.NetworkTimeout is not { } timeout || remaining < timeout)
         {
@@ -43,8 +77,8 @@ internal sealed class DeadlineTryPolicy : HttpPipelinePolicy
 
 /// <summary>
 /// Azure.Core's retries (exponential back-off; throttling, 5xx and network failures retried; a <c>Retry-After</c> or
-/// <c>x-ms-retry-after-ms</c> of the service waited for), except that within a <see cref="StoreDeadline"/> a retry
-/// whose wait would end after the deadline is not made: the caller learns at once that the store is busy.
+/// <c>x-ms-retry-after-ms</c> of the service waited for), except that a call with a <see cref="CallDeadline"/> does
+/// not retry when the wait would end after it: the caller learns at once that the store is busy.
 /// </summary>
 internal sealed class DeadlineRetryPolicy(int maxRetries, DelayStrategy delay) : RetryPolicy(maxRetries, delay)
 {
@@ -55,7 +89,7 @@ internal sealed class DeadlineRetryPolicy(int maxRetries, DelayStrategy delay) :
         await base.ShouldRetryAsync(message, exception).ConfigureAwait(false) && FitsDeadline(message);
 
     private static bool FitsDeadline(HttpMessage message) =>
-        StoreDeadline.Remaining is not { } remaining || remaining > ServerDelay(message);
+        CallDeadline.Of(message) is not { } deadline || deadline.Remaining > ServerDelay(message);
 
     /// <summary>The wait the service asked for, as Azure.Core reads it; zero when it asked for none.</summary>
     private static TimeSpan ServerDelay(HttpMessage message)

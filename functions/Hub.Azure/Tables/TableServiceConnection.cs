@@ -43,6 +43,9 @@ public sealed class TableServiceConnection
     /// <summary>The account's table endpoint, for messages (it holds no secret).</summary>
     public Uri Endpoint { get; }
 
+    /// <summary>The meter of the store's latency and errors, per operation; both apps export it.</summary>
+    public const string MeterName = StoreMetricsPolicy.MeterName;
+
     /// <summary>Retries of a call outside a <see cref="StoreDeadline"/> (background work), after the first try.</summary>
     public const int MaxRetries = 4;
 
@@ -75,10 +78,12 @@ public sealed class TableServiceConnection
         {
             options.Retry.MaxRetries = 0;
         }
-        // Within a user's request (StoreDeadline) every try and retry also fits the request's deadline.
+        // Within a user's request (StoreDeadline) every try and retry of a call also fits the call's budget.
         options.RetryPolicy = new DeadlineRetryPolicy(options.Retry.MaxRetries,
             DelayStrategy.CreateExponentialDelayStrategy(options.Retry.Delay, options.Retry.MaxDelay));
+        options.AddPolicy(new DeadlineCallPolicy(), HttpPipelinePosition.PerCall);
         options.AddPolicy(new DeadlineTryPolicy(), HttpPipelinePosition.PerRetry);
+        options.AddPolicy(new StoreMetricsPolicy(), HttpPipelinePosition.PerRetry);
         return options;
     }
 }
