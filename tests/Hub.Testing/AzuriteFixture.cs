@@ -100,6 +100,21 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Whether the emulator's files on disk hold <paramref name="text"/> (it saves its tables every few seconds).</summary>
+    public bool DataFilesContain(string text) =>
+        Directory.EnumerateFiles(_dataDirectory!, "*.json", SearchOption.AllDirectories).Any(file =>
+        {
+            try
+            {
+                return File.ReadAllText(file).Contains(text, StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                // Being written: the next poll reads it.
+                return false;
+            }
+        });
+
     private sealed class Resumer(AzuriteFixture azurite) : IDisposable
     {
         public void Dispose() => azurite.Resume();

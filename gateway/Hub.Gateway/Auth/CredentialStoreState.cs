@@ -15,8 +15,8 @@ public sealed class CredentialStoreState(TimeProvider time)
     /// <summary>The last lookup failed or missed its deadline, and none has succeeded since.</summary>
     public bool Failing => Interlocked.Read(ref _lastFailureTicks) > Interlocked.Read(ref _lastSuccessTicks);
 
-    /// <summary>When a credential was last served from memory because the store did not answer; <c>null</c> if never.</summary>
-    public DateTimeOffset? LastStaleServed => Interlocked.Read(ref _lastStaleTicks) is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    /// <summary>When a lookup last failed or missed its deadline; <c>null</c> if never.</summary>
+    public DateTimeOffset? LastFailure => Interlocked.Read(ref _lastFailureTicks) is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>Credentials served from memory because the store did not answer, since the start.</summary>
     public long StaleServed => Interlocked.Read(ref _staleServed);

@@ -24,8 +24,11 @@ public static class GatewayEndpoints
 
     private static readonly TimeSpan DegradedAfterMinimum = TimeSpan.FromSeconds(3);
 
-    /// <summary>A credential served from memory this recently still makes the gateway degraded.</summary>
-    private static readonly TimeSpan StaleCredentialsRecently = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Credential lookups failing this recently make the gateway degraded; an idle gateway, which looks nothing up,
+    /// does not stay degraded for ever after an outage.
+    /// </summary>
+    private static readonly TimeSpan LookupFailedRecently = TimeSpan.FromSeconds(30);
 
     public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -57,13 +60,10 @@ public static class GatewayEndpoints
         {
             reasons.Add($"the routes were last read {age.TotalSeconds:0} s ago ({refresher.LastError ?? "the read is slow"})");
         }
-        if (credentials.Failing)
+        if (credentials.Failing && credentials.LastFailure is { } failed && time.GetUtcNow() - failed < LookupFailedRecently)
         {
-            reasons.Add("the store does not answer credential lookups in time");
-        }
-        if (credentials.LastStaleServed is { } stale && time.GetUtcNow() - stale < StaleCredentialsRecently)
-        {
-            reasons.Add($"sessions and tokens validated within the last {SettingValue.Format(options.StaleCredentialWindow)} are being served from memory");
+            reasons.Add("the store does not answer credential lookups in time: sessions and tokens validated within the last "
+                + $"{SettingValue.Format(options.StaleCredentialWindow)} are served from memory, others refused with 503");
         }
         return Results.Json(new HealthResponse(reasons.Count == 0 ? "ok" : "degraded", routes.Snapshot.Count, Math.Round(age.TotalSeconds, 3),
             metrics.OpenWebSockets, reasons.Count == 0 ? null : reasons, credentials.StaleServed));

@@ -100,7 +100,42 @@ public sealed class StoreFaultTests : IAsyncLifetime
             Patience, "her server's activity during the freeze to be written");
         await Eventually.UntilAsync(async () => (await bob.GetAsync("/user/bob/api/status")).StatusCode != HttpStatusCode.ServiceUnavailable,
             Patience, "bob's session to be checked once the store is back");
-        await Eventually.UntilAsync(async () => JsonDocument.Parse(await alice.GetStringAsync("/health")).RootElement.GetProperty("status").GetString() == "ok",
+        // The notebook's traffic goes on, so the gateway looks its credentials up again and finds the store back.
+        await Eventually.UntilAsync(async () => (await alice.GetAsync("/user/alice/api/status")).StatusCode == HttpStatusCode.OK
+            && JsonDocument.Parse(await alice.GetStringAsync("/health")).RootElement.GetProperty("status").GetString() == "ok",
+            Patience, "/health to report ok again");
+    }
+
+    [Fact]
+    public async Task StoreKilledThenRestartedOnItsData_NotebookKeepsAnswering_NothingLost()
+    {
+        using var alice = _gateway.CreateClient(_aliceSession);
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync("/user/alice/api/status")).StatusCode);
+        // Azurite saves its tables to disk every few seconds; a kill loses what it has not saved, as a crash of the
+        // real service would not. The test waits until the session is on disk.
+        string hash = SecretHash.Of(_aliceSession);
+        await Eventually.UntilAsync(() => _azurite.DataFilesContain(hash), Patience, "Azurite to save the session to disk");
+
+        await _azurite.KillAsync();
+        var killedAt = DateTimeOffset.UtcNow;
+        var slowest = TimeSpan.Zero;
+        for (int i = 0; i < 10; i++)
+        {
+            var (response, elapsed) = await TimedAsync(() => alice.GetAsync("/user/alice/api/status"));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"request {i} with the store down: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            slowest = elapsed > slowest ? elapsed : slowest;
+            // Paces the requests past the credential cache's lifetime, so that the store is asked (and found down).
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+        }
+        await _azurite.RestartAsync();
+
+        Assert.True(slowest < Quick, $"the slowest request with the store down took {slowest}");
+        Assert.NotNull(await _gateway.Store.Sessions.GetAsync(hash));
+        await Eventually.UntilAsync(async () => (await _gateway.Store.Users.GetAsync("alice"))?.LastActivity >= killedAt,
+            Patience, "alice's activity while the store was down to be written");
+        // The notebook's traffic goes on, so the gateway looks its credentials up again and finds the store back.
+        await Eventually.UntilAsync(async () => (await alice.GetAsync("/user/alice/api/status")).StatusCode == HttpStatusCode.OK
+            && JsonDocument.Parse(await alice.GetStringAsync("/health")).RootElement.GetProperty("status").GetString() == "ok",
             Patience, "/health to report ok again");
     }
 
