@@ -57,6 +57,7 @@ public static class ControlPlaneApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestMetricsMiddleware>();
+        app.UseMiddleware<StoreDeadlineMiddleware>();
         app.Use(RawRouteValues.DecodeOnceAsync);
         app.MapHealthEndpoints();
         app.MapTimerEndpoints();

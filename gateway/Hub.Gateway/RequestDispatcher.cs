@@ -58,7 +58,8 @@ public sealed class RequestDispatcher(
         switch (authentication.Outcome)
         {
             case AuthenticationOutcome.Unavailable:
-                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Cannot check your login right now", authentication.Reason!, "store-unavailable").ConfigureAwait(false);
+                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Cannot check your login right now", authentication.Reason!, "store-unavailable",
+                    GatewayResponses.RetryAfterSeconds).ConfigureAwait(false);
                 return;
             case AuthenticationOutcome.None or AuthenticationOutcome.Invalid:
                 await NotLoggedInAsync(context, authentication.Reason, webSocket).ConfigureAwait(false);
@@ -83,7 +84,8 @@ public sealed class RequestDispatcher(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Cannot find the server right now", "The hub's store did not answer; try again in a moment.", "store-unavailable").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Cannot find the server right now", "The hub's store did not answer; try again in a moment.", "store-unavailable",
+                GatewayResponses.RetryAfterSeconds).ConfigureAwait(false);
             return;
         }
         catch (OperationCanceledException)
@@ -160,7 +162,9 @@ public sealed class RequestDispatcher(
             _ => $"{who} is not answering. Try again in a moment.",
         };
         context.Response.Clear();
-        await GatewayResponses.ErrorAsync(context, status, ForwarderErrors.Title(result.Error), detail, ForwarderErrors.Label(result.Error)).ConfigureAwait(false);
+        // The control plane restarts now and then: a browser waiting on it is sent back to try again.
+        int? retry = !target.IsUserServer && result.Error is ForwarderError.Timeout or ForwarderError.BackendUnreachable ? GatewayResponses.RetryAfterSeconds : null;
+        await GatewayResponses.ErrorAsync(context, status, ForwarderErrors.Title(result.Error), detail, ForwarderErrors.Label(result.Error), retry).ConfigureAwait(false);
         metrics.CountRequest(target.Kind, status);
     }
 
@@ -203,10 +207,10 @@ public sealed class RequestDispatcher(
         }
     }
 
-    private async Task RefuseAsync(HttpContext context, int status, string title, string detail, string reason)
+    private async Task RefuseAsync(HttpContext context, int status, string title, string detail, string reason, int? retryAfterSeconds = null)
     {
         Log.Refused(logger, context.Request.Method, LogText.Cap(context.Request.Path.Value), reason);
-        await GatewayResponses.ErrorAsync(context, status, title, detail, reason).ConfigureAwait(false);
+        await GatewayResponses.ErrorAsync(context, status, title, detail, reason, retryAfterSeconds).ConfigureAwait(false);
         metrics.CountGatewayResponse(status);
     }
 

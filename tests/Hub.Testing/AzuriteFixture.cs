@@ -39,21 +39,85 @@ public sealed class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed; run 'npm ci' in the repository root ({script} is missing).");
         }
         _dataDirectory = Directory.CreateTempSubdirectory("hub-azurite-").FullName;
+        (TableEndpoint, BlobEndpoint) = await StartProcessAsync(script, tablePort: 0, blobPort: 0);
+        ConnectionString = ConnectionStringFor(TableEndpoint);
+    }
+
+    private async Task<(Uri Table, Uri Blob)> StartProcessAsync(string script, int tablePort, int blobPort)
+    {
         _process = ChildProcess.Start("node",
         [
             script,
-            "--blobHost", "127.0.0.1", "--blobPort", "0",
+            "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", "0",
-            "--tableHost", "127.0.0.1", "--tablePort", "0",
-            "--location", _dataDirectory,
+            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--location", _dataDirectory!,
             "--disableTelemetry", "--silent",
         ]);
-
         var table = await _process.WaitForLineAsync(@"Table service is successfully listening at (http://\S+)", TimeSpan.FromSeconds(60));
         var blob = await _process.WaitForLineAsync(@"Blob service is successfully listening at (http://\S+)", TimeSpan.FromSeconds(10));
-        TableEndpoint = new Uri(table.Groups[1].Value.TrimEnd('/') + "/" + AccountName);
-        BlobEndpoint = new Uri(blob.Groups[1].Value.TrimEnd('/') + "/" + AccountName);
-        ConnectionString = ConnectionStringFor(TableEndpoint);
+        return (new Uri(table.Groups[1].Value.TrimEnd('/') + "/" + AccountName), new Uri(blob.Groups[1].Value.TrimEnd('/') + "/" + AccountName));
+    }
+
+    /// <summary>
+    /// Stops the emulator where it is (SIGSTOP): connections stay open and requests hang, as with a stalled Table
+    /// endpoint. Dispose the result (or call <see cref="Resume"/>) to let it carry on.
+    /// </summary>
+    public IDisposable Freeze()
+    {
+        if (!UnixSignals.Send(_process!.Id, UnixSignals.Stop))
+        {
+            throw new InvalidOperationException("Azurite could not be stopped: it is not running.");
+        }
+        return new Resumer(this);
+    }
+
+    /// <summary>Lets a frozen emulator carry on (SIGCONT).</summary>
+    public void Resume()
+    {
+        if (_process is { HasExited: false })
+        {
+            UnixSignals.Send(_process.Id, UnixSignals.Continue);
+        }
+    }
+
+    /// <summary>Kills the emulator (SIGKILL): connections are refused until <see cref="RestartAsync"/>.</summary>
+    public async Task KillAsync()
+    {
+        UnixSignals.Send(_process!.Id, UnixSignals.Kill);
+        await _process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await _process.DisposeAsync();
+    }
+
+    /// <summary>Starts the emulator again on the same ports and the same data folder (after <see cref="KillAsync"/>).</summary>
+    public async Task RestartAsync()
+    {
+        string script = RepositoryPaths.InRoot("node_modules", "azurite", "dist", "src", "azurite.js");
+        var (table, _) = await StartProcessAsync(script, TableEndpoint.Port, BlobEndpoint.Port);
+        if (table != TableEndpoint)
+        {
+            throw new InvalidOperationException($"Azurite came back at {table}, not {TableEndpoint}.");
+        }
+    }
+
+    /// <summary>Whether the emulator's files on disk hold <paramref name="text"/> (it saves its tables every few seconds).</summary>
+    public bool DataFilesContain(string text) =>
+        Directory.EnumerateFiles(_dataDirectory!, "*.json", SearchOption.AllDirectories).Any(file =>
+        {
+            try
+            {
+                return File.ReadAllText(file).Contains(text, StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                // Being written: the next poll reads it.
+                return false;
+            }
+        });
+
+    private sealed class Resumer(AzuriteFixture azurite) : IDisposable
+    {
+        public void Dispose() => azurite.Resume();
     }
 
     /// <summary>
@@ -74,6 +138,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
     {
         if (_process is not null)
         {
+            // A frozen process ignores everything but SIGKILL; it is let go first so that its tree is killed cleanly.
+            Resume();
             await _process.DisposeAsync();
         }
         if (_dataDirectory is not null)

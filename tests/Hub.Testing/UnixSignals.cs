@@ -11,6 +11,12 @@ public static class UnixSignals
     public const int Interrupt = 2;
     public const int Kill = 9;
 
+    /// <summary>SIGCONT on Linux: a stopped process carries on.</summary>
+    public const int Continue = 18;
+
+    /// <summary>SIGSTOP on Linux: the process stops where it is; its sockets stay open but nothing answers.</summary>
+    public const int Stop = 19;
+
     // DllImport rather than LibraryImport: the latter needs unsafe code enabled for the whole project.
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);

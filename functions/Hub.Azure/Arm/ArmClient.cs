@@ -11,12 +11,14 @@ namespace Hub.Azure.Arm;
 public sealed class ArmClient
 {
     private readonly HttpPipeline _pipeline;
+    private readonly TimeSpan _callTimeout;
 
     /// <param name="endpoint">ARM's endpoint: <c>https://management.azure.com</c>, or a loopback test double.</param>
     public ArmClient(Uri endpoint, TokenCredential credential, ArmClientOptions? options = null)
     {
         options ??= new ArmClientOptions();
         Endpoint = endpoint;
+        _callTimeout = options.CallTimeout;
         _pipeline = HttpPipelineBuilder.Build(new HttpPipelineOptions(options)
         {
             PerRetryPolicies = { new ArmBearerTokenPolicy(credential, options.TimeProvider) },
@@ -45,7 +47,17 @@ public sealed class ArmClient
             message.Request.Headers.SetValue(HttpHeader.Names.ContentType, "application/json");
             message.Request.Content = RequestContent.Create(body);
         }
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        // Real time, not the options' clock: the deadline bounds waiting on sockets.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_callTimeout);
+        try
+        {
+            await _pipeline.SendAsync(message, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Azure Resource Manager did not answer a {method} request within {_callTimeout.TotalSeconds:0} s.", ex);
+        }
         return ArmResponse.Read(message.Response);
     }
 }

@@ -15,12 +15,19 @@ public sealed class ArmClientOptions : ClientOptions
         Retry.MaxRetries = 3;
         Retry.Delay = TimeSpan.FromMilliseconds(500);
         Retry.MaxDelay = TimeSpan.FromSeconds(8);
-        Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
+        // ARM answers in seconds (long operations are polled, not waited on); a try stuck longer is given up and retried.
+        Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
         RetryPolicy = new NoThrottleRetryPolicy(Retry.MaxRetries, DelayStrategy.CreateExponentialDelayStrategy(Retry.Delay, Retry.MaxDelay));
         // Bodies carry secure values (the server token, the storage key) and user names: never log them.
         Diagnostics.IsLoggingContentEnabled = false;
         Diagnostics.IsTelemetryEnabled = false;
     }
+
+    /// <summary>
+    /// How long one call may take in all, tries and retries included; then it fails with a <see cref="TimeoutException"/>
+    /// and the reconcile loop tries again later, instead of a worker waiting on a hung ARM.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Clock for token expiry and rate limits; tests may move it.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

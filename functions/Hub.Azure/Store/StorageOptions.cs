@@ -29,8 +29,19 @@ public sealed class StorageOptions : ISettingsSection
     /// <summary>Prefix of every table name, so several hubs (or test runs) can share one account.</summary>
     public string TablePrefix { get; set; } = "hub";
 
+    /// <summary>
+    /// How long one store call made for a user's request (a page or an API call) may take in all, retries included;
+    /// then the request is answered 503 with <c>Retry-After</c> instead of hanging. Background work (timers,
+    /// reconcile) is not held to it.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public void Validate(SettingsProblems problems)
     {
+        if (RequestTimeout < TimeSpan.FromMilliseconds(500) || RequestTimeout > TimeSpan.FromMinutes(1))
+        {
+            problems.Add("Storage__RequestTimeout", $"must be between 500ms and 1m, not {SettingValue.Format(RequestTimeout)}");
+        }
         if (TableEndpoint is null)
         {
             if (StorageConnectionStringCheck.Problem(ConnectionString) is { } problem)

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 
 namespace Hub.Azure.Tables;
@@ -42,6 +43,15 @@ public sealed class TableServiceConnection
     /// <summary>The account's table endpoint, for messages (it holds no secret).</summary>
     public Uri Endpoint { get; }
 
+    /// <summary>The meter of the store's latency and errors, per operation; both apps export it.</summary>
+    public const string MeterName = StoreMetricsPolicy.MeterName;
+
+    /// <summary>Retries of a call outside a <see cref="StoreDeadline"/> (background work), after the first try.</summary>
+    public const int MaxRetries = 4;
+
+    /// <summary>The longest one try of a call may take (less within a <see cref="StoreDeadline"/>).</summary>
+    public static readonly TimeSpan TryTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>A client whose requests are retried on throttling, server errors and network failures.</summary>
     public TableServiceClient CreateClient() => _connect(Options(retry: true));
 
@@ -54,10 +64,12 @@ public sealed class TableServiceConnection
     private TableClientOptions Options(bool retry)
     {
         var options = new TableClientOptions();
-        options.Retry.MaxRetries = retry ? 4 : 0;
+        options.Retry.MaxRetries = retry ? MaxRetries : 0;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        // A table operation answers in milliseconds; a try that has not answered in this time is stuck, and the next
+        // try (on a fresh connection) does better than waiting on. Azure.Core's default is 100 s.
+        options.Retry.NetworkTimeout = TryTimeout;
         // Table payloads and query strings can carry user names; keep them out of logs.
         options.Diagnostics.IsLoggingContentEnabled = false;
         options.Diagnostics.IsTelemetryEnabled = false;
@@ -66,6 +78,12 @@ public sealed class TableServiceConnection
         {
             options.Retry.MaxRetries = 0;
         }
+        // Within a user's request (StoreDeadline) every try and retry of a call also fits the call's budget.
+        options.RetryPolicy = new DeadlineRetryPolicy(options.Retry.MaxRetries,
+            DelayStrategy.CreateExponentialDelayStrategy(options.Retry.Delay, options.Retry.MaxDelay));
+        options.AddPolicy(new DeadlineCallPolicy(), HttpPipelinePosition.PerCall);
+        options.AddPolicy(new DeadlineTryPolicy(), HttpPipelinePosition.PerRetry);
+        options.AddPolicy(new StoreMetricsPolicy(), HttpPipelinePosition.PerRetry);
         return options;
     }
 }

@@ -35,7 +35,7 @@ public static class HubTelemetry
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithMetrics(metrics => metrics
-                .AddMeter(meters)
+                .AddMeter([.. meters, Tables.TableServiceConnection.MeterName])
                 .AddPrometheusExporter(options =>
                 {
                     // The text JupyterHub's dashboards read: no scope labels or target_info series beside the hub's own.

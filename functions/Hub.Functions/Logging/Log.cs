@@ -19,6 +19,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Health check: {Description}")]
     public static partial void StoreUnhealthy(ILogger logger, string description);
 
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "{Method} {Route} answered 503: the store did not answer in time or failed ({Failure})")]
+    public static partial void StoreUnavailable(ILogger logger, string method, string route, string failure);
+
     [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Timer {Job} ({Source}) finished in {Elapsed}")]
     public static partial void TimerRan(ILogger logger, string job, Hub.Functions.Timers.TimerTriggerSource source, TimeSpan elapsed);
 

@@ -9,13 +9,20 @@ namespace Hub.Gateway.Activity;
 /// Writes recorded activity every <see cref="GatewayOptions.ActivityWriteInterval"/>: each active server's
 /// <see cref="ServerRecord.LastActivity"/> and its user's <see cref="UserRecord.LastActivity"/>, through
 /// read-modify-write that only ever moves the time forward, so several gateway replicas (and the servers' own
-/// activity reports) merge without losing the latest time. Failed writes go back into the next batch.
+/// activity reports) merge without losing the latest time. A batch has a deadline (<see cref="BatchTimeout"/>); writes
+/// that fail or miss it go back into the recorder and are written with a later batch, so while the store is down the
+/// activity waits in memory and is written when it is back.
 /// </summary>
 internal sealed class ActivityWriter(
     ActivityRecorder recorder, IHubStore store, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, ILogger<ActivityWriter> logger)
     : BackgroundService
 {
     private const int MaxParallelWrites = 8;
+
+    /// <summary>How long one batch may wait on the store: an interval, at most 30 s.</summary>
+    private TimeSpan BatchTimeout => options.ActivityWriteInterval < TimeSpan.FromSeconds(30) ? options.ActivityWriteInterval : TimeSpan.FromSeconds(30);
+
+    private int _failuresLogged;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,12 +54,18 @@ internal sealed class ActivityWriter(
         {
             return;
         }
-        await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelWrites, CancellationToken = cancellationToken },
-            async (entry, token) => await WriteServerAsync(entry.Key, entry.Value, token).ConfigureAwait(false)).ConfigureAwait(false);
+        // Real time, not the injected clock: the deadline bounds waiting on a socket. The loops themselves are not
+        // cancelled: every entry is tried, so every failure (a cancellation too) goes back to the recorder.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(BatchTimeout);
+        _failuresLogged = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = MaxParallelWrites };
+        await Parallel.ForEachAsync(pending, parallel,
+            async (entry, _) => await WriteServerAsync(entry.Key, entry.Value, deadline.Token).ConfigureAwait(false)).ConfigureAwait(false);
 
         var users = pending.GroupBy(p => p.Key.User).Select(g => (User: g.Key, Latest: g.Max(p => p.Value)));
-        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelWrites, CancellationToken = cancellationToken },
-            async (entry, token) => await WriteUserAsync(entry.User, entry.Latest, token).ConfigureAwait(false)).ConfigureAwait(false);
+        await Parallel.ForEachAsync(users, parallel,
+            async (entry, _) => await WriteUserAsync(entry.User, entry.Latest, deadline.Token).ConfigureAwait(false)).ConfigureAwait(false);
         metrics.ActivityWritten(pending.Count);
         Log.ActivityWritten(logger, pending.Count);
     }
@@ -64,7 +77,7 @@ internal sealed class ActivityWriter(
             await store.Servers.ChangeAsync(server, record => record.LastActivity >= latest ? null : record with { LastActivity = latest }, cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             Failed(server, latest, ex);
         }
@@ -77,7 +90,7 @@ internal sealed class ActivityWriter(
             await store.Users.ChangeAsync(user, record => record.LastActivity >= latest ? null : record with { LastActivity = latest }, cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             Failed(new ServerKey(user, ""), latest, ex);
         }
@@ -85,8 +98,12 @@ internal sealed class ActivityWriter(
 
     private void Failed(ServerKey server, DateTimeOffset latest, Exception ex)
     {
-        metrics.ActivityWriteFailed();
-        Log.ActivityWriteFailed(logger, LogText.Cap(server.ToString()), FailureText.Of(ex));
         recorder.Record(server, latest);
+        metrics.ActivityWriteFailed();
+        // While the store is down every write of a batch fails alike: one line per batch says so.
+        if (Interlocked.Increment(ref _failuresLogged) == 1)
+        {
+            Log.ActivityWriteFailed(logger, LogText.Cap(server.ToString()), FailureText.Of(ex));
+        }
     }
 }

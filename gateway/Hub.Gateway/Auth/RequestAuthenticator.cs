@@ -4,6 +4,7 @@ using Hub.Core.Security;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
+using Hub.Gateway.Metrics;
 using Microsoft.Net.Http.Headers;
 
 namespace Hub.Gateway.Auth;
@@ -13,6 +14,8 @@ namespace Hub.Gateway.Auth;
 /// token (<c>Authorization: token …</c> or <c>Bearer …</c>). Both are looked up by their hash
 /// (<see cref="SecretHash"/>) in the store; answers (including "no such session") are reused for
 /// <see cref="GatewayOptions.CredentialCacheDuration"/>, so a revoked session stops working within that time.
+/// A lookup waits at most <see cref="GatewayOptions.StoreLookupTimeout"/>; when the store does not answer, credentials
+/// validated within <see cref="GatewayOptions.StaleCredentialWindow"/> keep working (see <see cref="ExpiringCache{TValue}"/>).
 /// </summary>
 public sealed class RequestAuthenticator
 {
@@ -33,15 +36,26 @@ public sealed class RequestAuthenticator
     // once per request. Keyed by the instance (held weakly), so nothing outlives the header it came from.
     private readonly ConditionalWeakTable<string, SessionCookie> _sessionCookies = new();
 
-    public RequestAuthenticator(IHubStore store, GatewayOptions options, TimeProvider time, ILogger<RequestAuthenticator> logger)
+    public RequestAuthenticator(
+        IHubStore store, GatewayOptions options, CredentialStoreState state, GatewayMetrics metrics, TimeProvider time, ILogger<RequestAuthenticator> logger)
     {
         _store = store;
         _time = time;
         _logger = logger;
-        _sessions = new(options.CredentialCacheDuration, time);
-        _tokens = new(options.CredentialCacheDuration, time);
-        _users = new(options.CredentialCacheDuration, time);
+        var policy = new CachePolicy(options.StoreLookupTimeout, options.StaleCredentialWindow, state, () =>
+        {
+            metrics.StaleCredentialServed();
+            if (state.ServedStale(StaleLogInterval))
+            {
+                Log.ServingStaleCredentials(logger, options.StaleCredentialWindow);
+            }
+        });
+        _sessions = new(options.CredentialCacheDuration, policy, time);
+        _tokens = new(options.CredentialCacheDuration, policy, time);
+        _users = new(options.CredentialCacheDuration, policy, time);
     }
+
+    private static readonly TimeSpan StaleLogInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>The longest secret looked up; anything longer is invalid without a store read.</summary>
     private const int MaxSecretLength = 512;
@@ -67,10 +81,11 @@ public sealed class RequestAuthenticator
             }
             return fromToken ?? new AuthenticationResult(AuthenticationOutcome.None);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // A lookup that missed its deadline ends as a cancellation: the store's, not the client's.
             Log.CredentialLookupFailed(_logger, FailureText.Of(ex));
-            return new AuthenticationResult(AuthenticationOutcome.Unavailable, Reason: "The hub's store did not answer; try again in a moment.");
+            return new AuthenticationResult(AuthenticationOutcome.Unavailable, Reason: "The hub cannot check your login right now because its store is not answering. Nothing is lost; try again in a few seconds.");
         }
     }
 
@@ -97,7 +112,7 @@ public sealed class RequestAuthenticator
         {
             return Invalid("The session cookie is not valid.");
         }
-        var record = await _sessions.GetAsync(session.Hash, hash => _store.Sessions.GetAsync(hash)).ConfigureAwait(false);
+        var record = await _sessions.GetAsync(session.Hash, (hash, cancellation) => _store.Sessions.GetAsync(hash, cancellation)).ConfigureAwait(false);
         if (record is null || record.Expires <= _time.GetUtcNow())
         {
             return Invalid("The session has ended; log in again.");
@@ -111,7 +126,7 @@ public sealed class RequestAuthenticator
         {
             return Invalid("The token is not valid.");
         }
-        var record = await _tokens.GetAsync(SecretHash.Of(token), hash => _store.Tokens.GetAsync(hash)).ConfigureAwait(false);
+        var record = await _tokens.GetAsync(SecretHash.Of(token), (hash, cancellation) => _store.Tokens.GetAsync(hash, cancellation)).ConfigureAwait(false);
         if (record is null || record.Expires <= _time.GetUtcNow())
         {
             return Invalid("The token is not valid or has expired.");
@@ -121,7 +136,7 @@ public sealed class RequestAuthenticator
 
     private async ValueTask<AuthenticationResult> IdentityAsync(string userName, TokenRecord? token)
     {
-        var user = await _users.GetAsync(userName, name => _store.Users.GetAsync(name)).ConfigureAwait(false);
+        var user = await _users.GetAsync(userName, (name, cancellation) => _store.Users.GetAsync(name, cancellation)).ConfigureAwait(false);
         if (user is null)
         {
             return Invalid("The user no longer exists.");

@@ -21,6 +21,10 @@ public sealed class BackendForwarder(
     // or WebSocket may last as long as it keeps moving (Jupyter pings its WebSockets every 30 s).
     private readonly ForwarderRequestConfig _config = new() { ActivityTimeout = options.BackendResponseTimeout };
 
+    // The control plane answers in seconds (its store calls have their own deadline): a stalled or restarting one gets
+    // a 504 that retries instead of a hang. Its progress streams (server-sent events for a whole start) keep the long limit.
+    private readonly ForwarderRequestConfig _controlPlaneConfig = new() { ActivityTimeout = options.ControlPlaneTimeout };
+
     public async ValueTask<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, bool webSocket)
     {
         var transformer = new GatewayTransformer(target, webSocket, options.TrustForwardedHeaders, metrics, activity, clientAddress);
@@ -40,5 +44,8 @@ public sealed class BackendForwarder(
     }
 
     private ValueTask<YarpError> SendAsync(HttpContext context, ForwardTarget target, GatewayTransformer transformer) =>
-        forwarder.SendAsync(context, target.Prefix, backend.Invoker, _config, transformer);
+        forwarder.SendAsync(context, target.Prefix, backend.Invoker, ConfigFor(context, target), transformer);
+
+    private ForwarderRequestConfig ConfigFor(HttpContext context, ForwardTarget target) =>
+        target.IsUserServer || (context.Request.Path.Value ?? "").EndsWith("/progress", StringComparison.Ordinal) ? _config : _controlPlaneConfig;
 }

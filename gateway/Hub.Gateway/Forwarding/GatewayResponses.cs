@@ -12,18 +12,28 @@ public static class GatewayResponses
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task ErrorAsync(HttpContext context, int status, string title, string detail, string reason)
+    /// <param name="retryAfterSeconds">
+    /// For a passing condition (the store or the control plane not answering): sent as <c>Retry-After</c>, and the page
+    /// tries again by itself after that many seconds.
+    /// </param>
+    public static async Task ErrorAsync(HttpContext context, int status, string title, string detail, string reason, int? retryAfterSeconds = null)
     {
         var response = context.Response;
         response.StatusCode = status;
         response.Headers.CacheControl = "no-store";
+        if (retryAfterSeconds is { } retry)
+        {
+            response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (WantsHtml(context.Request))
         {
             response.ContentType = "text/html; charset=utf-8";
+            string refresh = retryAfterSeconds is { } seconds ? $"<meta http-equiv=\"refresh\" content=\"{seconds}\">" : "";
+            string again = retryAfterSeconds is { } every ? $"<p>This page tries again by itself in {every} seconds.</p>" : "";
             string page = $"""
                 <!doctype html>
-                <html lang="en"><head><meta charset="utf-8"><title>{status} {Encode(title)}</title></head>
-                <body><h1>{Encode(title)}</h1><p>{Encode(detail)}</p><p><a href="/hub/home">Go to the hub's home page</a></p></body></html>
+                <html lang="en"><head><meta charset="utf-8">{refresh}<title>{status} {Encode(title)}</title></head>
+                <body><h1>{Encode(title)}</h1><p>{Encode(detail)}</p>{again}<p><a href="/hub/home">Go to the hub's home page</a></p></body></html>
                 """;
             await response.WriteAsync(page, context.RequestAborted).ConfigureAwait(false);
             return;
@@ -32,6 +42,9 @@ public static class GatewayResponses
         await JsonSerializer.SerializeAsync(response.Body, new Problem($"urn:serverless-hub:gateway:{reason}", title, status, detail), Json, context.RequestAborted)
             .ConfigureAwait(false);
     }
+
+    /// <summary>The seconds a client is asked to wait after a passing failure (store or control plane not answering).</summary>
+    public const int RetryAfterSeconds = 5;
 
     /// <summary>A redirect to <paramref name="path"/>, which must be a path on this site (one leading slash).</summary>
     /// <param name="preserveMethod">307 instead of 302, so that a POST stays a POST.</param>

@@ -1,4 +1,5 @@
 using Hub.Azure.Telemetry;
+using Hub.Core.Configuration;
 using Hub.Gateway.Auth;
 using Hub.Gateway.Forwarding;
 using Hub.Gateway.Hosting;
@@ -9,15 +10,25 @@ namespace Hub.Gateway.Health;
 
 /// <summary>
 /// The gateway's own endpoints, outside <c>/hub/</c> and <c>/user/</c>:
-/// <c>GET /health</c> (200 while the route snapshot is fresh, else 503 with the reason; no authentication, for probes),
+/// <c>GET /health</c> (no authentication, for probes): 200 <c>"ok"</c>; 200 <c>"degraded"</c> while the store is slow or
+/// down but the gateway carries on with what it last knew (routes a few intervals old, sessions and tokens served from
+/// memory), with the reasons; 503 <c>"down"</c> only before the first route read succeeded,
 /// <c>GET /metrics</c> (Prometheus text from OpenTelemetry's exporter; an admin's session or a token with <c>read:metrics</c> unless
 /// <see cref="GatewayOptions.AuthenticateMetrics"/> is off), and every other path redirected to <c>/hub/…</c>, as
 /// JupyterHub does.
 /// </summary>
 public static class GatewayEndpoints
 {
-    /// <summary>Routes older than this many refresh intervals make the gateway unhealthy.</summary>
-    private const int StaleAfterIntervals = 10;
+    /// <summary>Routes older than this many refresh intervals (at least <see cref="DegradedAfterMinimum"/>) make the gateway degraded.</summary>
+    private const int DegradedAfterIntervals = 3;
+
+    private static readonly TimeSpan DegradedAfterMinimum = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Credential lookups failing this recently make the gateway degraded; an idle gateway, which looks nothing up,
+    /// does not stay degraded for ever after an outage.
+    /// </summary>
+    private static readonly TimeSpan LookupFailedRecently = TimeSpan.FromSeconds(30);
 
     public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -27,20 +38,35 @@ public static class GatewayEndpoints
         return endpoints;
     }
 
-    private static IResult Health(HttpContext context, RouteRefresher refresher, RouteTable routes, GatewayOptions options, GatewayMetrics metrics, TimeProvider time)
+    private static IResult Health(
+        HttpContext context, RouteRefresher refresher, RouteTable routes, CredentialStoreState credentials, GatewayOptions options, GatewayMetrics metrics, TimeProvider time)
     {
         context.Response.Headers.CacheControl = "no-store";
-        var staleAfter = TimeSpan.FromTicks(Math.Max(options.RouteRefreshInterval.Ticks * StaleAfterIntervals, TimeSpan.FromSeconds(10).Ticks));
-        var age = refresher.LastSuccess is { } at ? time.GetUtcNow() - at : (TimeSpan?)null;
-        if (age is null || age > staleAfter)
+        if (refresher.LastSuccess is not { } at)
         {
-            string why = refresher.LastError ?? "the first read has not finished";
+            // Nothing to serve yet: keep the replica out of the load balancer until the first read.
             return Results.Problem(
-                title: "The gateway's routes are not current",
-                detail: age is null ? $"No route table read has succeeded yet: {why}." : $"The last successful route table read was {age.Value.TotalSeconds:0} s ago: {why}.",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
+                title: "The gateway's routes are not loaded",
+                detail: $"No route table read has succeeded yet: {refresher.LastError ?? "the first read has not finished"}.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                extensions: new Dictionary<string, object?> { ["status"] = "down" });
         }
-        return Results.Json(new HealthResponse("ok", routes.Snapshot.Count, Math.Round(age.Value.TotalSeconds, 3), metrics.OpenWebSockets));
+        // A store outage degrades the gateway but does not take it down: it keeps forwarding with the routes and
+        // credentials it knows, which is better than a replica the load balancer has taken out.
+        var age = time.GetUtcNow() - at;
+        var degradedAfter = TimeSpan.FromTicks(Math.Max(options.RouteRefreshInterval.Ticks * DegradedAfterIntervals, DegradedAfterMinimum.Ticks));
+        var reasons = new List<string>();
+        if (age > degradedAfter)
+        {
+            reasons.Add($"the routes were last read {age.TotalSeconds:0} s ago ({refresher.LastError ?? "the read is slow"})");
+        }
+        if (credentials.Failing && credentials.LastFailure is { } failed && time.GetUtcNow() - failed < LookupFailedRecently)
+        {
+            reasons.Add("the store does not answer credential lookups in time: sessions and tokens validated within the last "
+                + $"{SettingValue.Format(options.StaleCredentialWindow)} are served from memory, others refused with 503");
+        }
+        return Results.Json(new HealthResponse(reasons.Count == 0 ? "ok" : "degraded", routes.Snapshot.Count, Math.Round(age.TotalSeconds, 3),
+            metrics.OpenWebSockets, reasons.Count == 0 ? null : reasons, credentials.StaleServed));
     }
 
     private static async Task<bool> MayReadMetricsAsync(HttpContext context)
@@ -68,5 +94,6 @@ public static class GatewayEndpoints
         GatewayResponses.Redirect(context, "/hub/" + raw.TrimStart('/'), preserveMethod: false);
     }
 
-    private sealed record HealthResponse(string Status, int Routes, double RoutesAgeSeconds, long OpenWebSockets);
+    private sealed record HealthResponse(
+        string Status, int Routes, double RoutesAgeSeconds, long OpenWebSockets, IReadOnlyList<string>? Degraded, long StaleCredentialsServed);
 }

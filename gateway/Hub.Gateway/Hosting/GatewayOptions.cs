@@ -26,6 +26,25 @@ public sealed class GatewayOptions : ISettingsSection
     /// <summary>How long a session or token check, and a user's admin flag, are reused: a revoked session stops working within this time.</summary>
     public TimeSpan CredentialCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long one credential or route lookup may wait on the store; then the gateway serves what it last knew (see
+    /// <see cref="StaleCredentialWindow"/>) or, for a credential it has not seen, answers 503 with <c>Retry-After</c>.
+    /// </summary>
+    public TimeSpan StoreLookupTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// While the store does not answer, a session or token the gateway validated within this time keeps working (and
+    /// is logged and counted as served stale); revocations made meanwhile take effect when the store answers again.
+    /// Zero turns it off: then every request needing a lookup gets 503 while the store is down.
+    /// </summary>
+    public TimeSpan StaleCredentialWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long to wait for the control plane's response headers on <c>/hub/…</c> (then 504 with a page that tries
+    /// again); progress streams (<c>…/progress</c>) are held to <see cref="BackendResponseTimeout"/> instead.
+    /// </summary>
+    public TimeSpan ControlPlaneTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long to wait for a TCP connection to a user server or the control plane (then 504).</summary>
     public TimeSpan BackendConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -64,6 +83,9 @@ public sealed class GatewayOptions : ISettingsSection
         }
         Between(problems, "Gateway__RouteRefreshInterval", RouteRefreshInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         Between(problems, "Gateway__CredentialCacheDuration", CredentialCacheDuration, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Between(problems, "Gateway__StoreLookupTimeout", StoreLookupTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
+        Between(problems, "Gateway__StaleCredentialWindow", StaleCredentialWindow, TimeSpan.Zero, TimeSpan.FromHours(1));
+        Between(problems, "Gateway__ControlPlaneTimeout", ControlPlaneTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         Between(problems, "Gateway__BackendConnectTimeout", BackendConnectTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2));
         Between(problems, "Gateway__BackendResponseTimeout", BackendResponseTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Between(problems, "Gateway__ActivityWriteInterval", ActivityWriteInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));

@@ -26,6 +26,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<BackendForwarder>();
         services.TryAddSingleton<RouteTable>();
         services.TryAddSingleton<RouteRefresher>();
+        services.TryAddSingleton<CredentialStoreState>();
         services.TryAddSingleton<RequestAuthenticator>();
         services.TryAddSingleton<RequestDispatcher>();
         services.TryAddSingleton<ActivityWriter>();

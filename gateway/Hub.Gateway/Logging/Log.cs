@@ -28,6 +28,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Could not check credentials against the store: {Reason}")]
     public static partial void CredentialLookupFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The store does not answer credential lookups in time: serving sessions and tokens validated within the last {Window}")]
+    public static partial void ServingStaleCredentials(ILogger logger, TimeSpan window);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Refused {Method} {Path}: {Reason}")]
     public static partial void Refused(ILogger logger, string method, string path, string reason);
 
@@ -43,7 +46,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "WebSocket to {Server} closed ({Status})")]
     public static partial void WebSocketClosed(ILogger logger, string server, string status);
 
-    [LoggerMessage(EventId = 6000, Level = LogLevel.Warning, Message = "Could not record the activity of {Server}: {Reason}")]
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Warning, Message = "Could not record the activity of {Server} (and of any other server that failed with it); kept in memory for a later batch: {Reason}")]
     public static partial void ActivityWriteFailed(ILogger logger, string server, string reason);
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Debug, Message = "Recorded activity of {Count} server(s)")]

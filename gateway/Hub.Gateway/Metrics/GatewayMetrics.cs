@@ -38,6 +38,7 @@ public sealed class GatewayMetrics
     private long _routePointReads;
     private long _activityWrites;
     private long _activityWriteFailures;
+    private long _staleCredentials;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -59,7 +60,12 @@ public sealed class GatewayMetrics
         meter.CreateObservableCounter(Prefix + "activity_writes_total", () => Interlocked.Read(ref _activityWrites), description: "Server activity times written to the store.");
         meter.CreateObservableCounter(Prefix + "activity_write_failures_total", () => Interlocked.Read(ref _activityWriteFailures),
             description: "Server activity writes that failed (retried with the next batch).");
+        meter.CreateObservableCounter(Prefix + "stale_credentials_total", () => Interlocked.Read(ref _staleCredentials),
+            description: "Sessions and tokens accepted from memory because the store did not answer in time.");
     }
+
+    /// <summary>Counts a credential accepted from memory because the store did not answer.</summary>
+    public void StaleCredentialServed() => Interlocked.Increment(ref _staleCredentials);
 
     /// <summary>Counts a forwarded request by where it went and the status the client got.</summary>
     public void CountRequest(BackendKind kind, int statusCode) =>

@@ -9,13 +9,17 @@ namespace Hub.Gateway.Routing;
 /// <summary>
 /// Reads the whole routes table every <see cref="GatewayOptions.RouteRefreshInterval"/> and publishes it as a new
 /// snapshot. When a read fails, the last good snapshot stays in use and the failure is logged (once a minute while
-/// it lasts) and reported by <c>/health</c>.
+/// it lasts) and reported by <c>/health</c>. A read that takes longer than <see cref="ReadTimeout"/> counts as failed,
+/// so a stalled store is noticed (and its connection given up) instead of holding the refresh forever.
 /// </summary>
 public sealed class RouteRefresher(
     RouteTable routes, IHubStore store, ServerTokenSource tokens, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, ILogger<RouteRefresher> logger)
     : BackgroundService
 {
     private static readonly TimeSpan FailureLogInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long one read of the whole table may take: ten refresh intervals, at least 5 s.</summary>
+    private TimeSpan ReadTimeout => TimeSpan.FromTicks(Math.Max(options.RouteRefreshInterval.Ticks * 10, TimeSpan.FromSeconds(5).Ticks));
     private DateTimeOffset _lastFailureLogged = DateTimeOffset.MinValue;
     private bool _loadedOnce;
 
@@ -49,9 +53,12 @@ public sealed class RouteRefresher(
         long started = Stopwatch.GetTimestamp();
         var previous = routes.Snapshot;
         var entries = new List<RouteEntry>(previous.Count + 16);
+        // Real time, not the injected clock: the deadline bounds waiting on a socket.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ReadTimeout);
         try
         {
-            await foreach (var record in store.Routes.ListAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var record in store.Routes.ListAsync(deadline.Token).ConfigureAwait(false))
             {
                 // Unchanged rows keep their entry (and its derived token): a refresh of 10,000 routes derives nothing new.
                 if (previous.Get(record.Key) is { } known && known.Record.Version == record.Version && record.Version is not null)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Hub.Core.Store;
+using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
 using Hub.Gateway.Metrics;
 
@@ -9,9 +10,10 @@ namespace Hub.Gateway.Routing;
 /// Finds the route of a request: first in the current <see cref="RouteSnapshot"/> (swapped atomically by
 /// <see cref="RouteRefresher"/>), then among routes read one by one since that snapshot, and otherwise with a point
 /// read of the routes table, so that a server that became ready a moment ago is reachable at once. Concurrent
-/// misses for the same server share one read.
+/// misses for the same server share one read, which waits at most <see cref="GatewayOptions.StoreLookupTimeout"/>.
 /// </summary>
-public sealed class RouteTable(IHubStore store, ServerTokenSource tokens, GatewayMetrics metrics, TimeProvider time, ILogger<RouteTable> logger)
+public sealed class RouteTable(
+    IHubStore store, ServerTokenSource tokens, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, ILogger<RouteTable> logger)
 {
     private readonly ConcurrentDictionary<ServerKey, (RouteEntry Entry, DateTimeOffset ReadAt)> _pointReads = new();
     private readonly ConcurrentDictionary<ServerKey, Lazy<Task<RouteEntry?>>> _reading = new();
@@ -84,7 +86,9 @@ public sealed class RouteTable(IHubStore store, ServerTokenSource tokens, Gatewa
             RouteRecord? record;
             try
             {
-                record = await store.Routes.GetAsync(server).ConfigureAwait(false);
+                // Real time, not the injected clock: the deadline bounds waiting on a socket.
+                using var deadline = new CancellationTokenSource(options.StoreLookupTimeout);
+                record = await store.Routes.GetAsync(server, deadline.Token).WaitAsync(options.StoreLookupTimeout).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
