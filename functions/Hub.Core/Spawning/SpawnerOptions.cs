@@ -61,8 +61,8 @@ public sealed class SpawnerOptions : ISettingsSection
     public bool AllowNamedServers { get; set; } = true;
 
     /// <summary>
-    /// How many named servers one user may have running or starting at once; 0: no limit (JupyterHub's
-    /// <c>named_server_limit_per_user</c>). The default server does not count.
+    /// How many named servers one user may have, running or not, as JupyterHub counts them; 0: no limit (JupyterHub's
+    /// <c>named_server_limit_per_user</c>). The default server does not count; one that exists may always start again.
     /// </summary>
     public int NamedServerLimitPerUser { get; set; }
 

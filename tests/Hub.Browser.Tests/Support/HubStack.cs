@@ -48,6 +48,8 @@ public sealed class HubStack : IAsyncLifetime
 
     public string DataDirectory { get; private set; } = null!;
 
+    private string _launcherDirectory = null!;
+
     public IBrowser Browser { get; private set; } = null!;
 
     public IServiceProvider ControlPlane => _controlPlane!.Services;
@@ -67,7 +69,7 @@ public sealed class HubStack : IAsyncLifetime
         string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         int gatewayPort = FreePort.Next();
         Address = new Uri($"http://127.0.0.1:{gatewayPort}");
-        string launcher = Path.Combine(AppContext.BaseDirectory, "Support", "slow-jupyter.sh");
+        string launcher = CopyLauncherWhereEveryAccountCanRead();
         // The tables exist before the control plane's timers first read them.
         await new Hub.Azure.Store.TableHubStore(_azurite.Tables, prefix).InitializeAsync();
 
@@ -178,12 +180,30 @@ public sealed class HubStack : IAsyncLifetime
             try
             {
                 Directory.Delete(DataDirectory, recursive: true);
+                Directory.Delete(_launcherDirectory, recursive: true);
             }
             catch (IOException)
             {
                 // A file still held by a process that is going away.
             }
         }
+    }
+
+    /// <summary>
+    /// As root the hub runs each server as its user's own account, which must read the launcher; the build output may
+    /// sit under a folder only root can enter (a clone in a private temporary folder), so the launcher goes to one of
+    /// its own.
+    /// </summary>
+    private string CopyLauncherWhereEveryAccountCanRead()
+    {
+        const UnixFileMode everyoneReadsAndRuns = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        _launcherDirectory = Directory.CreateTempSubdirectory("hub-launcher-").FullName;
+        File.SetUnixFileMode(_launcherDirectory, everyoneReadsAndRuns);
+        string launcher = Path.Combine(_launcherDirectory, "slow-jupyter.sh");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Support", "slow-jupyter.sh"), launcher);
+        File.SetUnixFileMode(launcher, everyoneReadsAndRuns);
+        return launcher;
     }
 
     private async Task StopEveryServerAsync()

@@ -34,6 +34,8 @@ public sealed class VerifyCommandTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
+        // As root the hub runs the test server as its own account, which must pass through this folder to its home.
+        File.SetUnixFileMode(_folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         Directory.CreateDirectory(DataDirectory);
         Directory.CreateDirectory(Path.Combine(_folder, "bin"));
         Directory.CreateDirectory(Path.Combine(_folder, "state"));
