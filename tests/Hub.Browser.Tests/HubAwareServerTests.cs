@@ -61,6 +61,18 @@ public sealed class HubAwareServerTests(HubStack hub)
             Patience);
         Assert.Equal($"'{student}'", fromInside);
 
+        // A token for another user's server, or for another named server of the same user, does not open this one.
+        await hub.Store.Users.CreateAsync(new UserRecord { Name = "lovelace", Created = DateTimeOffset.UtcNow });
+        using (var gateway = new HttpClient { BaseAddress = hub.Address })
+        {
+            foreach (var (owner, scope) in new[] { ("lovelace", "access:servers!user=lovelace"), (student, $"access:servers!server={student}/lab") })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, basePath + "api/contents");
+                request.Headers.Authorization = new AuthenticationHeaderValue("token", await UserTokenAsync(owner, scope));
+                Assert.Equal(HttpStatusCode.Forbidden, (await gateway.SendAsync(request)).StatusCode);
+            }
+        }
+
         // Activity the server itself saw (a request that bypasses the gateway) reaches the hub.
         var route = await hub.Store.Routes.GetAsync(key) ?? throw new InvalidOperationException("no route");
         Assert.True(route.HubAware);
@@ -77,7 +89,9 @@ public sealed class HubAwareServerTests(HubStack hub)
         Assert.Equal(400, (await page.GotoAsync($"/hub/api/oauth2/authorize?client_id={ServerOAuthClient.ClientId(key)}&response_type=code"))!.Status);
     }
 
-    private async Task<string> UserTokenAsync(string user)
+    private Task<string> UserTokenAsync(string user) => UserTokenAsync(user, "access:servers!user=" + user);
+
+    private async Task<string> UserTokenAsync(string user, string scope)
     {
         string token = SecretHash.NewSecret();
         await hub.Store.Tokens.CreateAsync(new TokenRecord
@@ -85,7 +99,7 @@ public sealed class HubAwareServerTests(HubStack hub)
             Hash = SecretHash.Of(token),
             Id = "a" + Guid.NewGuid().ToString("N")[..8],
             User = user,
-            Scopes = ["access:servers!user=" + user],
+            Scopes = [scope],
             Created = DateTimeOffset.UtcNow,
         });
         return token;

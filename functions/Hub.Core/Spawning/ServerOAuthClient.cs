@@ -47,6 +47,13 @@ public static class ServerOAuthClient
     public static IReadOnlyList<string> AccessScopes(ServerKey server) =>
         ["access:servers!server=" + server.User + "/" + server.Server, "access:servers!user=" + server.User];
 
+    /// <summary>
+    /// The scopes an access token issued to the server's client may carry, as JupyterHub's client: access to this one
+    /// server. A token for one server opens no other (not another named server of the same user).
+    /// </summary>
+    public static IReadOnlyList<string> GrantableScopes(ServerKey server) =>
+        ["access:servers!server=" + server.User + "/" + server.Server];
+
     /// <summary>The scopes of the server's own token: JupyterHub's <c>server</c> role for this server.</summary>
     public static IReadOnlyList<string> ServerRoleScopes(ServerKey server) =>
         ["users:activity!user=" + server.User, "access:servers!server=" + server.User + "/" + server.Server];

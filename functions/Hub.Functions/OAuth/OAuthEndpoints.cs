@@ -63,7 +63,7 @@ public static class OAuthEndpoints
         {
             return Refuse(StatusCodes.Status403Forbidden, $"You may not access the server of {LogText.Cap(server.User)}.");
         }
-        var allowed = ServerOAuthClient.AccessScopes(server.Key);
+        var allowed = ServerOAuthClient.GrantableScopes(server.Key);
         var requested = query["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var granted = requested.Where(allowed.Contains).Distinct(StringComparer.Ordinal).ToList();
         var grant = new OAuthGrant(OAuthGrant.NewId(), caller.User.Name, ServerOAuthClient.ClientId(server.Key), redirect,

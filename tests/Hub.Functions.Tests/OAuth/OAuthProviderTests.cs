@@ -167,6 +167,31 @@ public sealed class OAuthProviderTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AccessToken_OpensOnlyItsOwnServer_EvenWhenTheUsersServersAreAsked()
+    {
+        string secret = await RunningServerAsync(new ServerKey("alice", ""));
+        await RunningServerAsync(new ServerKey("alice", "gpu"));
+        await RunningServerAsync(new ServerKey("bob", ""));
+        var (browser, _) = await _hub.LoginAsync("alice");
+        // What the server's client may ask for (JUPYTERHUB_OAUTH_ACCESS_SCOPES) includes the user-wide scope: it is not granted.
+        var authorize = await browser.GetAsync("/hub/api/oauth2/authorize?client_id=jupyterhub-user-alice&response_type=code&scope="
+            + Uri.EscapeDataString("access:servers!server=alice/ access:servers!user=alice"));
+        string location = authorize.Headers.Location!.OriginalString;
+        var exchange = await ExchangeAsync("jupyterhub-user-alice", secret, QueryHelpers.ParseQuery(location[location.IndexOf('?')..])["code"].ToString());
+        var api = _hub.Api(JsonDocument.Parse(await exchange.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString()!);
+
+        var me = JsonDocument.Parse(await api.GetStringAsync("/hub/api/user")).RootElement;
+        var scopes = me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()).ToList();
+        var otherUser = await api.GetAsync("/hub/api/users/bob");
+        var otherServer = await api.DeleteAsync("/hub/api/users/alice/servers/gpu");
+
+        Assert.Contains("access:servers!server=alice/", scopes);
+        Assert.DoesNotContain(scopes, s => s!.StartsWith("access:servers!user", StringComparison.Ordinal) || s == "access:servers!server=alice/gpu");
+        Assert.True(otherUser.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"GET another user answered {otherUser.StatusCode}");
+        Assert.Equal(HttpStatusCode.Forbidden, otherServer.StatusCode);
+    }
+
+    [Fact]
     public async Task AuthorizationsToken_IdentifiesTheTokensOwner_404ForAnUnknownOne()
     {
         string serverToken = await RunningServerAsync(new ServerKey("alice", ""));
