@@ -8,7 +8,9 @@
 #   --url URL                the hub's public URL (the gateway), e.g. https://hub.example.org
 #   --control-plane URL      the function app's own URL: checked to refuse requests that skip the gateway
 #   --user NAME              the test user whose server is started, written to and stopped (default: hub-verify)
-#   --cull-period SECONDS    the culler's period (default: 300); its last run must be at most twice that old
+#   --cull-period, --reconcile-period, --prewarm-period SECONDS
+#                            a timer's period; its last run must be at most twice that old (default: the period
+#                            /hub/metrics reports from the TIMER_SCHEDULE_* setting, else 300, 60 and 60)
 #   --start-timeout SECONDS  how long a server may take to start or stop (default: 600)
 #   --gateway-resource, --control-plane-resource, --servers-resource NAME
 #                            the resource names printed for failures (deploy.sh fills them in)
@@ -22,7 +24,9 @@ set -euo pipefail
 url=""
 control_plane=""
 user="hub-verify"
-cull_period=300
+cull_period=""
+reconcile_period=""
+prewarm_period=""
 start_timeout=600
 gateway_resource="the gateway (container app)"
 control_plane_resource="the control plane (function app)"
@@ -30,7 +34,7 @@ servers_resource="user servers (container instances) and the homes storage accou
 token="${HUB_VERIFY_TOKEN:-}"
 failures=0
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 bad() { usage >&2; printf 'verify: %s\n' "$*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -39,6 +43,8 @@ while [ $# -gt 0 ]; do
     --control-plane) [ $# -ge 2 ] || bad "$1 needs a value"; control_plane="${2%/}"; shift 2 ;;
     --user) [ $# -ge 2 ] || bad "$1 needs a value"; user="$2"; shift 2 ;;
     --cull-period) [ $# -ge 2 ] || bad "$1 needs a value"; cull_period="$2"; shift 2 ;;
+    --reconcile-period) [ $# -ge 2 ] || bad "$1 needs a value"; reconcile_period="$2"; shift 2 ;;
+    --prewarm-period) [ $# -ge 2 ] || bad "$1 needs a value"; prewarm_period="$2"; shift 2 ;;
     --start-timeout) [ $# -ge 2 ] || bad "$1 needs a value"; start_timeout="$2"; shift 2 ;;
     --gateway-resource) [ $# -ge 2 ] || bad "$1 needs a value"; gateway_resource="$2"; shift 2 ;;
     --control-plane-resource) [ $# -ge 2 ] || bad "$1 needs a value"; control_plane_resource="$2"; shift 2 ;;
@@ -50,7 +56,9 @@ done
 [[ "$url" =~ ^https?://[^/]+ ]] || bad "--url must be the hub's http(s) URL, not '${url:0:100}'"
 [ -z "$control_plane" ] || [[ "$control_plane" =~ ^https?://[^/]+ ]] || bad "--control-plane must be an http(s) URL, not '${control_plane:0:100}'"
 [[ "$user" =~ ^[a-z0-9][-a-z0-9._]{0,63}$ ]] || bad "--user must be a plain user name (lower-case letters, digits, -._), not '${user:0:70}'"
-[[ "$cull_period" =~ ^[0-9]+$ ]] || bad "--cull-period must be a number of seconds"
+for period in "cull:$cull_period" "reconcile:$reconcile_period" "prewarm:$prewarm_period"; do
+  [[ "${period#*:}" =~ ^[0-9]*$ ]] || bad "--${period%%:*}-period must be a number of seconds"
+done
 [[ "$start_timeout" =~ ^[0-9]+$ ]] || bad "--start-timeout must be a number of seconds"
 command -v curl >/dev/null || bad "curl is needed"
 
@@ -119,8 +127,16 @@ else
   esac
 fi
 
+# The timers: check name, function name (the timerTrigger's folder and the metrics' timer label), app setting of its
+# schedule, period given on the command line, and the period assumed when neither that nor /hub/metrics tells.
+timers="culler:cull-idle:TIMER_SCHEDULE_CULL_IDLE:$cull_period:300
+reconcile:reconcile:TIMER_SCHEDULE_RECONCILE:$reconcile_period:60
+pre-warm:prewarm:TIMER_SCHEDULE_PREWARM:$prewarm_period:60"
+
 if [ -z "$token" ]; then
-  row SKIP "culler ran within its period" "$control_plane_resource" "HUB_VERIFY_TOKEN is not set (/hub/metrics needs read:metrics)"
+  while IFS=: read -r check _ _ _ _; do
+    row SKIP "$check ran within its period" "$control_plane_resource" "HUB_VERIFY_TOKEN is not set (/hub/metrics needs read:metrics)"
+  done <<<"$timers"
   for check in "test server starts" "test server answers through the gateway" "home share mounted and writable" "test server stops" "files survive a restart"; do
     row SKIP "$check" "$servers_resource" "HUB_VERIFY_TOKEN is not set"
   done
@@ -128,18 +144,29 @@ if [ -z "$token" ]; then
   exit $?
 fi
 
+# Prints the value of a gauge labelled timer="NAME" in the metrics in $body_file, as whole seconds (empty when absent).
+timer_gauge() { # metric timer
+  awk -v metric="$1" -v label="timer=\"$2\"" '
+    index($1, metric "{") == 1 && index($1, label) > 0 { printf "%d", $2; exit }' "$body_file"
+}
+
 code="$(status "$url/hub/metrics")"
-last_run="$(awk '$1 ~ /^jupyterhub_cull_last_run_timestamp_seconds(\{.*\})?$/ { printf "%d", $2 }' "$body_file")"
-if [ "$code" != 200 ]; then
-  row FAIL "culler ran within its period" "$control_plane_resource" "$url/hub/metrics answered $code"
-elif [ -z "$last_run" ]; then
-  # Each instance keeps its own gauges, and Flex Consumption may run the timer on another instance than this request's.
-  row SKIP "culler ran within its period" "$control_plane_resource (invocations of CullTimer)" "the instance that answered has not run the culler; see the function app's invocations"
-else
-  age=$(($(date +%s) - last_run))
-  if [ $age -le $((2 * cull_period)) ]; then row PASS "culler ran within its period" "$control_plane_resource" "last run ${age}s ago"
-  else row FAIL "culler ran within its period" "$control_plane_resource (timer CullTimer, setting TIMER_SCHEDULE_CULL_IDLE)" "last run ${age}s ago, period ${cull_period}s"; fi
-fi
+while IFS=: read -r check function setting period fallback; do
+  resource="$control_plane_resource (timer function $function, setting $setting)"
+  [ -n "$period" ] || period="$(timer_gauge jupyterhub_timer_period_seconds "$function")"
+  [ -n "$period" ] || period=$fallback
+  last_run="$(timer_gauge jupyterhub_timer_last_run_timestamp_seconds "$function")"
+  if [ "$code" != 200 ]; then
+    row FAIL "$check ran within its period" "$control_plane_resource" "$url/hub/metrics answered $code"
+  elif [ -z "$last_run" ]; then
+    # Each instance keeps its own gauges, and Flex Consumption may run the timer on another instance than this request's.
+    row SKIP "$check ran within its period" "$resource" "the instance that answered has not run $function; see the function app's invocations of $function"
+  else
+    age=$(($(date +%s) - last_run))
+    if [ $age -le $((2 * period)) ]; then row PASS "$check ran within its period" "$resource" "last run ${age}s ago, period ${period}s"
+    else row FAIL "$check ran within its period" "$resource (its invocations)" "last run ${age}s ago, period ${period}s"; fi
+  fi
+done <<<"$timers"
 
 status -X POST "$url/hub/api/users/$user" >/dev/null
 stamp="verified $(date -u +%Y-%m-%dT%H:%M:%SZ) $RANDOM"

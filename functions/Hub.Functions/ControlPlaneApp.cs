@@ -42,6 +42,7 @@ public static class ControlPlaneApp
         builder.Services.AddSingleton(new UserNamePolicy(settings.UserNames));
         builder.Services.AddSingleton<StoreReadiness>();
         builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddSingleton<TimerMetrics>();
         builder.Services.AddSingleton<TimerJobRunner>();
         builder.Services.AddHostedService<TimerScheduler>();
         builder.Services.AddTimerCallers();

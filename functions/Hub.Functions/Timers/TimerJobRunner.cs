@@ -7,7 +7,8 @@ namespace Hub.Functions.Timers;
 /// Runs timer jobs so that one job never overlaps itself in this process, whichever trigger (host or scheduler) asks.
 /// Across instances the Functions host's timer is a singleton already (a blob lease).
 /// </summary>
-public sealed class TimerJobRunner(IEnumerable<ITimerJob> jobs, ILogger<TimerJobRunner> logger, TimeProvider time)
+/// <remarks>Each completed run is recorded in <see cref="TimerMetrics"/> (when given) for its last-run gauge.</remarks>
+public sealed class TimerJobRunner(IEnumerable<ITimerJob> jobs, ILogger<TimerJobRunner> logger, TimeProvider time, TimerMetrics? metrics = null)
 {
     private readonly IReadOnlyDictionary<string, ITimerJob> _jobs = jobs.ToDictionary(j => j.Name, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.OrdinalIgnoreCase);
@@ -37,6 +38,7 @@ public sealed class TimerJobRunner(IEnumerable<ITimerJob> jobs, ILogger<TimerJob
             long started = time.GetTimestamp();
             var lines = await job.RunAsync(invocation, cancellationToken);
             Log.TimerRan(logger, job.Name, invocation.Source, time.GetElapsedTime(started));
+            metrics?.RunCompleted(job.Name, time.GetUtcNow());
             return new TimerRunResult(TimerRunOutcome.Completed, lines);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

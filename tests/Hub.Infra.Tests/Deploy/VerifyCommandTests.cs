@@ -58,8 +58,10 @@ public sealed class VerifyCommandTests : IAsyncLifetime
             ["Hub:PublicUrl"] = _address.AbsoluteUri,
             ["Auth:AdminUsers"] = Admin,
             ["Spawner:ReconcileInterval"] = "00:00:02",
-            // The culler runs every 2 seconds, so its last-run gauge is there to check.
+            // Every timer runs every 2 seconds, so each last-run gauge is there to check.
             ["TIMER_SCHEDULE_CULL_IDLE"] = "*/2 * * * * *",
+            ["TIMER_SCHEDULE_RECONCILE"] = "*/2 * * * * *",
+            ["TIMER_SCHEDULE_PREWARM"] = "*/2 * * * * *",
             ["Logging:LogLevel:Default"] = "Warning",
         }));
         await _controlPlane.StartAsync();
@@ -127,13 +129,16 @@ public sealed class VerifyCommandTests : IAsyncLifetime
         Assert.True(code == 0, output);
         foreach (string check in new[]
         {
-            "gateway health", "control plane through the gateway", "culler ran within its period", "test server starts",
+            "gateway health", "control plane through the gateway", "culler ran within its period", "reconcile ran within its period",
+            "pre-warm ran within its period", "test server starts",
             "test server answers through the gateway", "home share mounted and writable", "test server stops", "files survive a restart",
         })
         {
             Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output, $"(?m)^PASS +{System.Text.RegularExpressions.Regex.Escape(check)} "), output);
         }
         Assert.Matches("(?m)^SKIP +control plane refuses requests past the gateway ", output);
+        // The periods come from the hub's own schedules, not the defaults.
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(output, "(?m)^PASS +.* ran within its period .*, period 2s$").Count);
         Assert.DoesNotContain(token, output, StringComparison.Ordinal);
         // The test user's server is stopped again, and the file it wrote is gone.
         Assert.Equal(0, LocalServers.CountJupyterProcesses(DataDirectory, "/user/verify-student/"));
@@ -153,6 +158,7 @@ public sealed class VerifyCommandTests : IAsyncLifetime
         Assert.Matches("(?m)^FAIL +control plane through the gateway ", output);
         Assert.Contains("look at: function app hub-cp", output, StringComparison.Ordinal);
         Assert.Matches("(?m)^SKIP +test server starts .*HUB_VERIFY_TOKEN is not set", output);
+        Assert.Matches("(?m)^SKIP +pre-warm ran within its period .*HUB_VERIFY_TOKEN is not set", output);
     }
 
     [Fact]
