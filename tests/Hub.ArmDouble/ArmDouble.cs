@@ -49,6 +49,7 @@ public sealed partial class ArmDouble : IAsyncDisposable
     private readonly Dictionary<string, int> _counters = new(StringComparer.Ordinal);
     private readonly TimeProvider _time = TimeProvider.System;
     private ArmDoubleOptions _options;
+    private CancellationTokenSource _optionsChanged = new();
     private TokenBucket? _reads, _writes, _deletes;
     private int _addresses;
     private int _requestNumber;
@@ -80,7 +81,7 @@ public sealed partial class ArmDouble : IAsyncDisposable
     /// <summary>
     /// Counters: <c>requests</c> (every request received), requests that reached an operation (group-put, group-get,
     /// group-list, group-delete, share-put, operation-get), and outcomes (group-create, group-update, share-create,
-    /// share-update, throttled, transient, quota, invalid).
+    /// share-update, throttled, transient, faulted, quota, invalid).
     /// </summary>
     public IReadOnlyDictionary<string, int> Counters
     {
@@ -155,6 +156,9 @@ public sealed partial class ArmDouble : IAsyncDisposable
         lock (_gate)
         {
             _options = options;
+            // A hanging request is released when the fault changes (see AnswerFaultAsync).
+            _optionsChanged.Cancel();
+            _optionsChanged = new CancellationTokenSource();
             _reads = options.Reads is { } r ? new TokenBucket(r.Capacity, r.PerSecond, _time) : null;
             _writes = options.Writes is { } w ? new TokenBucket(w.Capacity, w.PerSecond, _time) : null;
             _deletes = options.Deletes is { } d ? new TokenBucket(d.Capacity, d.PerSecond, _time) : null;
@@ -204,7 +208,7 @@ public sealed partial class ArmDouble : IAsyncDisposable
             await next(context);
         });
         app.MapPut(GroupsPath + "/{name}", PutGroupAsync);
-        app.MapGet(GroupsPath + "/{name}", GetGroup);
+        app.MapGet(GroupsPath + "/{name}", GetGroupAsync);
         app.MapDelete(GroupsPath + "/{name}", DeleteGroup);
         app.MapGet(GroupsPath, ListGroups);
         app.MapGet("/subscriptions/{subscription}/providers/Microsoft.ContainerInstance/locations/{location}/operations/{name}", GetOperation);
@@ -278,6 +282,10 @@ public sealed partial class ArmDouble : IAsyncDisposable
         {
             return invalid;
         }
+        if (await AnswerFaultAsync(context) is { } fault)
+        {
+            return fault;
+        }
         var definition = JsonNode.Parse(json)!.AsObject();
         var now = _time.GetUtcNow();
         DoubleGroup group;
@@ -329,18 +337,63 @@ public sealed partial class ArmDouble : IAsyncDisposable
         return Results.Json(body, statusCode: 201);
     }
 
-    private IResult GetGroup(string subscription, string resourceGroup, string name)
+    private async Task<IResult> GetGroupAsync(HttpContext context, string subscription, string resourceGroup, string name)
     {
         Increment("group-get");
         if (CheckScope(subscription, resourceGroup) is { } wrongScope)
         {
             return wrongScope;
         }
+        if (await AnswerFaultAsync(context) is { } fault)
+        {
+            return fault;
+        }
         lock (_gate)
         {
             return _groups.TryGetValue(name, out var group)
                 ? Results.Json(group.Render(GroupResourcePath(name), _time.GetUtcNow(), withInstanceView: true))
                 : Results.Json(Error("ResourceNotFound", $"The Resource 'Microsoft.ContainerInstance/containerGroups/{name}' under resource group '{resourceGroup}' was not found."), statusCode: 404);
+        }
+    }
+
+    /// <summary>
+    /// The answer of a switched-on <see cref="ArmDoubleOptions.GroupFault"/>, or <c>null</c> to go on. A hang lasts until
+    /// the caller gives up (then nothing happens) or the fault changes (then the request goes on as if slow).
+    /// </summary>
+    private async Task<IResult?> AnswerFaultAsync(HttpContext context)
+    {
+        ArmFault fault;
+        CancellationToken changed;
+        lock (_gate)
+        {
+            fault = _options.GroupFault;
+            changed = _optionsChanged.Token;
+        }
+        switch (fault)
+        {
+            case ArmFault.InternalError:
+                Increment("faulted");
+                return Results.Json(Error("InternalServerError", "An internal error occurred (injected outage)."), statusCode: 500);
+            case ArmFault.ServiceUnavailable:
+                Increment("faulted");
+                context.Response.Headers.RetryAfter = "1";
+                return Results.Json(Error("ServiceUnavailable", "The service is temporarily unavailable (injected outage)."), statusCode: 503);
+            case ArmFault.Hang:
+                Increment("faulted");
+                using (var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, changed))
+                {
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, either.Token);
+                    }
+                    catch (OperationCanceledException) when (changed.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+                    {
+                        return null;
+                    }
+                }
+                return null;
+            default:
+                return null;
         }
     }
 
@@ -566,6 +619,7 @@ public sealed partial class ArmDouble : IAsyncDisposable
         {
             listeners = _groups.Values.Select(g => g.Http).OfType<LoopbackJupyter>().ToList();
             _groups.Clear();
+            _optionsChanged.Cancel();
         }
         foreach (var listener in listeners)
         {

@@ -34,6 +34,9 @@ public sealed record ArmDoubleOptions
     /// <summary>How long a create's answer is held back after the group was accepted (a response lost with its caller).</summary>
     public TimeSpan CreateResponseDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>An outage of container-group PUT and GET (bodies are still checked against the spec first).</summary>
+    public ArmFault GroupFault { get; init; } = ArmFault.None;
+
     /// <summary>Seed of the failure injection, so that a run can be repeated.</summary>
     public int Seed { get; init; } = 1;
 

@@ -25,6 +25,12 @@ public sealed class ContainerInstanceSpawner : ISpawner
 
     private static readonly TimeSpan DirectLookInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Waiting after ARM failed or did not answer (its own retries spent), unless it said when to come back.</summary>
+    private static readonly TimeSpan UnavailableRetry = TimeSpan.FromSeconds(5);
+
+    /// <summary>What the student reads while ARM is failing; the start goes on by itself when it recovers.</summary>
+    public const string UnavailableMessage = "Waiting for Azure: it is not answering right now. Your place is kept and your server starts when it is back.";
+
     private readonly ProvisioningClock _clock = new();
     private readonly ContainerInstancesOptions _options;
     private readonly ContainerGroupOperations _operations;
@@ -90,6 +96,10 @@ public sealed class ContainerInstanceSpawner : ISpawner
                     Detail: $"ACI quota reached in {_options.Location}: {put.Describe()}",
                     RetryAfter: _options.QuotaRetryInterval);
             }
+            if (IsUnavailable(put))
+            {
+                return Unavailable(put.Describe(), put.RetryAfter, state.Write());
+            }
             if (put.Status == 409)
             {
                 return new SpawnerObservation(SpawnerStatus.Waiting, state.Write(), Message: SpawnProgressReport.CreatingMessage,
@@ -100,6 +110,11 @@ public sealed class ContainerInstanceSpawner : ISpawner
         catch (ArmThrottledException ex)
         {
             return Throttled(ex, state.Write());
+        }
+        catch (TimeoutException ex)
+        {
+            // The PUT may or may not have been applied: the next start is the same idempotent PUT of the same name.
+            return Unavailable(ex.Message, null, state.Write());
         }
     }
 
@@ -143,6 +158,10 @@ public sealed class ContainerInstanceSpawner : ISpawner
         {
             return Throttled(ex, null);
         }
+        catch (TimeoutException ex)
+        {
+            return Unavailable(ex.Message, null, null);
+        }
     }
 
     private async Task<SpawnerObservation> GetAsync(string group, AciState state, TimeSpan pollAgain, CancellationToken cancellationToken)
@@ -152,6 +171,10 @@ public sealed class ContainerInstanceSpawner : ISpawner
         if (got.Status == 404)
         {
             return new SpawnerObservation(SpawnerStatus.Absent);
+        }
+        if (IsUnavailable(got))
+        {
+            return Unavailable(got.Describe(), got.RetryAfter, null);
         }
         if (got.Status != 200 || got.Body is not { } body)
         {
@@ -224,6 +247,13 @@ public sealed class ContainerInstanceSpawner : ISpawner
         response.Status is 400 or 403 or 409 or 429
         && ((response.ErrorCode?.Contains("Quota", StringComparison.OrdinalIgnoreCase) ?? false)
             || (response.ErrorMessage?.Contains("quota", StringComparison.OrdinalIgnoreCase) ?? false));
+
+    /// <summary>ARM's server errors (500, 502, 503, 504): an outage to wait out, not a refusal.</summary>
+    private static bool IsUnavailable(ArmResponse response) => response.Status is 500 or 502 or 503 or 504;
+
+    private static SpawnerObservation Unavailable(string detail, TimeSpan? retryAfter, string? state) =>
+        new(SpawnerStatus.Waiting, state, Message: UnavailableMessage, Detail: "ARM unavailable: " + detail,
+            RetryAfter: retryAfter is { } hint && hint > TimeSpan.Zero ? hint : UnavailableRetry);
 
     private SpawnerObservation Refused(ArmResponse response, string operation, string resource, string message, AciState state)
     {

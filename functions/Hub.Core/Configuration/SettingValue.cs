@@ -145,9 +145,17 @@ public static partial class SettingValue
         return "a value";
     }
 
-    /// <summary>Accepts the standard form (<c>[d.]hh:mm:ss[.fff]</c>) and a number with a unit: ms, s, m, h or d.</summary>
+    /// <summary>
+    /// Accepts the standard form (<c>[d.]hh:mm:ss[.fff]</c>), a number with a unit (ms, s, m, h or d), and a bare
+    /// <c>0</c>, the one number whose meaning does not depend on a unit (the docs say "0 turns it off").
+    /// </summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
+        if (text == "0")
+        {
+            duration = TimeSpan.Zero;
+            return true;
+        }
         var match = DurationWithUnit().Match(text);
         if (match.Success)
         {

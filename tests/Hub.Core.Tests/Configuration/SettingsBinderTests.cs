@@ -167,6 +167,7 @@ public sealed class SettingsBinderTests
     [InlineData("1.5h", 5400)]
     [InlineData("2d", 172800)]
     [InlineData("250ms", 0.25)]
+    [InlineData("0", 0)]
     public void TryParseDuration_AcceptedForms(string text, double seconds)
     {
         Assert.True(SettingValue.TryParseDuration(text, out var duration));
@@ -175,6 +176,7 @@ public sealed class SettingsBinderTests
 
     [Theory]
     [InlineData("5")]
+    [InlineData("00")]
     [InlineData("five minutes")]
     [InlineData("-1m")]
     [InlineData("5y")]

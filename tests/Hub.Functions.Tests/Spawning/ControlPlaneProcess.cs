@@ -42,7 +42,10 @@ internal sealed class ControlPlaneProcess : IAsyncDisposable
         return new ControlPlaneProcess(process, new Uri($"http://127.0.0.1:{port}"));
     }
 
-    /// <summary>Kills the control plane alone, as a crash would (the servers it started are not its to take along).</summary>
+    /// <summary>
+    /// Kills the control plane alone with SIGKILL (what <see cref="Process.Kill(bool)"/> sends on Linux), as a crash or
+    /// the Functions host's recycling would: no shutdown code runs, and the servers it started are not its to take along.
+    /// </summary>
     public async Task CrashAsync()
     {
         using var process = Process.GetProcessById(_process.Id);

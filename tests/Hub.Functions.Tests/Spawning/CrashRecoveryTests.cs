@@ -149,6 +149,35 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Crash_AsSoonAsTheStartIsInFlight_RestartRunsOneJupyterMatchingThePidFile()
+    {
+        var server = await RequestStartAsync("mona");
+        await using (var first = await ControlPlaneProcess.StartAsync(Settings()))
+        {
+            // The moment the control plane has taken the start up: before or just after Jupyter's launch, whichever
+            // this machine's speed gives; the restart must converge from either.
+            await Eventually.UntilAsync(async () => (await _store.Servers.GetAsync(server))?.Phase is not ServerPhase.Queued,
+                Recovery, "the start to be taken up", TimeSpan.FromMilliseconds(20));
+            await first.CrashAsync();
+        }
+        var orphaned = (await _store.Servers.GetAsync(server))!;
+
+        await using var second = await ControlPlaneProcess.StartAsync(Settings());
+        var running = await WaitForPhaseAsync(server, ServerPhase.Running, "the restarted control plane to finish the start");
+        // A second launch would show as a second process (the crashed one's child outlives it) or a changed pid file.
+        var jupyters = LocalServers.JupyterProcesses(_data, "/user/mona/");
+        int pid = LocalServers.PidOf(_data, server);
+        var route = await _store.Routes.GetAsync(server);
+
+        Assert.NotEqual(ServerPhase.Running, orphaned.Phase);
+        Assert.Equal([pid], jupyters);
+        Assert.Equal(running.TokenNonce, route!.TokenNonce);
+        await StopAsync(second, server);
+        Assert.False(LocalServers.IsAlive(pid));
+        Assert.Empty(LocalServers.JupyterProcesses(_data, "/user/mona/"));
+    }
+
+    [Fact]
     public async Task Restart_WithARunningServer_KeepsItAndItsRouteThenStopsItCleanly()
     {
         var server = await RequestStartAsync("liam");

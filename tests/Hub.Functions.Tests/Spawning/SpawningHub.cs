@@ -26,7 +26,8 @@ internal sealed class SpawningHub : IAsyncDisposable
 
     public IHubStore Store => ControlPlane.Services.GetRequiredService<IHubStore>();
 
-    public static async Task<SpawningHub> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, string? tablePrefix = null, string? dataDirectory = null)
+    public static async Task<SpawningHub> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, string? tablePrefix = null, string? dataDirectory = null,
+        Action<IServiceCollection>? services = null)
     {
         string data = dataDirectory ?? Directory.CreateTempSubdirectory("hub-spawn-").FullName;
         var all = new Dictionary<string, string?>
@@ -40,7 +41,7 @@ internal sealed class SpawningHub : IAsyncDisposable
         {
             all[key] = value;
         }
-        var controlPlane = await RunningControlPlane.StartAsync(all);
+        var controlPlane = await RunningControlPlane.StartAsync(all, services);
         var hub = new SpawningHub(controlPlane, data);
         await hub.Store.InitializeAsync();
         return hub;

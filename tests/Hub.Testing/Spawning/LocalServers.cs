@@ -92,8 +92,11 @@ public static class LocalServers
         ProcessesUnder(data).Count(pid => CommandLine(pid).Split(' ').Contains(argument));
 
     /// <summary>Jupyter processes serving <paramref name="basePath"/> from a home under <paramref name="data"/>.</summary>
-    public static int CountJupyterProcesses(string data, string basePath) =>
-        ProcessesUnder(data).Count(pid => CommandLine(pid).Contains("base_url=" + basePath, StringComparison.Ordinal));
+    public static int CountJupyterProcesses(string data, string basePath) => JupyterProcesses(data, basePath).Count;
+
+    /// <summary>The ids of the Jupyter processes serving <paramref name="basePath"/> from a home under <paramref name="data"/>.</summary>
+    public static IReadOnlyList<int> JupyterProcesses(string data, string basePath) =>
+        [.. ProcessesUnder(data).Where(pid => CommandLine(pid).Contains("base_url=" + basePath, StringComparison.Ordinal))];
 
     /// <summary>Live processes whose working folder (a server's home, which exec does not change) is under <paramref name="data"/>.</summary>
     private static IEnumerable<int> ProcessesUnder(string data)

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using Hub.Core.Security;
+using Hub.Core.Store;
+using Hub.Gateway.Tests.Jupyter;
+using Hub.Gateway.Tests.Support;
+using Hub.Testing;
+
+namespace Hub.Gateway.Tests.Faults;
+
+/// <summary>
+/// <c>Gateway__StaleCredentialWindow=0</c>: while the store is frozen, a session the gateway validated a moment before
+/// is not served from memory once its cached check expires; it gets a quick 503 with <c>Retry-After</c>, and works again
+/// when the store is back.
+/// </summary>
+public sealed class StaleWindowOffTests : IAsyncLifetime
+{
+    /// <summary>A request that waited for the store would take the whole freeze; a refusal comes within the lookup timeout.</summary>
+    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(4);
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly AzuriteFixture _azurite = new();
+    private TestBackend _controlPlane = null!;
+    private RunningGateway _gateway = null!;
+    private JupyterServer _jupyter = null!;
+    private string _session = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        _controlPlane = await TestBackend.StartAsync();
+        _gateway = await RunningGateway.StartAsync(_azurite, _controlPlane.Address,
+            new Dictionary<string, string?> { ["Gateway:StaleCredentialWindow"] = "0" });
+        await _gateway.AddUserAsync("carol");
+        await _gateway.Store.Servers.CreateAsync(new ServerRecord { User = "carol", Desired = ServerDesiredState.Running, Phase = ServerPhase.Running });
+        _session = await _gateway.StartSessionAsync("carol");
+        string nonce = ServerTokens.NewNonce();
+        _jupyter = await JupyterServer.StartAsync("carol", ServerTokens.Derive(_gateway.SecretKey, new ServerKey("carol", ""), nonce));
+        await _gateway.AddRouteAsync("carol", _jupyter.Address, nonce: nonce);
+    }
+
+    [Fact]
+    public async Task StoreFrozen_WindowOff_KnownSessionGetsQuick503NotStaleService()
+    {
+        using var carol = _gateway.CreateClient(_session);
+        var warm = await carol.GetAsync("/user/carol/api/status");
+        Assert.True(warm.StatusCode == HttpStatusCode.OK, $"before the freeze: {(int)warm.StatusCode}\n{_jupyter.Output}");
+
+        var slowest = TimeSpan.Zero;
+        HttpResponseMessage? refused = null;
+        HttpStatusCode after;
+        using (_azurite.Freeze())
+        {
+            // Within Gateway__CredentialCacheDuration the fresh check is reused; after it, the store must be asked.
+            var since = Stopwatch.StartNew();
+            while (refused is null && since.Elapsed < Patience)
+            {
+                long started = Stopwatch.GetTimestamp();
+                var response = await carol.GetAsync("/user/carol/api/status");
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                slowest = elapsed > slowest ? elapsed : slowest;
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    refused = response;
+                }
+                else
+                {
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200));
+                }
+            }
+            after = (await carol.GetAsync("/user/carol/api/status")).StatusCode;
+        }
+
+        Assert.True(refused is not null, $"no 503 within {Patience} of the freeze: the known session was served stale");
+        Assert.True(slowest < Quick, $"the slowest request during the freeze took {slowest}");
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, after);
+        await Eventually.UntilAsync(async () => (await carol.GetAsync("/user/carol/api/status")).StatusCode == HttpStatusCode.OK,
+            Patience, "the session to work again once the store is back");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _azurite.Resume();
+        if (_jupyter is not null)
+        {
+            await _jupyter.DisposeAsync();
+        }
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+        if (_controlPlane is not null)
+        {
+            await _controlPlane.DisposeAsync();
+        }
+        await _azurite.DisposeAsync();
+    }
+}
