@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hub.Core.Security;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
@@ -71,7 +72,7 @@ public sealed class RouteRefresher(
                 }
                 else
                 {
-                    Log.RouteInvalid(logger, LogText.Cap(record.Key.ToString()), LogText.Cap(record.Target.OriginalString));
+                    Log.RouteInvalid(logger, LogText.Cap(record.Key.ToString()), LogText.CapLong(record.Target.OriginalString));
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Hub.Core.Security;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
@@ -101,7 +102,7 @@ public sealed class RouteTable(
             }
             if (!RouteEntry.IsUsable(record))
             {
-                Log.RouteInvalid(logger, LogText.Cap(server.ToString()), LogText.Cap(record.Target.OriginalString));
+                Log.RouteInvalid(logger, LogText.Cap(server.ToString()), LogText.CapLong(record.Target.OriginalString));
                 return null;
             }
             var entry = tokens.EntryFor(record);
