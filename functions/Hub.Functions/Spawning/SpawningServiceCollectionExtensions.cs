@@ -14,7 +14,7 @@ public static class SpawningServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSpawning(this IServiceCollection services, SpawningSettings settings, HubOptions hub)
     {
-        services.TryAddSingleton(_ => new ServerTokenSource(HubSecretKey.Load(hub)));
+        services.TryAddSingleton(_ => ServerTokenSource.FromOptions(hub));
         services.TryAddSingleton(_ => new ReadinessProbe(ReadinessProbe.CreateClient()));
         services.TryAddSingleton<ServerChangeSignal>();
         services.TryAddSingleton<SpawnBoard>();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Hub.Core.Security;
+using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
@@ -68,7 +69,7 @@ public sealed class RouteRefresher(
                 }
                 else if (RouteEntry.IsUsable(record))
                 {
-                    entries.Add(tokens.EntryFor(record));
+                    entries.Add(new RouteEntry(record, tokens.TokenFor(record)));
                 }
                 else
                 {

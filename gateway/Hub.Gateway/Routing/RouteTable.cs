@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Hub.Core.Security;
+using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
@@ -105,7 +106,7 @@ public sealed class RouteTable(
                 Log.RouteInvalid(logger, LogText.Cap(server.ToString()), LogText.CapLong(record.Target.OriginalString));
                 return null;
             }
-            var entry = tokens.EntryFor(record);
+            var entry = new RouteEntry(record, tokens.TokenFor(record));
             if (readAt > Snapshot.ReadAt)
             {
                 _pointReads[server] = (entry, readAt);
