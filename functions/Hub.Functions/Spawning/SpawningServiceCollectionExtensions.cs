@@ -15,7 +15,7 @@ public static class SpawningServiceCollectionExtensions
     public static IServiceCollection AddSpawning(this IServiceCollection services, SpawningSettings settings, HubOptions hub)
     {
         services.TryAddSingleton(_ => ServerTokenSource.FromOptions(hub));
-        services.TryAddSingleton(_ => new ReadinessProbe(ReadinessProbe.CreateClient()));
+        services.TryAddSingleton(_ => new ReadinessProbe(ServerProbeClient.Create()));
         services.TryAddSingleton<ServerChangeSignal>();
         services.TryAddSingleton<SpawnBoard>();
         if (settings.Spawner.Kind == SpawnerKind.ContainerInstances)
