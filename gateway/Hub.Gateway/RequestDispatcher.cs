@@ -1,3 +1,4 @@
+using Hub.Core.Security;
 using Hub.Core.Store;
 using Hub.Gateway.Activity;
 using Hub.Gateway.Auth;
@@ -139,7 +140,7 @@ public sealed class RequestDispatcher(
             return;
         }
         metrics.CountError(result.Error);
-        string path = LogText.Cap(context.Request.Path.Value);
+        string path = LogText.CapLong(context.Request.Path.Value);
         if (result.Error == ForwarderError.ClientAborted)
         {
             metrics.CountRequest(target.Kind, 499);
@@ -209,7 +210,7 @@ public sealed class RequestDispatcher(
 
     private async Task RefuseAsync(HttpContext context, int status, string title, string detail, string reason, int? retryAfterSeconds = null)
     {
-        Log.Refused(logger, context.Request.Method, LogText.Cap(context.Request.Path.Value), reason);
+        Log.Refused(logger, context.Request.Method, LogText.CapLong(context.Request.Path.Value), reason);
         await GatewayResponses.ErrorAsync(context, status, title, detail, reason, retryAfterSeconds).ConfigureAwait(false);
         metrics.CountGatewayResponse(status);
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using Hub.Core.Store;
 using Hub.Core.Users;
 
 namespace Hub.Core.Auth;
@@ -28,6 +30,12 @@ public sealed class LoginAccessPolicy
     private static HashSet<string> Names(IEnumerable<string> names) => names.Select(UserNamePolicy.Fold).ToHashSet(StringComparer.Ordinal);
 
     public bool IsBlocked(string name) => _blocked.Contains(name);
+
+    /// <summary>
+    /// Whether a credential (session, API token, server token, OAuth grant) of <paramref name="user"/> still counts:
+    /// the user exists and is not blocked. The one rule for every credential the control plane checks.
+    /// </summary>
+    public bool Admits([NotNullWhen(true)] UserRecord? user) => user is not null && !_blocked.Contains(user.Name);
 
     /// <summary>Named in <c>Auth__AdminUsers</c>.</summary>
     public bool IsConfiguredAdmin(string name) => _admins.Contains(name);

@@ -6,6 +6,13 @@ namespace Hub.Core.Security;
 /// <summary>How secrets (session ids, API tokens) are stored: lower-case hex SHA-256, never the secret itself.</summary>
 public static class SecretHash
 {
+    /// <summary>
+    /// The longest session id or API token that is looked up, in the control plane and the gateway alike; anything
+    /// longer is refused without hashing it or reading the store. The hub issues 43-character secrets
+    /// (<see cref="NewSecret"/>); server tokens are recognised by their own format before this rule applies.
+    /// </summary>
+    public const int MaxSecretLength = 256;
+
     public static string Of(string secret)
     {
         // The gateway hashes the session of every request it forwards: short secrets are encoded on the stack.

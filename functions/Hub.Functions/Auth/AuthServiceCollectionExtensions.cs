@@ -27,7 +27,7 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton<RequestAuthenticator>();
         services.TryAddSingleton<LoginCompleter>();
         services.TryAddSingleton<ApiModels>();
-        services.TryAddSingleton(_ => new Hub.Core.Spawning.ServerTokenSource(HubSecretKey.Load(hub)));
+        services.TryAddSingleton(_ => Hub.Core.Spawning.ServerTokenSource.FromOptions(hub));
         services.TryAddSingleton(_ => new OAuth.OAuthCodes(HubSecretKey.Load(hub)));
         services.TryAddSingleton<OAuth.OAuthClients>();
         services.TryAddSingleton<HubMetrics>();

@@ -24,7 +24,6 @@ public sealed class RequestAuthenticator(
     /// <summary>A token's last activity is written at most this often (JupyterHub's <c>activity_resolution</c>).</summary>
     public static readonly TimeSpan ActivityResolution = TimeSpan.FromSeconds(30);
 
-    private const int MaxTokenLength = 256;
     private static readonly object CacheKey = new();
 
     public async Task<RequestAuthentication> AuthenticateAsync(HttpContext context)
@@ -58,7 +57,7 @@ public sealed class RequestAuthenticator(
             return RequestAuthentication.Anonymous;
         }
         var user = await store.Users.GetAsync(session.User, cancellationToken);
-        if (user is null || policy.IsBlocked(user.Name))
+        if (!policy.Admits(user))
         {
             return RequestAuthentication.Anonymous;
         }
@@ -110,7 +109,7 @@ public sealed class RequestAuthenticator(
         {
             return await FromServerTokenAsync(serverTokens, server, token, cancellationToken);
         }
-        if (token.Length > MaxTokenLength)
+        if (token.Length > SecretHash.MaxSecretLength)
         {
             return null;
         }
@@ -121,7 +120,7 @@ public sealed class RequestAuthenticator(
             return null;
         }
         var user = await store.Users.GetAsync(record.User, cancellationToken);
-        if (user is null || policy.IsBlocked(user.Name))
+        if (!policy.Admits(user))
         {
             return null;
         }
@@ -146,7 +145,7 @@ public sealed class RequestAuthenticator(
             return null;
         }
         var user = await store.Users.GetAsync(server.User, cancellationToken);
-        if (user is null || policy.IsBlocked(user.Name))
+        if (!policy.Admits(user))
         {
             return null;
         }

@@ -11,9 +11,6 @@ namespace Hub.Functions.Auth;
 /// </summary>
 public sealed class SessionManager(IHubStore store, AuthOptions options, TimeProvider time)
 {
-    /// <summary>Session ids are 43 base64url characters; anything much longer is not ours.</summary>
-    private const int MaxCookieLength = 64;
-
     /// <summary>Starts a session for <paramref name="user"/>; returns the id for the cookie and the stored record.</summary>
     public async Task<(string Id, SessionRecord Record)> StartAsync(string user, CancellationToken cancellationToken)
     {
@@ -37,7 +34,7 @@ public sealed class SessionManager(IHubStore store, AuthOptions options, TimePro
     /// <summary>The live session for a cookie value, or <c>null</c> (unknown, expired: then its row is removed).</summary>
     public async Task<SessionRecord?> FindAsync(string? sessionId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(sessionId) || sessionId.Length > MaxCookieLength)
+        if (string.IsNullOrEmpty(sessionId) || sessionId.Length > SecretHash.MaxSecretLength)
         {
             return null;
         }
@@ -57,7 +54,7 @@ public sealed class SessionManager(IHubStore store, AuthOptions options, TimePro
     /// <summary>Ends the session with this cookie value (idempotent).</summary>
     public async Task<SessionRecord?> EndAsync(string? sessionId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(sessionId) || sessionId.Length > MaxCookieLength)
+        if (string.IsNullOrEmpty(sessionId) || sessionId.Length > SecretHash.MaxSecretLength)
         {
             return null;
         }

@@ -17,7 +17,7 @@ public static class CullingServiceCollectionExtensions
     {
         services.TryAddSingleton(culler);
         services.TryAddSingleton(prewarm);
-        services.TryAddSingleton(provider => new ServerActivityProbe(ServerActivityProbe.CreateClient(), provider.GetRequiredService<Hub.Core.Spawning.ServerTokenSource>()));
+        services.TryAddSingleton(provider => new ServerActivityProbe(Hub.Core.Spawning.ServerProbeClient.Create(), provider.GetRequiredService<Hub.Core.Spawning.ServerTokenSource>()));
         services.TryAddSingleton<InactiveUserRemover>();
         services.TryAddSingleton<CullMetrics>();
         services.TryAddSingleton<CullIdleJob>();

@@ -14,25 +14,9 @@ namespace Hub.Functions.Culling;
 /// nothing does not move <c>last_activity</c>). Neither request counts as activity on the server. The request goes to
 /// the server's target directly, not through the gateway, so it is not recorded as the student's activity either.
 /// </summary>
+/// <param name="client">A client from <see cref="ServerProbeClient.Create"/>: a server that does not answer within <see cref="ServerProbeClient.Timeout"/> is judged on stored activity.</param>
 public sealed class ServerActivityProbe(HttpClient client, ServerTokenSource tokens)
 {
-    /// <summary>The longest one question to a server may take; a server that does not answer in time is judged on stored activity.</summary>
-    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>A client for probing servers: no proxy, no cookies, no redirects, short timeouts.</summary>
-    public static HttpClient CreateClient() => new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        ConnectTimeout = TimeSpan.FromSeconds(2),
-        PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-        MaxConnectionsPerServer = 16,
-    })
-    {
-        Timeout = ProbeTimeout,
-    };
-
     /// <summary>What the server says about itself, or why it could not say (then <see cref="ProbeResult.Activity"/> is null).</summary>
     public async Task<ProbeResult> AskAsync(ServerRecord server, CancellationToken cancellationToken)
     {
@@ -79,7 +63,7 @@ public sealed class ServerActivityProbe(HttpClient client, ServerTokenSource tok
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return ProbeResult.Failed($"no answer within {ProbeTimeout.TotalSeconds:0} s");
+            return ProbeResult.Failed($"no answer within {ServerProbeClient.Timeout.TotalSeconds:0} s");
         }
         catch (JsonException)
         {
@@ -89,8 +73,7 @@ public sealed class ServerActivityProbe(HttpClient client, ServerTokenSource tok
 
     private async Task<JsonDocument?> GetJsonAsync(Uri uri, string token, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Authorization = new AuthenticationHeaderValue("token", token);
+        using var request = ServerProbeClient.Get(uri, token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK)

@@ -101,7 +101,7 @@ public static class OAuthEndpoints
             return Error("invalid_grant", "redirect_uri does not match the one the code was issued for.");
         }
         var user = await store.Users.GetAsync(grant.User, cancellationToken);
-        if (user is null || policy.IsBlocked(user.Name))
+        if (!policy.Admits(user))
         {
             return Error("invalid_grant", "The code's user can no longer log in.");
         }

@@ -14,8 +14,8 @@ public static class SpawningServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSpawning(this IServiceCollection services, SpawningSettings settings, HubOptions hub)
     {
-        services.TryAddSingleton(_ => new ServerTokenSource(HubSecretKey.Load(hub)));
-        services.TryAddSingleton(_ => new ReadinessProbe(ReadinessProbe.CreateClient()));
+        services.TryAddSingleton(_ => ServerTokenSource.FromOptions(hub));
+        services.TryAddSingleton(_ => new ReadinessProbe(ServerProbeClient.Create()));
         services.TryAddSingleton<ServerChangeSignal>();
         services.TryAddSingleton<SpawnBoard>();
         if (settings.Spawner.Kind == SpawnerKind.ContainerInstances)

@@ -1,3 +1,4 @@
+using Hub.Core.Security;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;

@@ -57,9 +57,6 @@ public sealed class RequestAuthenticator
 
     private static readonly TimeSpan StaleLogInterval = TimeSpan.FromMinutes(1);
 
-    /// <summary>The longest secret looked up; anything longer is invalid without a store read.</summary>
-    private const int MaxSecretLength = 512;
-
     /// <remarks>A <see cref="ValueTask{TResult}"/>: with the credential cached, as for nearly every request, nothing is allocated.</remarks>
     public async ValueTask<AuthenticationResult> AuthenticateAsync(HttpRequest request)
     {
@@ -122,7 +119,7 @@ public sealed class RequestAuthenticator
 
     private async ValueTask<AuthenticationResult> FromTokenAsync(string token)
     {
-        if (token.Length > MaxSecretLength)
+        if (token.Length > SecretHash.MaxSecretLength)
         {
             return Invalid("The token is not valid.");
         }
@@ -193,7 +190,7 @@ public sealed class RequestAuthenticator
         public static SessionCookie? Of(string? value) => value switch
         {
             null or "" => null,
-            { Length: > MaxSecretLength } => new SessionCookie(null),
+            { Length: > SecretHash.MaxSecretLength } => new SessionCookie(null),
             _ => new SessionCookie(SecretHash.Of(value)),
         };
     }

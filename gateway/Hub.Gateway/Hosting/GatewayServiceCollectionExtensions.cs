@@ -1,4 +1,5 @@
 using Hub.Azure.Store;
+using Hub.Core.Spawning;
 using Hub.Gateway.Activity;
 using Hub.Gateway.Auth;
 using Hub.Gateway.Forwarding;

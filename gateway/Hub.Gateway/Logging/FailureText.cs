@@ -1,4 +1,5 @@
 using Azure;
+using Hub.Core.Security;
 
 namespace Hub.Gateway.Logging;
 
@@ -15,6 +16,6 @@ internal static class FailureText
     private static string FirstLine(string text)
     {
         int end = text.IndexOfAny(['\r', '\n']);
-        return LogText.Cap(end < 0 ? text : text[..end]);
+        return LogText.CapLong(end < 0 ? text : text[..end]);
     }
 }

@@ -3,7 +3,7 @@ namespace Hub.Gateway.Logging;
 /// <summary>
 /// The gateway's log events. Ids are stable so that alerts can match them:
 /// 1xxx hosting, 2xxx routes, 3xxx credentials, 4xxx forwarding, 5xxx WebSockets, 6xxx activity.
-/// User-supplied text (names, paths) is capped with <see cref="LogText.Cap"/> before it reaches a log line.
+/// User-supplied text is capped with <see cref="Hub.Core.Security.LogText"/> (names with Cap, paths and URLs with CapLong) before it reaches a log line.
 /// </summary>
 internal static partial class Log
 {

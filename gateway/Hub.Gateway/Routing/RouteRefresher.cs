@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Hub.Core.Security;
+using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
@@ -67,11 +69,11 @@ public sealed class RouteRefresher(
                 }
                 else if (RouteEntry.IsUsable(record))
                 {
-                    entries.Add(tokens.EntryFor(record));
+                    entries.Add(new RouteEntry(record, tokens.TokenFor(record)));
                 }
                 else
                 {
-                    Log.RouteInvalid(logger, LogText.Cap(record.Key.ToString()), LogText.Cap(record.Target.OriginalString));
+                    Log.RouteInvalid(logger, LogText.Cap(record.Key.ToString()), LogText.CapLong(record.Target.OriginalString));
                 }
             }
         }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Hub.Core.Security;
+using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
@@ -101,10 +103,10 @@ public sealed class RouteTable(
             }
             if (!RouteEntry.IsUsable(record))
             {
-                Log.RouteInvalid(logger, LogText.Cap(server.ToString()), LogText.Cap(record.Target.OriginalString));
+                Log.RouteInvalid(logger, LogText.Cap(server.ToString()), LogText.CapLong(record.Target.OriginalString));
                 return null;
             }
-            var entry = tokens.EntryFor(record);
+            var entry = new RouteEntry(record, tokens.TokenFor(record));
             if (readAt > Snapshot.ReadAt)
             {
                 _pointReads[server] = (entry, readAt);

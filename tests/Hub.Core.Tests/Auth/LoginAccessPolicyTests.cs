@@ -1,6 +1,7 @@
 using Hub.Core.Auth;
 using Hub.Core.Configuration;
 using Hub.Core.Hosting;
+using Hub.Core.Store;
 
 namespace Hub.Core.Tests.Auth;
 
@@ -26,6 +27,17 @@ public sealed class LoginAccessPolicyTests
         Assert.Equal(new LoginDecision(true, true), policy.Decide(new("dina", Groups: ["staff"]), existingUser: false));
         Assert.Equal(new LoginDecision(true, true), policy.Decide(new("root"), existingUser: false));
         Assert.Equal(LoginDecision.Refused, policy.Decide(new("eve"), existingUser: true));
+    }
+
+    [Fact]
+    public void Admits_AnExistingUserWhoIsNotBlocked()
+    {
+        var policy = new LoginAccessPolicy(new AuthOptions { Authenticator = AuthenticatorKind.Oidc, BlockedUsers = ["Eve"] });
+        var created = DateTimeOffset.UnixEpoch;
+
+        Assert.True(policy.Admits(new UserRecord { Name = "alice", Created = created }));
+        Assert.False(policy.Admits(new UserRecord { Name = "eve", Created = created }));
+        Assert.False(policy.Admits(null));
     }
 
     [Fact]

@@ -35,4 +35,13 @@ public sealed class SealedDataTests
         Assert.Equal("a?b", LogText.Cap("a\nb"));
         Assert.Equal("", LogText.Cap(null));
     }
+
+    [Fact]
+    public void LogText_CapLong_KeepsPathsLongerButStillBoundedAndNeutralised()
+    {
+        string path = "/user/a/" + new string('x', 100);
+        Assert.Equal(path, LogText.CapLong(path));
+        Assert.Equal(new string('x', 200) + "…", LogText.CapLong(new string('x', 10_000)));
+        Assert.Equal("/hub/?x", LogText.CapLong("/hub/\rx"));
+    }
 }

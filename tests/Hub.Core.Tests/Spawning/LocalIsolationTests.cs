@@ -19,7 +19,7 @@ public sealed class LocalIsolationTests : IAsyncLifetime
 {
     private static readonly TimeSpan JupyterStart = TimeSpan.FromSeconds(60);
     private readonly string _data = Directory.CreateTempSubdirectory("hub-iso-").FullName;
-    private readonly ReadinessProbe _probe = new(ReadinessProbe.CreateClient());
+    private readonly ReadinessProbe _probe = new(ServerProbeClient.Create());
 
     public Task InitializeAsync() => Task.CompletedTask;
 

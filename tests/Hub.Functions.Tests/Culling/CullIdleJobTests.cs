@@ -45,7 +45,7 @@ public sealed class CullIdleJobTests(AzuriteFixture azurite) : IAsyncLifetime
         var lifecycle = new RecordingServerLifecycle(_store);
         var metrics = new CullMetrics(_meters);
         var loggers = LoggerFactory.Create(b => b.AddProvider(_logs));
-        var probe = new ServerActivityProbe(ServerActivityProbe.CreateClient(), _tokens);
+        var probe = new ServerActivityProbe(ServerProbeClient.Create(), _tokens);
         var job = new CullIdleJob(_store, lifecycle, probe, new InactiveUserRemover(_store, options, loggers.CreateLogger<InactiveUserRemover>()),
             options, new TimerOptions(), metrics, _time, loggers.CreateLogger<CullIdleJob>());
         return (job, lifecycle, metrics);
