@@ -72,15 +72,10 @@ public sealed partial class OidcSignInTests(AzuriteFixture azurite)
     {
         string tenant = Guid.NewGuid().ToString();
         await using var provider = await OidcProviderProcess.StartAsync(ClientId, ClientSecret, new Uri(PublicUrl, "/hub/oauth_callback"), tenant);
-        await using var hub = await StartHubAsync(provider, new Dictionary<string, string?>
+        await using var hub = await StartHubAsync(provider, EntraSettings(provider, tenant, new Dictionary<string, string?>
         {
-            ["Auth:Authenticator"] = "entra",
-            ["Entra:Instance"] = provider.Origin.AbsoluteUri,
-            ["Entra:TenantId"] = tenant,
-            ["Entra:ClientId"] = ClientId,
-            ["Entra:ClientSecret"] = ClientSecret,
             ["Auth:AllowAll"] = "true",
-        });
+        }));
         using var browser = Browser(hub, provider);
 
         var landed = await SignInAsync(browser, "/hub/oauth_login?next=%2Fhub%2Fapi%2Fuser", "bob");
@@ -97,16 +92,11 @@ public sealed partial class OidcSignInTests(AzuriteFixture azurite)
     {
         string tenant = Guid.NewGuid().ToString();
         await using var provider = await OidcProviderProcess.StartAsync(ClientId, ClientSecret, new Uri(PublicUrl, "/hub/oauth_callback"), tenant);
-        await using var hub = await StartHubAsync(provider, new Dictionary<string, string?>
+        await using var hub = await StartHubAsync(provider, EntraSettings(provider, tenant, new Dictionary<string, string?>
         {
-            ["Auth:Authenticator"] = "entra",
-            ["Entra:Instance"] = provider.Origin.AbsoluteUri,
-            ["Entra:TenantId"] = tenant,
             ["Entra:AllowedTenants"] = Guid.NewGuid().ToString(),
-            ["Entra:ClientId"] = ClientId,
-            ["Entra:ClientSecret"] = ClientSecret,
             ["Auth:AllowAll"] = "true",
-        });
+        }));
         using var browser = Browser(hub, provider);
 
         var refused = await SignInAsync(browser, "/hub/oauth_login", "carol");
@@ -120,15 +110,10 @@ public sealed partial class OidcSignInTests(AzuriteFixture azurite)
     {
         string tenant = Guid.NewGuid().ToString();
         await using var provider = await OidcProviderProcess.StartAsync(ClientId, ClientSecret, new Uri(PublicUrl, "/hub/oauth_callback"), tenant, overage: ["dave"]);
-        await using var hub = await StartHubAsync(provider, new Dictionary<string, string?>
+        await using var hub = await StartHubAsync(provider, EntraSettings(provider, tenant, new Dictionary<string, string?>
         {
-            ["Auth:Authenticator"] = "entra",
-            ["Entra:Instance"] = provider.Origin.AbsoluteUri,
-            ["Entra:TenantId"] = tenant,
-            ["Entra:ClientId"] = ClientId,
-            ["Entra:ClientSecret"] = ClientSecret,
             ["Auth:AllowedGroups"] = "course-101",
-        });
+        }));
         using var browser = Browser(hub, provider);
 
         var refused = await SignInAsync(browser, "/hub/oauth_login", "dave");
@@ -144,15 +129,10 @@ public sealed partial class OidcSignInTests(AzuriteFixture azurite)
     {
         string tenant = Guid.NewGuid().ToString();
         await using var provider = await OidcProviderProcess.StartAsync(ClientId, ClientSecret, new Uri(PublicUrl, "/hub/oauth_callback"), tenant, overage: ["erin"]);
-        await using var hub = await StartHubAsync(provider, new Dictionary<string, string?>
+        await using var hub = await StartHubAsync(provider, EntraSettings(provider, tenant, new Dictionary<string, string?>
         {
-            ["Auth:Authenticator"] = "entra",
-            ["Entra:Instance"] = provider.Origin.AbsoluteUri,
-            ["Entra:TenantId"] = tenant,
-            ["Entra:ClientId"] = ClientId,
-            ["Entra:ClientSecret"] = ClientSecret,
             ["Auth:AllowAll"] = "true",
-        });
+        }));
         using var browser = Browser(hub, provider);
 
         var landed = await SignInAsync(browser, "/hub/oauth_login?next=%2Fhub%2Fapi%2Fuser", "erin");
@@ -185,6 +165,17 @@ public sealed partial class OidcSignInTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.Forbidden, withoutCookie.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
     }
+
+    /// <summary>The Entra authenticator against <paramref name="provider"/> as <paramref name="tenant"/>, plus the test's own rules.</summary>
+    private static Dictionary<string, string?> EntraSettings(OidcProviderProcess provider, string tenant, Dictionary<string, string?> rules) =>
+        new(rules)
+        {
+            ["Auth:Authenticator"] = "entra",
+            ["Entra:Instance"] = provider.Origin.AbsoluteUri,
+            ["Entra:TenantId"] = tenant,
+            ["Entra:ClientId"] = ClientId,
+            ["Entra:ClientSecret"] = ClientSecret,
+        };
 
     private Task<TestHub> StartHubAsync(OidcProviderProcess provider, Dictionary<string, string?> settings)
     {
