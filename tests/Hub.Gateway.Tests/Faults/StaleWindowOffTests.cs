@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Hub.Core.Security;
 using Hub.Core.Store;
 using Hub.Gateway.Tests.Jupyter;
 using Hub.Gateway.Tests.Support;
@@ -35,9 +34,7 @@ public sealed class StaleWindowOffTests : IAsyncLifetime
         await _gateway.AddUserAsync("carol");
         await _gateway.Store.Servers.CreateAsync(new ServerRecord { User = "carol", Desired = ServerDesiredState.Running, Phase = ServerPhase.Running });
         _session = await _gateway.StartSessionAsync("carol");
-        string nonce = ServerTokens.NewNonce();
-        _jupyter = await JupyterServer.StartAsync("carol", ServerTokens.Derive(_gateway.SecretKey, new ServerKey("carol", ""), nonce));
-        await _gateway.AddRouteAsync("carol", _jupyter.Address, nonce: nonce);
+        _jupyter = await JupyterServer.StartRoutedAsync(_gateway, "carol");
     }
 
     [Fact]

@@ -41,9 +41,7 @@ public sealed class StoreFaultTests : IAsyncLifetime
         await _gateway.AddUserAsync("bob");
         await _gateway.Store.Servers.CreateAsync(new ServerRecord { User = "alice", Desired = ServerDesiredState.Running, Phase = ServerPhase.Running });
         _aliceSession = await _gateway.StartSessionAsync("alice");
-        string nonce = ServerTokens.NewNonce();
-        _jupyter = await JupyterServer.StartAsync("alice", ServerTokens.Derive(_gateway.SecretKey, new ServerKey("alice", ""), nonce));
-        await _gateway.AddRouteAsync("alice", _jupyter.Address, nonce: nonce);
+        _jupyter = await JupyterServer.StartRoutedAsync(_gateway, "alice");
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using System.Globalization;
+using Hub.Core.Security;
+using Hub.Core.Store;
+using Hub.Gateway.Tests.Support;
 using Hub.Testing;
 
 namespace Hub.Gateway.Tests.Jupyter;
@@ -21,6 +24,15 @@ public sealed class JupyterServer : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>Starts <paramref name="user"/>'s default server with the token the gateway derives and routes it there.</summary>
+    public static async Task<JupyterServer> StartRoutedAsync(RunningGateway gateway, string user)
+    {
+        string nonce = ServerTokens.NewNonce();
+        var jupyter = await StartAsync(user, ServerTokens.Derive(gateway.SecretKey, new ServerKey(user, ""), nonce));
+        await gateway.AddRouteAsync(user, jupyter.Address, nonce: nonce);
+        return jupyter;
+    }
 
     public static async Task<JupyterServer> StartAsync(string user, string token)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using Hub.Core.Security;
 using Hub.Gateway.Tests.Support;
 using Hub.Testing;
 
@@ -12,10 +11,7 @@ public sealed class JupyterThroughGatewayTests(AzuriteFixture azurite) : Gateway
     [Fact]
     public async Task Kernel_ExecuteOnePlusOneOverWebSocket_Answers2()
     {
-        string nonce = ServerTokens.NewNonce();
-        string token = ServerTokens.Derive(Gateway.SecretKey, new Hub.Core.Store.ServerKey("alice", ""), nonce);
-        await using var jupyter = await JupyterServer.StartAsync("alice", token);
-        await Gateway.AddRouteAsync("alice", jupyter.Address, nonce: nonce);
+        await using var jupyter = await JupyterServer.StartRoutedAsync(Gateway, "alice");
         using var client = Gateway.CreateClient(AliceSession);
 
         var direct = await new HttpClient().GetAsync(new Uri(jupyter.Address, "/user/alice/api/kernels"));
