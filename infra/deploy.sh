@@ -29,6 +29,8 @@ DEPLOY_TIMEOUT="${HUB_DEPLOY_TIMEOUT:-3600}"
 PACKAGE_TIMEOUT="${HUB_PACKAGE_TIMEOUT:-900}"
 BUILD_TIMEOUT="${HUB_BUILD_TIMEOUT:-1800}"
 HEALTH_TIMEOUT="${HUB_HEALTH_TIMEOUT:-600}"
+# Where the function app package and the gateway image's build context are staged.
+ARTIFACTS="${HUB_ARTIFACTS_DIR:-$ROOT/artifacts}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
@@ -192,13 +194,13 @@ deploy_infrastructure() {
 
 publish_control_plane() { # function-app
   say "Publishing the control plane"
-  "$ROOT/hub" publish
+  "$ROOT/hub" publish "$ARTIFACTS/functionapp"
   say "Deploying the function app package to $1"
   # Bounded: after uploading, Azure CLI releases before May 2026 poll the app's host status from this machine and, as
   # the app refuses every address but the gateway's subnet, loop on the 403 for ever (Azure/azure-cli#31394).
   local code=0
   bounded "$PACKAGE_TIMEOUT" az functionapp deployment source config-zip --resource-group "$resource_group" --name "$1" \
-    --src "$ROOT/artifacts/functionapp.zip" >/dev/null || code=$?
+    --src "$ARTIFACTS/functionapp.zip" >/dev/null || code=$?
   case $code in
     0) ;;
     124) say "The package upload did not return within $((PACKAGE_TIMEOUT / 60)) minutes; older Azure CLI releases keep polling the app's health, which refuses this machine. Going on: 'infra/deploy.sh verify' checks the control plane." ;;
@@ -209,7 +211,7 @@ publish_control_plane() { # function-app
 # Builds the gateway image in the registry (no local Docker needed): the gateway published self-contained for
 # linux-x64 beside gateway/Dockerfile is the whole build context.
 build_gateway_image() { # registry login-server; prints the image
-  local context="$ROOT/artifacts/gateway-image" tag
+  local context="$ARTIFACTS/gateway-image" tag
   tag="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo local)-$(date -u +%Y%m%d%H%M%S)"
   say "Publishing the gateway (self-contained, linux-x64)"
   rm -rf "$context" && mkdir -p "$context"
@@ -256,12 +258,13 @@ up() {
   local hub_url function_app registry login_server outputs image
   outputs="$(deploy_infrastructure)"
   read_outputs "$outputs"
-  publish_control_plane "$function_app"
+  # The gateway image first: when it cannot be built, the running hub is left as it was (code and image).
   if [ -n "$gateway_image" ]; then
     image="$gateway_image"
   else
     image="$(build_gateway_image "$registry" "$login_server")"
   fi
+  publish_control_plane "$function_app"
   outputs="$(deploy_template "$image")"
   read_outputs "$outputs"
   wait_for_hub "$hub_url"

@@ -357,16 +357,17 @@ public sealed partial class ArmDouble : IAsyncDisposable
     }
 
     /// <summary>
-    /// The answer of a switched-on <see cref="ArmDoubleOptions.GroupFault"/>, or <c>null</c> to go on. A hang lasts until
+    /// The answer of a switched-on <see cref="ArmDoubleOptions.GroupFault"/> (or, for the list,
+    /// <see cref="ArmDoubleOptions.ListFault"/>), or <c>null</c> to go on. A hang lasts until
     /// the caller gives up (then nothing happens) or the fault changes (then the request goes on as if slow).
     /// </summary>
-    private async Task<IResult?> AnswerFaultAsync(HttpContext context)
+    private async Task<IResult?> AnswerFaultAsync(HttpContext context, bool list = false)
     {
         ArmFault fault;
         CancellationToken changed;
         lock (_gate)
         {
-            fault = _options.GroupFault;
+            fault = list ? _options.ListFault : _options.GroupFault;
             changed = _optionsChanged.Token;
         }
         switch (fault)
@@ -429,12 +430,16 @@ public sealed partial class ArmDouble : IAsyncDisposable
         return Results.Json(group.Render(GroupResourcePath(name), now, withInstanceView: false));
     }
 
-    private IResult ListGroups(HttpContext context, string subscription, string resourceGroup)
+    private async Task<IResult> ListGroups(HttpContext context, string subscription, string resourceGroup)
     {
         Increment("group-list");
         if (CheckScope(subscription, resourceGroup) is { } wrongScope)
         {
             return wrongScope;
+        }
+        if (await AnswerFaultAsync(context, list: true) is { } fault)
+        {
+            return fault;
         }
         int skip = int.TryParse(context.Request.Query["$skipToken"], NumberStyles.None, CultureInfo.InvariantCulture, out int token) ? token : 0;
         var now = _time.GetUtcNow();

@@ -37,6 +37,9 @@ public sealed record ArmDoubleOptions
     /// <summary>An outage of container-group PUT and GET (bodies are still checked against the spec first).</summary>
     public ArmFault GroupFault { get; init; } = ArmFault.None;
 
+    /// <summary>An outage of the resource group's container-group list only (what polls and the reconcile sweep read).</summary>
+    public ArmFault ListFault { get; init; } = ArmFault.None;
+
     /// <summary>Seed of the failure injection, so that a run can be repeated.</summary>
     public int Seed { get; init; } = 1;
 

@@ -29,7 +29,12 @@ public sealed class ArmClient
 
     /// <summary>Sends one request to <paramref name="path"/> (a resource path, or an absolute <c>nextLink</c>).</summary>
     /// <param name="apiVersion">Appended as <c>api-version</c> unless the path is a link that already carries one.</param>
-    public async Task<ArmResponse> SendAsync(RequestMethod method, string path, string? apiVersion, BinaryData? body, CancellationToken cancellationToken)
+    public Task<ArmResponse> SendAsync(RequestMethod method, string path, string? apiVersion, BinaryData? body, CancellationToken cancellationToken) =>
+        SendAsync(method, path, apiVersion, body, _callTimeout, cancellationToken);
+
+    /// <summary>Sends one request, which may take <paramref name="timeout"/> in all (tries and retries).</summary>
+    /// <exception cref="TimeoutException">ARM did not answer within <paramref name="timeout"/>.</exception>
+    public async Task<ArmResponse> SendAsync(RequestMethod method, string path, string? apiVersion, BinaryData? body, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var message = _pipeline.CreateMessage();
         message.Request.Method = method;
@@ -49,14 +54,15 @@ public sealed class ArmClient
         }
         // Real time, not the options' clock: the deadline bounds waiting on sockets.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_callTimeout);
+        deadline.CancelAfter(timeout);
+        ArmClientOptions.SetDeadline(message, timeout);
         try
         {
             await _pipeline.SendAsync(message, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"Azure Resource Manager did not answer a {method} request within {_callTimeout.TotalSeconds:0} s.", ex);
+            throw new TimeoutException($"Azure Resource Manager did not answer a {method} request within {timeout.TotalSeconds:0.#} s.", ex);
         }
         return ArmResponse.Read(message.Response);
     }

@@ -44,7 +44,7 @@ public sealed record ArmResponse(int Status, JsonElement? Body, TimeSpan? RetryA
         return new ArmResponse(response.Status, body, ReadRetryAfter(response), code, message);
     }
 
-    private static TimeSpan? ReadRetryAfter(global::Azure.Response response)
+    internal static TimeSpan? ReadRetryAfter(global::Azure.Response response)
     {
         if (!response.Headers.TryGetValue("Retry-After", out string? value) || string.IsNullOrWhiteSpace(value))
         {

@@ -23,7 +23,7 @@ public static class ArmServiceCollectionExtensions
                 : new DefaultAzureCredential());
         services.TryAddSingleton(provider => new ArmRateLimiter(provider.GetRequiredService<TimeProvider>(), options.ArmInstances));
         services.TryAddSingleton(provider => new ArmClient(options.ManagementEndpoint, provider.GetRequiredService<TokenCredential>(),
-            new ArmClientOptions { TimeProvider = provider.GetRequiredService<TimeProvider>() }));
+            new ArmClientOptions { TimeProvider = provider.GetRequiredService<TimeProvider>(), CallTimeout = options.CallTimeout }));
         services.TryAddSingleton<ISpawner>(provider => new ContainerInstanceSpawner(
             provider.GetRequiredService<ArmClient>(),
             options,

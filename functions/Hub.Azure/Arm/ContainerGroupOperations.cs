@@ -3,7 +3,10 @@ using Azure.Core;
 
 namespace Hub.Azure.Arm;
 
-/// <summary>The ARM operations of the ACI spawner: container groups (PUT, GET, DELETE, list) and file shares (PUT).</summary>
+/// <summary>
+/// The ARM operations of the ACI spawner: container groups (PUT, GET, DELETE, list) and file shares (PUT). Each call of
+/// one server may take <see cref="ContainerInstancesOptions.CallTimeout"/>; a list, the time its caller gives.
+/// </summary>
 public sealed class ContainerGroupOperations(ArmClient arm, ContainerInstancesOptions options)
 {
     private string ResourceGroupPath => $"/subscriptions/{options.SubscriptionId}/resourceGroups/{options.ResourceGroup}";
@@ -14,20 +17,20 @@ public sealed class ContainerGroupOperations(ArmClient arm, ContainerInstancesOp
         $"{ResourceGroupPath}/providers/Microsoft.Storage/storageAccounts/{options.StorageAccount}/fileServices/default/shares/{name}";
 
     public Task<ArmResponse> PutGroupAsync(string name, BinaryData body, CancellationToken cancellationToken) =>
-        arm.SendAsync(RequestMethod.Put, GroupPath(name), options.ApiVersion, body, cancellationToken);
+        arm.SendAsync(RequestMethod.Put, GroupPath(name), options.ApiVersion, body, options.CallTimeout, cancellationToken);
 
     public Task<ArmResponse> GetGroupAsync(string name, CancellationToken cancellationToken) =>
-        arm.SendAsync(RequestMethod.Get, GroupPath(name), options.ApiVersion, null, cancellationToken);
+        arm.SendAsync(RequestMethod.Get, GroupPath(name), options.ApiVersion, null, options.CallTimeout, cancellationToken);
 
     public Task<ArmResponse> DeleteGroupAsync(string name, CancellationToken cancellationToken) =>
-        arm.SendAsync(RequestMethod.Delete, GroupPath(name), options.ApiVersion, null, cancellationToken);
+        arm.SendAsync(RequestMethod.Delete, GroupPath(name), options.ApiVersion, null, options.CallTimeout, cancellationToken);
 
     public Task<ArmResponse> PutShareAsync(string name, BinaryData body, CancellationToken cancellationToken) =>
-        arm.SendAsync(RequestMethod.Put, SharePath(name), options.StorageApiVersion, body, cancellationToken);
+        arm.SendAsync(RequestMethod.Put, SharePath(name), options.StorageApiVersion, body, options.CallTimeout, cancellationToken);
 
     /// <summary>One page of the resource group's container groups; pass the previous page's <c>nextLink</c> for the next.</summary>
-    public Task<ArmResponse> ListGroupsPageAsync(string? nextLink, CancellationToken cancellationToken) =>
-        arm.SendAsync(RequestMethod.Get, nextLink ?? $"{ResourceGroupPath}/providers/Microsoft.ContainerInstance/containerGroups", nextLink is null ? options.ApiVersion : null, null, cancellationToken);
+    public Task<ArmResponse> ListGroupsPageAsync(string? nextLink, TimeSpan timeout, CancellationToken cancellationToken) =>
+        arm.SendAsync(RequestMethod.Get, nextLink ?? $"{ResourceGroupPath}/providers/Microsoft.ContainerInstance/containerGroups", nextLink is null ? options.ApiVersion : null, null, timeout, cancellationToken);
 
     /// <summary>The items and next link of a list page.</summary>
     public static (IReadOnlyList<JsonElement> Items, string? NextLink) ReadPage(ArmResponse page)

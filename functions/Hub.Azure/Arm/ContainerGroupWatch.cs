@@ -14,9 +14,11 @@ internal sealed class ContainerGroupWatch(ContainerGroupOperations operations, A
     private GroupList? _last;
     private Task<GroupList>? _refreshing;
 
-    /// <summary>A list taken at most <paramref name="maxAge"/> ago.</summary>
+    /// <summary>A list taken at most <paramref name="maxAge"/> ago, waited for at most <paramref name="timeout"/>.</summary>
     /// <exception cref="ArmThrottledException">ARM (or the pacing in front of it) asks to wait.</exception>
-    public async Task<GroupList> GetAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    /// <exception cref="ArmUnavailableException">ARM answered the list with a server error.</exception>
+    /// <exception cref="TimeoutException">No list within <paramref name="timeout"/>.</exception>
+    public async Task<GroupList> GetAsync(TimeSpan maxAge, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Task<GroupList> refreshing;
         lock (_gate)
@@ -26,13 +28,21 @@ internal sealed class ContainerGroupWatch(ContainerGroupOperations operations, A
                 return _last;
             }
             // Started off this thread: a refresh that completed inline would clear _refreshing before it is set.
-            _refreshing ??= Task.Run(RefreshAsync);
+            _refreshing ??= Task.Run(() => RefreshAsync(timeout));
             refreshing = _refreshing;
         }
-        return await refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // A refresh started by a caller with more time (the sweep) is not waited on longer than this caller may wait.
+        try
+        {
+            return await refreshing.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex) when (!refreshing.IsCompleted)
+        {
+            throw new TimeoutException($"Azure Resource Manager did not list the container groups within {timeout.TotalSeconds:0.#} s.", ex);
+        }
     }
 
-    private async Task<GroupList> RefreshAsync()
+    private async Task<GroupList> RefreshAsync(TimeSpan timeout)
     {
         try
         {
@@ -44,7 +54,11 @@ internal sealed class ContainerGroupWatch(ContainerGroupOperations operations, A
             {
                 string? link = next;
                 var response = await pacer.CallAsync(ArmOperationKind.Read, "list/" + page++, "list container groups",
-                    token => operations.ListGroupsPageAsync(link, token), CancellationToken.None).ConfigureAwait(false);
+                    token => operations.ListGroupsPageAsync(link, timeout, token), CancellationToken.None).ConfigureAwait(false);
+                if (response.Status is 500 or 502 or 503 or 504)
+                {
+                    throw new ArmUnavailableException(response, "list container groups");
+                }
                 if (response.Status != 200)
                 {
                     throw response.Unexpected("list container groups");

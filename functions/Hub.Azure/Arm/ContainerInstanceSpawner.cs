@@ -138,7 +138,7 @@ public sealed class ContainerInstanceSpawner : ISpawner
                 }
             }
 
-            var list = await _watch.GetAsync(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+            var list = await _watch.GetAsync(_options.PollInterval, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
             if (list.Groups.TryGetValue(group, out var listed) && listed.ProvisioningState is { } provisioning
                 && !ContainerGroupState.Terminal.Contains(provisioning))
             {
@@ -157,6 +157,10 @@ public sealed class ContainerInstanceSpawner : ISpawner
         catch (ArmThrottledException ex)
         {
             return Throttled(ex, null);
+        }
+        catch (ArmUnavailableException ex)
+        {
+            return Unavailable(ex.Message, ex.RetryAfter, null);
         }
         catch (TimeoutException ex)
         {
@@ -223,8 +227,8 @@ public sealed class ContainerInstanceSpawner : ISpawner
 
     public async IAsyncEnumerable<SpawnedServer> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // A fresh list: orphans and dead servers are judged on what exists now.
-        var list = await _watch.GetAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        // A fresh list: orphans and dead servers are judged on what exists now. Background work: the longer limit.
+        var list = await _watch.GetAsync(TimeSpan.Zero, _options.BackgroundCallTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var group in list.Groups.Values)
         {
             if (group.Tags.GetValueOrDefault(ContainerGroupDefinition.HubTag) != _options.NamePrefix)

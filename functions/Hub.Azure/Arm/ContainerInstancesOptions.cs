@@ -91,6 +91,19 @@ public sealed partial class ContainerInstancesOptions : ISettingsSection
     public TimeSpan QuotaRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// The longest one ARM call for one server (its start, the polls while it is created, its stop) may take, tries and
+    /// retries included: a student may be waiting on it. When ARM has not answered by then, the start becomes a waiting
+    /// state with a message and is tried again (the same idempotent PUT), instead of a worker waiting on a hung ARM.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The same limit for background work no one waits on: the reconcile sweep's listing of every container group
+    /// (orphans, servers that died). A sweep that runs out of time removes nothing and is run again at the next interval.
+    /// </summary>
+    public TimeSpan BackgroundCallTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// How many control-plane instances may call Azure Resource Manager at the same time. ARM's request budgets are
     /// per subscription and principal, and every instance runs as the same identity, so each instance paces itself to
     /// this share of them (writes: a burst of 200 and 10 per second, divided by this number). Flex Consumption runs
@@ -185,6 +198,14 @@ public sealed partial class ContainerInstancesOptions : ISettingsSection
         if (QuotaRetryInterval < TimeSpan.FromSeconds(1) || QuotaRetryInterval > TimeSpan.FromHours(1))
         {
             problems.Add("ContainerInstances__QuotaRetryInterval", $"must be from 1 second to 1 hour, not {QuotaRetryInterval}");
+        }
+        if (CallTimeout < TimeSpan.FromSeconds(1) || CallTimeout > TimeSpan.FromMinutes(5))
+        {
+            problems.Add("ContainerInstances__CallTimeout", $"must be from 1 second to 5 minutes, not {CallTimeout}");
+        }
+        if (BackgroundCallTimeout < TimeSpan.FromSeconds(1) || BackgroundCallTimeout > TimeSpan.FromMinutes(30))
+        {
+            problems.Add("ContainerInstances__BackgroundCallTimeout", $"must be from 1 second to 30 minutes, not {BackgroundCallTimeout}");
         }
         if (ArmInstances is < 1 or > 100)
         {

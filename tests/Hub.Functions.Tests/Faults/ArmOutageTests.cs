@@ -4,13 +4,13 @@ using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Functions.Tests.Spawning;
 using Hub.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Faults;
 
 /// <summary>
-/// A start while ARM answers 500, 503 (with Retry-After) or hangs on container groups: the spawn waits with a message
-/// in its progress, completes once ARM recovers, and creates the group exactly once.
+/// A start while ARM answers 500, 503 (with Retry-After) or hangs on container groups (PUT and GET), or on the resource
+/// group's list of them only (the polls while a group is created): the spawn waits with a message in its progress,
+/// completes once ARM recovers, and creates the group exactly once.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ArmOutageTests(AzuriteFixture azurite) : IAsyncLifetime
@@ -28,20 +28,21 @@ public sealed class ArmOutageTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(ArmFault.InternalError)]
-    [InlineData(ArmFault.ServiceUnavailable)]
-    [InlineData(ArmFault.Hang)]
-    public async Task Start_ArmFailing_WaitsWithAMessageThenRunsWithOneGroup(ArmFault fault)
+    [InlineData(ArmFault.InternalError, false)]
+    [InlineData(ArmFault.ServiceUnavailable, false)]
+    [InlineData(ArmFault.Hang, false)]
+    [InlineData(ArmFault.InternalError, true)]
+    [InlineData(ArmFault.Hang, true)]
+    public async Task Start_ArmFailing_WaitsWithAMessageThenRunsWithOneGroup(ArmFault fault, bool listOnly)
     {
-        _arm.Configure(_arm.Options with { GroupFault = fault });
+        _arm.Configure(listOnly ? _arm.Options with { ListFault = fault } : _arm.Options with { GroupFault = fault });
         var settings = ArmDoubleSettings.For(_arm);
         settings["Spawner:SlowSpawnTimeout"] = "0s";
-        // A short deadline per ARM call (its retries included), so that a hung ARM is given up within the test's time;
-        // long enough for the pipeline's own retries of a 500 or 503 to end with that answer.
-        await using var hub = await SpawningHub.StartAsync(azurite, settings, services: s => s.AddSingleton(provider =>
-            new ArmClient(new Uri(settings["ContainerInstances:ManagementEndpoint"]!), new LoopbackCredential(),
-                new ArmClientOptions { CallTimeout = TimeSpan.FromSeconds(10) })));
-        string user = "out" + fault.ToString().ToLowerInvariant()[..4];
+        // A short limit per ARM call (the setting the control plane reads), so that a hung ARM is given up within the
+        // test's time; the pipeline's own retries of a 500 or 503 fit in it and end with that answer.
+        settings["ContainerInstances:CallTimeout"] = "10s";
+        await using var hub = await SpawningHub.StartAsync(azurite, settings);
+        string user = "out" + fault.ToString().ToLowerInvariant()[..4] + (listOnly ? "l" : "");
         await hub.AddUsersAsync(user);
         var server = new ServerKey(user, "");
 
@@ -51,7 +52,7 @@ public sealed class ArmOutageTests(AzuriteFixture azurite) : IAsyncLifetime
         int faulted = _arm.Count("faulted");
         using var watching = new CancellationTokenSource(Bounded);
         var waitingEvent = await FirstEventAsync(hub, server, watching.Token);
-        _arm.Configure(_arm.Options with { GroupFault = ArmFault.None });
+        _arm.Configure(_arm.Options with { GroupFault = ArmFault.None, ListFault = ArmFault.None });
         var events = await hub.WatchToEndAsync(server, Bounded);
 
         Assert.True(faulted > 0);

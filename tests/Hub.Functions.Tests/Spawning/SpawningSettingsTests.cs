@@ -34,6 +34,8 @@ public sealed class SpawningSettingsTests
             ["ContainerInstances:NamePrefix"] = "Hub-1",
             ["ContainerInstances:Environment"] = "JUPYTER_TOKEN=x,OK=1",
             ["ContainerInstances:StorageAccountKey"] = "c2VjcmV0LXN0b3JhZ2Uta2V5",
+            ["ContainerInstances:CallTimeout"] = "500ms",
+            ["ContainerInstances:BackgroundCallTimeout"] = "1h",
         });
 
         string all = string.Join("\n", error.Problems);
@@ -46,6 +48,8 @@ public sealed class SpawningSettingsTests
         Assert.Contains("ContainerInstances__ManagementEndpoint must be an https URL", all, StringComparison.Ordinal);
         Assert.Contains("ContainerInstances__NamePrefix must be a lower-case letter", all, StringComparison.Ordinal);
         Assert.Contains("ContainerInstances__Environment has 'JUPYTER_TOKEN'", all, StringComparison.Ordinal);
+        Assert.Contains("ContainerInstances__CallTimeout must be from 1 second to 5 minutes", all, StringComparison.Ordinal);
+        Assert.Contains("ContainerInstances__BackgroundCallTimeout must be from 1 second to 30 minutes", all, StringComparison.Ordinal);
         Assert.DoesNotContain("c2VjcmV0LXN0b3JhZ2Uta2V5", all, StringComparison.Ordinal);
     }
 

@@ -5,7 +5,7 @@ namespace Hub.Infra.Tests.Deploy;
 /// <summary>
 /// infra/deploy.sh: shell checks, its argument handling, and its conversation with the Azure CLI, played by a
 /// recording stand-in (fake-az.sh) because Azure cannot be reached from here. The stand-in refuses parameters the
-/// template does not declare. Building and uploading code (<c>up</c>) is not run: it needs a registry and a function app.
+/// template does not declare. <c>up</c>, which builds and uploads code, is run in <see cref="DeployUpTests"/>.
 /// </summary>
 public sealed class DeployScriptTests : IAsyncLifetime
 {
@@ -48,7 +48,7 @@ public sealed class DeployScriptTests : IAsyncLifetime
     public async Task Script_PassesShellcheck()
     {
         // ./hub setup installs shellcheck (DEBIAN_PACKAGES), so CI always has it.
-        var (code, output) = await RunAsync("shellcheck", ["--severity=style", ScriptPath, Path.Combine(AppContext.BaseDirectory, "Deploy", "fake-az.sh")]);
+        var (code, output) = await RunAsync("shellcheck", ["--severity=style", ScriptPath, Path.Combine(AppContext.BaseDirectory, "Deploy", "fake-az.sh"), Path.Combine(AppContext.BaseDirectory, "Deploy", "fake-tool.sh")]);
 
         Assert.True(code == 0, output);
     }

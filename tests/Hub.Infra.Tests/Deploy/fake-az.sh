@@ -3,7 +3,8 @@
 # (one line per call in $FAKE_AZ_LOG), keeps what it "created" as files in $FAKE_AZ_STATE, answers with canned
 # values, and refuses template parameters that $FAKE_AZ_TEMPLATE does not declare, as ARM would.
 # $FAKE_AZ_VERSION is the version it claims (default 2.79.0); $FAKE_AZ_HANG names a call ("deployment") that never ends;
-# $FAKE_AZ_HUB_URL is the hubUrl output of the deployment.
+# $FAKE_AZ_HUB_URL is the hubUrl output of the deployment; $FAKE_AZ_ACR_TASKS=refused makes 'acr build' fail as ACR
+# does for a subscription on free credits (error code TasksOperationsNotAllowed).
 set -euo pipefail
 printf '%s\n' "$*" >>"$FAKE_AZ_LOG"
 state="$FAKE_AZ_STATE"
@@ -73,6 +74,15 @@ case "$1 ${2:-}" in
     fi ;;
   "resource list") printf '%s\n' /subscriptions/fake/containerGroups/u-alice /subscriptions/fake/containerGroups/u-bob ;;
   "resource delete") ;;
+  "acr build")
+    if [ "${FAKE_AZ_ACR_TASKS:-}" = refused ]; then
+      echo "(TasksOperationsNotAllowed) ACR Tasks requests for the registry hubcrfake and 00000000-0000-0000-0000-000000000001 are not permitted." >&2
+      echo "Code: TasksOperationsNotAllowed" >&2
+      exit 1
+    fi
+    echo "Run ID: fake1 was successful" ;;
+  "acr login") echo "Login Succeeded" ;;
+  "functionapp deployment") ;;
   "keyvault list") echo hubkvfake ;;
   "keyvault purge") ;;
   *) echo "fake az: no canned answer for: $*" >&2; exit 2 ;;

@@ -40,11 +40,17 @@ public sealed class HubRunScript : IAsyncDisposable
         typeof(HubRunScript).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
 
     /// <summary>Starts the script; once this returns, disposing the result cleans up after it whatever happens.</summary>
-    public static async Task<HubRunScript> StartAsync()
+    /// <param name="settings">App settings (as environment variables) on top of those the tests rely on.</param>
+    public static async Task<HubRunScript> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var ports = HubRunPorts.Pick();
         string data = Directory.CreateTempSubdirectory("hub-run-").FullName;
-        var process = ChildProcess.Start("setsid", ["bash", RepositoryPaths.InRoot("hub"), "run"], RepositoryPaths.Root, Environment(ports, data));
+        var environment = Environment(ports, data);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[name] = value;
+        }
+        var process = ChildProcess.Start("setsid", ["bash", RepositoryPaths.InRoot("hub"), "run"], RepositoryPaths.Root, environment);
         var script = new HubRunScript(process, ports, data);
         try
         {
