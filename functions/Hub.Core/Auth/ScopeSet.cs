@@ -171,6 +171,11 @@ public sealed class ScopeSet
         _grants.TryGetValue(name, out var filters)
         && (filters is null || filters.Any(f => f.Kind == "group" && string.Equals(f.Value, group, StringComparison.Ordinal)));
 
+    /// <summary>Holds <paramref name="name"/> (a <c>services</c> scope) for the service <paramref name="service"/>: unfiltered or <c>!service=</c> it.</summary>
+    public bool AllowsService(string name, string service) =>
+        _grants.TryGetValue(name, out var filters)
+        && (filters is null || filters.Any(f => f.Kind == "service" && string.Equals(f.Value, service, StringComparison.Ordinal)));
+
     /// <summary>Holds <paramref name="name"/> for <paramref name="user"/> itself or for at least one of its servers.</summary>
     public bool AllowsAnyServerOf(string name, string user, IReadOnlyList<string> groups) =>
         Allows(name, user, groups) || (_grants.TryGetValue(name, out var filters) && filters is not null

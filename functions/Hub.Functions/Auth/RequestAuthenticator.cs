@@ -3,6 +3,8 @@ using Hub.Core.Security;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Functions.Logging;
+using Hub.Core.Services;
+using Hub.Functions.Services;
 
 namespace Hub.Functions.Auth;
 
@@ -19,7 +21,8 @@ public sealed class RequestAuthenticator(
     LoginAccessPolicy policy,
     TimeProvider time,
     ILogger<RequestAuthenticator> logger,
-    ServerTokenSource? serverTokens = null)
+    ServerTokenSource? serverTokens = null,
+    ServiceCatalog? services = null)
 {
     /// <summary>A token's last activity is written at most this often (JupyterHub's <c>activity_resolution</c>).</summary>
     public static readonly TimeSpan ActivityResolution = TimeSpan.FromSeconds(30);
@@ -105,6 +108,10 @@ public sealed class RequestAuthenticator(
 
     private async Task<HubCaller?> FromTokenAsync(string token, CancellationToken cancellationToken)
     {
+        if (services?.FindByToken(token) is { } service)
+        {
+            return ServiceCallers.For(service, time.GetUtcNow());
+        }
         if (serverTokens is not null && ServerTokens.TryReadServer(token, out var server))
         {
             return await FromServerTokenAsync(serverTokens, server, token, cancellationToken);

@@ -138,7 +138,7 @@ public sealed class RequestAuthenticator
         {
             return Invalid("The user no longer exists.");
         }
-        var owner = _sessionIdentities.GetValue(user, static u => new GatewayIdentity(u.Name, ScopeSet.ForUser(u), ViaToken: false));
+        var owner = _sessionIdentities.GetValue(user, static u => new GatewayIdentity(u.Name, ScopeSet.ForUser(u), ViaToken: false, u.Groups));
         if (token is null)
         {
             return new AuthenticationResult(AuthenticationOutcome.Authenticated, owner);
@@ -147,7 +147,7 @@ public sealed class RequestAuthenticator
         {
             // A token holds its own scopes narrowed to what its owner may do now: the owner's record is part of the key.
             var scopes = ScopeSet.FromScopes(token.Scopes, user.Name, owner.Scopes).IntersectWith(owner.Scopes);
-            known = new TokenIdentity(user, new GatewayIdentity(user.Name, scopes, ViaToken: true));
+            known = new TokenIdentity(user, new GatewayIdentity(user.Name, scopes, ViaToken: true, user.Groups));
             _tokenIdentities.AddOrUpdate(token, known);
         }
         return new AuthenticationResult(AuthenticationOutcome.Authenticated, known.Identity);
