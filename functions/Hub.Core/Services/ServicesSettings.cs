@@ -83,7 +83,6 @@ public static partial class ServicesSettings
 
     private static ServiceDefinition? BindOne(IConfigurationSection entry, string prefix, Action<string, string> addProblem, bool requireTokens)
     {
-        int before = 0;
         int problems = 0;
         void Problem(string key, string text)
         {
@@ -196,7 +195,7 @@ public static partial class ServicesSettings
             }
         }
 
-        return problems > before ? null : new ServiceDefinition(name, token, roles, scopes, url, display, info, groups);
+        return problems > 0 ? null : new ServiceDefinition(name, token, roles, scopes, url, display, info, groups);
     }
 
     private static List<string> List(string? raw) =>
