@@ -21,8 +21,11 @@ public sealed class ScopeSet
     public static readonly ScopeSet Empty = new([]);
 
     /// <summary>A user's own scopes: the user role, plus the admin role for admins.</summary>
-    public static ScopeSet ForUser(UserRecord user) =>
-        FromScopes(user.Admin ? ScopeCatalog.Roles["user"].Concat(ScopeCatalog.Roles["admin"]) : ScopeCatalog.Roles["user"], user.Name, null);
+    public static ScopeSet ForUser(UserRecord user) => ForUser(user, []);
+
+    /// <summary>A user's own scopes plus <paramref name="granted"/> (scopes roles give them, such as a service's <c>access:services!service=</c>).</summary>
+    public static ScopeSet ForUser(UserRecord user, IEnumerable<string> granted) =>
+        FromScopes((user.Admin ? ScopeCatalog.Roles["user"].Concat(ScopeCatalog.Roles["admin"]) : ScopeCatalog.Roles["user"]).Concat(granted), user.Name, null);
 
     /// <summary>
     /// Expands scopes held for <paramref name="owner"/>: <c>self</c> becomes the owner's user scopes, bare

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Hub.Core.Auth;
 
 namespace Hub.Core.Services;
 
@@ -47,6 +48,21 @@ public sealed class ServiceCatalog
         }
         return found;
     }
+
+    /// <summary>Whether <paramref name="secret"/> is <paramref name="service"/>'s token (its OAuth client secret), compared in constant time.</summary>
+    public static bool IsTokenOf(ServiceDefinition service, string? secret) =>
+        !string.IsNullOrEmpty(secret) && service.ApiToken is { } token && CryptographicOperations.FixedTimeEquals(Hash(secret), Hash(token));
+
+    /// <summary>
+    /// The scopes the services give <paramref name="user"/>: <c>access:services!service={name}</c> for each service
+    /// whose <see cref="ServiceDefinition.AccessGroups"/> admit them (<c>*</c>, or one of their groups).
+    /// </summary>
+    public IEnumerable<string> GrantsFor(Store.UserRecord user) =>
+        All.Where(s => s.AccessGroups.Any(g => g == ServiceDefinition.Everyone || user.Groups.Contains(g, StringComparer.Ordinal)))
+            .Select(s => s.AccessScope);
+
+    /// <summary>A user's own scopes with the services' grants (<see cref="GrantsFor"/>).</summary>
+    public ScopeSet ScopesOf(Store.UserRecord user) => ScopeSet.ForUser(user, GrantsFor(user));
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 }

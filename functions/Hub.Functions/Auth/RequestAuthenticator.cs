@@ -64,7 +64,7 @@ public sealed class RequestAuthenticator(
         {
             return RequestAuthentication.Anonymous;
         }
-        var sessionCaller = new HubCaller(user, ScopeSet.ForUser(user), CallerCredential.Session, SessionIdHash: session.IdHash);
+        var sessionCaller = new HubCaller(user, ScopesOf(user), CallerCredential.Session, SessionIdHash: session.IdHash);
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method))
         {
             string? problem = await XsrfProblemAsync(context, session.IdHash);
@@ -131,7 +131,7 @@ public sealed class RequestAuthenticator(
         {
             return null;
         }
-        var owner = ScopeSet.ForUser(user);
+        var owner = ScopesOf(user);
         var scopes = ScopeSet.FromScopes(record.Scopes, user.Name, owner).IntersectWith(owner);
         if (record.LastActivity is null || now - record.LastActivity >= ActivityResolution)
         {
@@ -156,7 +156,7 @@ public sealed class RequestAuthenticator(
         {
             return null;
         }
-        var owner = ScopeSet.ForUser(user);
+        var owner = ScopesOf(user);
         var scopes = ScopeSet.FromScopes(ServerOAuthClient.ServerRoleScopes(server), user.Name, owner).IntersectWith(owner);
         var pseudo = new TokenRecord
         {
@@ -169,6 +169,9 @@ public sealed class RequestAuthenticator(
         };
         return new HubCaller(user, scopes, CallerCredential.Token, Token: pseudo);
     }
+
+    /// <summary>A user's own scopes, with what the services' <c>AccessGroups</c> give them.</summary>
+    private ScopeSet ScopesOf(UserRecord user) => services?.ScopesOf(user) ?? ScopeSet.ForUser(user);
 
     /// <summary>The token of <c>Authorization: token X</c> or <c>Authorization: Bearer X</c> (scheme case-insensitive).</summary>
     public static string? BearerToken(HttpRequest request)

@@ -24,7 +24,7 @@ public static class AccessPolicy
 
     /// <summary>Who may open a service: <see cref="ServiceAccess"/>, the control plane's rule.</summary>
     public static bool MayOpen(GatewayIdentity identity, ServiceDefinition service) =>
-        ServiceAccess.MayOpen(identity.Scopes, identity.Groups ?? [], service, identity.ViaToken);
+        ServiceAccess.MayOpen(identity.Scopes, service);
 
     /// <summary>Metrics need <c>read:metrics</c> for the whole hub (admins have it).</summary>
     public static bool MayReadMetrics(GatewayIdentity identity) => identity.Scopes.HasUnfiltered(ReadMetrics);

@@ -9,8 +9,7 @@ namespace Hub.Gateway.Auth;
 /// holds its own scopes narrowed to what its owner may do now.
 /// </param>
 /// <param name="ViaToken">The request came with an API token rather than a session cookie.</param>
-/// <param name="Groups">The user's groups (who may open a service, <see cref="Hub.Core.Services.ServiceAccess"/>).</param>
-public sealed record GatewayIdentity(string User, ScopeSet Scopes, bool ViaToken, IReadOnlyList<string>? Groups = null);
+public sealed record GatewayIdentity(string User, ScopeSet Scopes, bool ViaToken);
 
 /// <summary>What the credentials of a request amounted to.</summary>
 public enum AuthenticationOutcome

@@ -124,9 +124,14 @@ public sealed class ServicesSettingsTests
         Assert.False(one.Allows("access:services", "grader", []));
         Assert.True(admin.AllowsService("access:services", "anything"));
         Assert.False(Scope.TryParse("access:services!service", out _, out _));
-        Assert.True(ServiceAccess.MayOpen(ScopeSet.Empty, ["teachers"], grader, viaToken: false));
-        Assert.False(ServiceAccess.MayOpen(ScopeSet.Empty, ["teachers"], grader, viaToken: true));
-        Assert.False(ServiceAccess.MayOpen(ScopeSet.Empty, ["teachers"], culler, viaToken: false));
-        Assert.True(ServiceAccess.MayOpen(ScopeSet.Empty, [], grader with { AccessGroups = ["*"] }, viaToken: false));
+        var catalog = new ServiceCatalog([grader, culler, grader with { Name = "notes", AccessGroups = ["*"] }]);
+        var teacher = catalog.ScopesOf(new Store.UserRecord { Name = "tina", Created = DateTimeOffset.UnixEpoch, Groups = ["teachers"] });
+        var student = catalog.ScopesOf(new Store.UserRecord { Name = "sam", Created = DateTimeOffset.UnixEpoch, Groups = ["physics"] });
+        Assert.True(ServiceAccess.MayOpen(teacher, grader));
+        Assert.False(ServiceAccess.MayOpen(teacher, culler));
+        Assert.False(ServiceAccess.MayOpen(student, grader));
+        Assert.True(ServiceAccess.MayOpen(student, catalog.Find("notes")!));
+        Assert.True(ServiceAccess.MayOpen(admin, culler));
+        Assert.True(teacher.Allows("servers", "tina", []));
     }
 }

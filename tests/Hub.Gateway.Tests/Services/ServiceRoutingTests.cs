@@ -84,13 +84,19 @@ public sealed class ServiceRoutingTests(AzuriteFixture azurite) : GatewayTestBas
             return (await client.SendAsync(request)).StatusCode;
         }
 
-        // Alice's own scopes do not hold access:services, and a token is narrowed to its owner's: an admin's would pass.
+        // Alice's own scopes do not hold access:services, and a token is narrowed to its owner's: an admin's or a
+        // teacher's (the service's AccessGroups grant it to teachers) passes.
         await Gateway.AddUserAsync("root", admin: true);
         string admins = await Gateway.AddTokenAsync("root", ["access:services!service=grader"]);
+        await SessionOfTeacherAsync();
+        string teachers = await Gateway.AddTokenAsync("tina", ["access:services!service=grader"]);
+        string teachersOther = await Gateway.AddTokenAsync("tina", ["read:users!user=tina"]);
 
         Assert.Equal(HttpStatusCode.Forbidden, await WithAsync(scoped));
         Assert.Equal(HttpStatusCode.Forbidden, await WithAsync(other));
         Assert.Equal(HttpStatusCode.OK, await WithAsync(admins));
+        Assert.Equal(HttpStatusCode.OK, await WithAsync(teachers));
+        Assert.Equal(HttpStatusCode.Forbidden, await WithAsync(teachersOther));
     }
 
     [Fact]
