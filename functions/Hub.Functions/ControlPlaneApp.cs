@@ -17,6 +17,7 @@ using Hub.Functions.Usage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Hub.Functions.Spawning;
 using Hub.Functions.Pages;
+using Hub.Core.Services;
 
 namespace Hub.Functions;
 
@@ -33,7 +34,9 @@ public static class ControlPlaneApp
 
         var appSettings = new AppSettings(builder.Configuration);
         var settings = ControlPlaneSettings.Bind(appSettings);
+        var services = new ServiceCatalog(ServicesSettings.Bind(builder.Configuration, appSettings.AddProblem, requireTokens: true));
         appSettings.Register(builder.Services);
+        builder.Services.AddSingleton(services);
 
         builder.WebHost.UseUrls(settings.Hosting.EffectiveListenUrl);
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -2,6 +2,7 @@ using Hub.Azure.Telemetry;
 using Hub.Core.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Hub.Core.Hosting;
+using Hub.Core.Services;
 using Hub.Gateway.Health;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
@@ -31,7 +32,10 @@ public static class GatewayApp
 
         var appSettings = new AppSettings(builder.Configuration);
         var settings = GatewaySettings.Bind(appSettings);
+        // The gateway routes services and checks who may open them; their tokens are the control plane's business.
+        var services = new ServiceCatalog(ServicesSettings.Bind(builder.Configuration, appSettings.AddProblem, requireTokens: false));
         appSettings.Register(builder.Services);
+        builder.Services.AddSingleton(services);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

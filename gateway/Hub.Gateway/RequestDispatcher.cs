@@ -15,10 +15,13 @@ namespace Hub.Gateway;
 /// The gateway's request path. <c>/hub/…</c> goes to the control plane unchanged. <c>/user/{name}/…</c> needs a
 /// session or token of the owner or an admin, a same-site origin for state changes and WebSockets, and a route;
 /// without a route it is redirected to <c>/hub/user/{name}/…</c>, where the hub explains and offers a start.
+/// <c>/services/{name}/…</c> goes to that service's URL under the same login rules, for whoever may open it
+/// (<see cref="AccessPolicy.MayOpen(GatewayIdentity, Hub.Core.Services.ServiceDefinition)"/>); an unknown service is a 404.
 /// Everything else falls through to the gateway's own endpoints.
 /// </summary>
 public sealed class RequestDispatcher(
     RouteTable routes,
+    ServiceRoutes services,
     RequestAuthenticator authenticator,
     OriginPolicy origins,
     BackendForwarder forwarder,
@@ -42,7 +45,59 @@ public sealed class RequestDispatcher(
         {
             return ForwardToUserServerAsync(context, raw);
         }
+        if (ServiceRoutes.IsServicePath(raw))
+        {
+            return ForwardToServiceAsync(context, raw);
+        }
         return next(context);
+    }
+
+    private async Task ForwardToServiceAsync(HttpContext context, string raw)
+    {
+        int query = raw.IndexOf('?', StringComparison.Ordinal);
+        string rawPath = query < 0 ? raw : raw[..query];
+        if (UserPath.HasDotSegment(rawPath))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "Bad path", "The path holds '.' or '..' segments, which browsers never send.", "bad-path").ConfigureAwait(false);
+            return;
+        }
+        if (!services.TryFind(rawPath, out var service, out var target, out bool bare))
+        {
+            await RefuseAsync(context, StatusCodes.Status404NotFound, "No such service", "The hub has no service at this address.", "no-service").ConfigureAwait(false);
+            return;
+        }
+        if (bare)
+        {
+            GatewayResponses.Redirect(context, service.Prefix + (query < 0 ? "" : raw[query..]), preserveMethod: !IsBodiless(context.Request));
+            metrics.CountGatewayResponse(context.Response.StatusCode);
+            return;
+        }
+        bool webSocket = WebSocketRequests.IsWebSocket(context);
+        var request = context.Request;
+        var authentication = await authenticator.AuthenticateAsync(request).ConfigureAwait(false);
+        switch (authentication.Outcome)
+        {
+            case AuthenticationOutcome.Unavailable:
+                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Cannot check your login right now", authentication.Reason!, "store-unavailable",
+                    GatewayResponses.RetryAfterSeconds).ConfigureAwait(false);
+                return;
+            case AuthenticationOutcome.None or AuthenticationOutcome.Invalid:
+                await NotLoggedInAsync(context, authentication.Reason, webSocket).ConfigureAwait(false);
+                return;
+        }
+        if (!AccessPolicy.MayOpen(authentication.Identity!, service))
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Not allowed",
+                $"You may not open the service {service.Name} (it needs the {service.AccessScope} scope).", "forbidden").ConfigureAwait(false);
+            return;
+        }
+        if (OriginPolicy.NeedsCheck(request, webSocket) && origins.CrossSiteReason(request) is { } crossSite)
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Cross-site request refused", $"The request was refused because {crossSite}.", "cross-site").ConfigureAwait(false);
+            return;
+        }
+        var result = await ForwardCoreAsync(context, target, webSocket).ConfigureAwait(false);
+        await FinishAsync(context, target, result).ConfigureAwait(false);
     }
 
     private async Task ForwardToUserServerAsync(HttpContext context, string raw)
@@ -154,7 +209,12 @@ public sealed class RequestDispatcher(
             return;
         }
         int status = ForwarderErrors.StatusCode(result.Error);
-        string who = target.IsUserServer ? "Your server" : "The hub";
+        string who = target.Kind switch
+        {
+            BackendKind.UserServer => "Your server",
+            BackendKind.Service => "The service",
+            _ => "The hub",
+        };
         string detail = result.Error switch
         {
             ForwarderError.Timeout => $"{who} did not answer in time. Try again in a moment.",
@@ -164,7 +224,7 @@ public sealed class RequestDispatcher(
         };
         context.Response.Clear();
         // The control plane restarts now and then: a browser waiting on it is sent back to try again.
-        int? retry = !target.IsUserServer && result.Error is ForwarderError.Timeout or ForwarderError.BackendUnreachable ? GatewayResponses.RetryAfterSeconds : null;
+        int? retry = !target.IsOutsideHub && result.Error is ForwarderError.Timeout or ForwarderError.BackendUnreachable ? GatewayResponses.RetryAfterSeconds : null;
         await GatewayResponses.ErrorAsync(context, status, ForwarderErrors.Title(result.Error), detail, ForwarderErrors.Label(result.Error), retry).ConfigureAwait(false);
         metrics.CountRequest(target.Kind, status);
     }

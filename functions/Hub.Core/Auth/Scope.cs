@@ -2,7 +2,7 @@ namespace Hub.Core.Auth;
 
 /// <summary>
 /// One JupyterHub scope, optionally narrowed by a filter: <c>read:users</c>, <c>read:users!user=alice</c>,
-/// <c>access:servers!server=alice/gpu</c>, <c>read:users!group=course</c>.
+/// <c>access:servers!server=alice/gpu</c>, <c>read:users!group=course</c>, <c>access:services!service=culler</c>.
 /// </summary>
 /// <param name="Name">The scope, e.g. <c>read:users</c>.</param>
 /// <param name="Filter">The filter, or <c>null</c> for the whole hub.</param>
@@ -33,9 +33,9 @@ public readonly record struct Scope(string Name, ScopeFilter? Filter = null)
         string filter = text[(bang + 1)..];
         int equals = filter.IndexOf('=', StringComparison.Ordinal);
         string kind = equals < 0 ? filter : filter[..equals];
-        if (kind is not ("user" or "server" or "group"))
+        if (kind is not ("user" or "server" or "group" or "service"))
         {
-            problem = $"'{Shorten(text)}' has an unknown filter (use !user=, !server= or !group=).";
+            problem = $"'{Shorten(text)}' has an unknown filter (use !user=, !server=, !group= or !service=).";
             return false;
         }
         string? value = equals < 0 ? null : filter[(equals + 1)..];
@@ -44,9 +44,9 @@ public readonly record struct Scope(string Name, ScopeFilter? Filter = null)
             problem = $"'{Shorten(text)}' has an empty filter value.";
             return false;
         }
-        if (kind == "group" && value is null)
+        if (kind is "group" or "service" && value is null)
         {
-            problem = $"'{Shorten(text)}' needs a group name.";
+            problem = $"'{Shorten(text)}' needs a {kind} name.";
             return false;
         }
         scope = new Scope(name, new ScopeFilter(kind, value));
@@ -58,8 +58,8 @@ public readonly record struct Scope(string Name, ScopeFilter? Filter = null)
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }
 
-/// <summary>A scope filter: <c>user=alice</c>, <c>server=alice/gpu</c> (a default server is <c>alice/</c>) or <c>group=course</c>.</summary>
-/// <param name="Kind"><c>user</c>, <c>server</c> or <c>group</c>.</param>
+/// <summary>A scope filter: <c>user=alice</c>, <c>server=alice/gpu</c> (a default server is <c>alice/</c>), <c>group=course</c> or <c>service=culler</c>.</summary>
+/// <param name="Kind"><c>user</c>, <c>server</c>, <c>group</c> or <c>service</c>.</param>
 /// <param name="Value">The name; <c>null</c> in a role definition means "the owner" (resolved when the role is granted).</param>
 public sealed record ScopeFilter(string Kind, string? Value)
 {

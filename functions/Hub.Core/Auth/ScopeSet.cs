@@ -21,8 +21,11 @@ public sealed class ScopeSet
     public static readonly ScopeSet Empty = new([]);
 
     /// <summary>A user's own scopes: the user role, plus the admin role for admins.</summary>
-    public static ScopeSet ForUser(UserRecord user) =>
-        FromScopes(user.Admin ? ScopeCatalog.Roles["user"].Concat(ScopeCatalog.Roles["admin"]) : ScopeCatalog.Roles["user"], user.Name, null);
+    public static ScopeSet ForUser(UserRecord user) => ForUser(user, []);
+
+    /// <summary>A user's own scopes plus <paramref name="granted"/> (scopes roles give them, such as a service's <c>access:services!service=</c>).</summary>
+    public static ScopeSet ForUser(UserRecord user, IEnumerable<string> granted) =>
+        FromScopes((user.Admin ? ScopeCatalog.Roles["user"].Concat(ScopeCatalog.Roles["admin"]) : ScopeCatalog.Roles["user"]).Concat(granted), user.Name, null);
 
     /// <summary>
     /// Expands scopes held for <paramref name="owner"/>: <c>self</c> becomes the owner's user scopes, bare
@@ -170,6 +173,11 @@ public sealed class ScopeSet
     public bool AllowsGroup(string name, string group) =>
         _grants.TryGetValue(name, out var filters)
         && (filters is null || filters.Any(f => f.Kind == "group" && string.Equals(f.Value, group, StringComparison.Ordinal)));
+
+    /// <summary>Holds <paramref name="name"/> (a <c>services</c> scope) for the service <paramref name="service"/>: unfiltered or <c>!service=</c> it.</summary>
+    public bool AllowsService(string name, string service) =>
+        _grants.TryGetValue(name, out var filters)
+        && (filters is null || filters.Any(f => f.Kind == "service" && string.Equals(f.Value, service, StringComparison.Ordinal)));
 
     /// <summary>Holds <paramref name="name"/> for <paramref name="user"/> itself or for at least one of its servers.</summary>
     public bool AllowsAnyServerOf(string name, string user, IReadOnlyList<string> groups) =>

@@ -1,4 +1,5 @@
 using Hub.Functions.OAuth;
+using Hub.Functions.Services;
 
 namespace Hub.Functions.Api;
 
@@ -14,5 +15,6 @@ public static class ApiEndpoints
             .MapActivityEndpoints()
             .MapTokensEndpoints()
             .MapOAuthEndpoints()
+            .MapServicesEndpoints()
             .MapNotImplementedEndpoints();
 }

@@ -83,6 +83,10 @@ public static class HubApiEndpoints
     /// <summary>The user model of a caller as <c>GET /user</c> gives it: what its scopes show, plus the scopes themselves.</summary>
     private static async Task<Dictionary<string, object?>> IdentityAsync(HubCaller caller, IHubStore store, ApiModels models, CancellationToken cancellationToken)
     {
+        if (caller.Service is { } service)
+        {
+            return Services.ServiceModels.Identity(service, caller.Scopes);
+        }
         var servers = new List<ServerRecord>();
         await foreach (var server in store.Servers.ListForUserAsync(caller.User.Name, cancellationToken))
         {

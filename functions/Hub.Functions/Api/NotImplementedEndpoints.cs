@@ -25,8 +25,6 @@ public static class NotImplementedEndpoints
         ("GET", "/share-codes/{owner}/{server_name}"),
         ("POST", "/share-codes/{owner}/{server_name}"),
         ("DELETE", "/share-codes/{owner}/{server_name}"),
-        ("GET", "/services"),
-        ("GET", "/services/{name}"),
         ("GET", "/proxy"),
         ("POST", "/proxy"),
         ("PATCH", "/proxy"),

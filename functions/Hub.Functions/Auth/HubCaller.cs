@@ -19,7 +19,9 @@ public enum CallerCredential
 /// <param name="Credential">Token or session.</param>
 /// <param name="Token">With a token: its record.</param>
 /// <param name="SessionIdHash">With a session: the hash of its id (binds the XSRF token).</param>
-public sealed record HubCaller(UserRecord User, ScopeSet Scopes, CallerCredential Credential, TokenRecord? Token = null, string? SessionIdHash = null);
+/// <param name="Service">With a service's API token: the service (<see cref="User"/> then stands for it and owns nothing).</param>
+public sealed record HubCaller(UserRecord User, ScopeSet Scopes, CallerCredential Credential, TokenRecord? Token = null, string? SessionIdHash = null,
+    Hub.Core.Services.ServiceDefinition? Service = null);
 
 /// <summary>The outcome of authenticating a request: a caller, nobody, or a cookie login refused for a missing or wrong XSRF token.</summary>
 public sealed record RequestAuthentication(HubCaller? Caller, string? XsrfProblem = null)

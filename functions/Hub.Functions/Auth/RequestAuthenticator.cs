@@ -3,6 +3,8 @@ using Hub.Core.Security;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Functions.Logging;
+using Hub.Core.Services;
+using Hub.Functions.Services;
 
 namespace Hub.Functions.Auth;
 
@@ -19,7 +21,8 @@ public sealed class RequestAuthenticator(
     LoginAccessPolicy policy,
     TimeProvider time,
     ILogger<RequestAuthenticator> logger,
-    ServerTokenSource? serverTokens = null)
+    ServerTokenSource? serverTokens = null,
+    ServiceCatalog? services = null)
 {
     /// <summary>A token's last activity is written at most this often (JupyterHub's <c>activity_resolution</c>).</summary>
     public static readonly TimeSpan ActivityResolution = TimeSpan.FromSeconds(30);
@@ -61,7 +64,7 @@ public sealed class RequestAuthenticator(
         {
             return RequestAuthentication.Anonymous;
         }
-        var sessionCaller = new HubCaller(user, ScopeSet.ForUser(user), CallerCredential.Session, SessionIdHash: session.IdHash);
+        var sessionCaller = new HubCaller(user, ScopesOf(user), CallerCredential.Session, SessionIdHash: session.IdHash);
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method))
         {
             string? problem = await XsrfProblemAsync(context, session.IdHash);
@@ -105,6 +108,10 @@ public sealed class RequestAuthenticator(
 
     private async Task<HubCaller?> FromTokenAsync(string token, CancellationToken cancellationToken)
     {
+        if (services?.FindByToken(token) is { } service)
+        {
+            return ServiceCallers.For(service, time.GetUtcNow());
+        }
         if (serverTokens is not null && ServerTokens.TryReadServer(token, out var server))
         {
             return await FromServerTokenAsync(serverTokens, server, token, cancellationToken);
@@ -124,7 +131,7 @@ public sealed class RequestAuthenticator(
         {
             return null;
         }
-        var owner = ScopeSet.ForUser(user);
+        var owner = ScopesOf(user);
         var scopes = ScopeSet.FromScopes(record.Scopes, user.Name, owner).IntersectWith(owner);
         if (record.LastActivity is null || now - record.LastActivity >= ActivityResolution)
         {
@@ -149,7 +156,7 @@ public sealed class RequestAuthenticator(
         {
             return null;
         }
-        var owner = ScopeSet.ForUser(user);
+        var owner = ScopesOf(user);
         var scopes = ScopeSet.FromScopes(ServerOAuthClient.ServerRoleScopes(server), user.Name, owner).IntersectWith(owner);
         var pseudo = new TokenRecord
         {
@@ -162,6 +169,9 @@ public sealed class RequestAuthenticator(
         };
         return new HubCaller(user, scopes, CallerCredential.Token, Token: pseudo);
     }
+
+    /// <summary>A user's own scopes, with what the services' <c>AccessGroups</c> give them.</summary>
+    private ScopeSet ScopesOf(UserRecord user) => services?.ScopesOf(user) ?? ScopeSet.ForUser(user);
 
     /// <summary>The token of <c>Authorization: token X</c> or <c>Authorization: Bearer X</c> (scheme case-insensitive).</summary>
     public static string? BearerToken(HttpRequest request)

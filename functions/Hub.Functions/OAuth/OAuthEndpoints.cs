@@ -3,6 +3,7 @@ using System.Text;
 using Hub.Core.Auth;
 using Hub.Core.Hosting;
 using Hub.Core.Security;
+using Hub.Core.Services;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Functions.Api;
@@ -13,7 +14,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Hub.Functions.OAuth;
 
 /// <summary>
-/// The hub as OAuth 2.0 provider for hub-aware servers (<c>jupyterhub-singleuser</c>), as JupyterHub's: the
+/// The hub as OAuth 2.0 provider for hub-aware servers (<c>jupyterhub-singleuser</c>) and services, as JupyterHub's: the
 /// authorization-code grant only. <c>GET /hub/api/oauth2/authorize</c> checks the client and its redirect URI against
 /// the registered client (<see cref="OAuthClients"/>) before anything else, so a wrong one gets a 400 page and no code
 /// is sent anywhere; the server's owner is not asked to consent (nor is anyone else allowed into it: an admin's
@@ -41,12 +42,12 @@ public static class OAuthEndpoints
         }
         var query = context.Request.Query;
         var cancellationToken = context.RequestAborted;
-        var server = await clients.FindAsync(query["client_id"].ToString(), cancellationToken);
-        if (server is null)
+        var client = await clients.FindAsync(query["client_id"].ToString(), cancellationToken);
+        if (client is null)
         {
-            return Refuse(StatusCodes.Status400BadRequest, "Invalid client_id: no running server has this OAuth client. Start the server again.");
+            return Refuse(StatusCodes.Status400BadRequest, "Invalid client_id: no running server or service has this OAuth client. Start the server again.");
         }
-        string registered = ServerOAuthClient.CallbackPath(server.Key);
+        string registered = client.RedirectPath;
         string redirect = query["redirect_uri"].ToString();
         if (redirect.Length > 0 && redirect != registered && redirect != new Uri(hub.PublicUrl, registered).AbsoluteUri)
         {
@@ -58,15 +59,25 @@ public static class OAuthEndpoints
         {
             return Results.Redirect(WithQuery(redirect, ("error", "unsupported_response_type"), ("state", state)));
         }
-        var owner = caller.User.Name == server.User ? caller.User : await store.Users.GetAsync(server.User, cancellationToken);
-        if (owner is null || !caller.Scopes.Allows("access:servers", owner.Name, owner.Groups, server.Name))
+        if (client.Service is { } service)
         {
-            return Refuse(StatusCodes.Status403Forbidden, $"You may not access the server of {LogText.Cap(server.User)}.");
+            if (!ServiceAccess.MayOpen(caller.Scopes, service))
+            {
+                return Refuse(StatusCodes.Status403Forbidden, $"You may not access the service {service.Name} (it needs the {service.AccessScope} scope).");
+            }
         }
-        var allowed = ServerOAuthClient.GrantableScopes(server.Key);
+        else if (client.Server is { } server)
+        {
+            var owner = caller.User.Name == server.User ? caller.User : await store.Users.GetAsync(server.User, cancellationToken);
+            if (owner is null || !caller.Scopes.Allows("access:servers", owner.Name, owner.Groups, server.Name))
+            {
+                return Refuse(StatusCodes.Status403Forbidden, $"You may not access the server of {LogText.Cap(server.User)}.");
+            }
+        }
+        var allowed = client.GrantableScopes;
         var requested = query["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var granted = requested.Where(allowed.Contains).Distinct(StringComparer.Ordinal).ToList();
-        var grant = new OAuthGrant(OAuthGrant.NewId(), caller.User.Name, ServerOAuthClient.ClientId(server.Key), redirect,
+        var grant = new OAuthGrant(OAuthGrant.NewId(), caller.User.Name, client.Id, redirect,
             granted.Count > 0 ? granted : allowed, time.GetUtcNow() + OAuthCodes.Lifetime);
         context.Response.Headers.CacheControl = "no-store";
         return Results.Redirect(WithQuery(redirect, ("code", codes.Issue(grant)), ("state", state)));
@@ -85,8 +96,8 @@ public static class OAuthEndpoints
             return Error("unsupported_grant_type", "Only grant_type=authorization_code is supported.");
         }
         var (clientId, secret) = ClientCredentials(context.Request, form);
-        var server = await clients.FindAsync(clientId, cancellationToken);
-        if (server is null || !clients.IsSecretOf(server, secret))
+        var client = await clients.FindAsync(clientId, cancellationToken);
+        if (client is null || !clients.IsSecretOf(client, secret))
         {
             return Error("invalid_client", "Unknown client, or wrong client secret.", StatusCodes.Status401Unauthorized);
         }
@@ -113,7 +124,7 @@ public static class OAuthEndpoints
             Id = "o" + SecretHash.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9)),
             User = user.Name,
             Scopes = grant.Scopes,
-            Note = "Server at " + ServerUrls.BasePath(server.Key),
+            Note = client.TokenNote,
             Created = now,
             Expires = now + lifetime,
         }, cancellationToken);

@@ -19,7 +19,8 @@ public static class PageAccess
     {
         var services = context.RequestServices;
         var result = await services.GetRequiredService<RequestAuthenticator>().AuthenticateAsync(context);
-        if (result.Caller is not { } caller)
+        // A service's token is no login: the pages are a person's.
+        if (result.Caller is not { Service: null } caller)
         {
             return (null, Results.Redirect(LoginUrl(context, services.GetRequiredService<HubOptions>())));
         }

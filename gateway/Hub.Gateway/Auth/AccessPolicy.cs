@@ -1,4 +1,5 @@
 using Hub.Core.Auth;
+using Hub.Core.Services;
 using Hub.Core.Store;
 
 namespace Hub.Gateway.Auth;
@@ -20,6 +21,10 @@ public static class AccessPolicy
 
     public static bool MayOpen(GatewayIdentity identity, ServerKey server) =>
         identity.Scopes.Allows(AccessServers, server.User, [], server.Server);
+
+    /// <summary>Who may open a service: <see cref="ServiceAccess"/>, the control plane's rule.</summary>
+    public static bool MayOpen(GatewayIdentity identity, ServiceDefinition service) =>
+        ServiceAccess.MayOpen(identity.Scopes, service);
 
     /// <summary>Metrics need <c>read:metrics</c> for the whole hub (admins have it).</summary>
     public static bool MayReadMetrics(GatewayIdentity identity) => identity.Scopes.HasUnfiltered(ReadMetrics);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Hub.Core.Auth;
 using Hub.Core.Security;
+using Hub.Core.Services;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
@@ -20,6 +21,7 @@ namespace Hub.Gateway.Auth;
 public sealed class RequestAuthenticator
 {
     private readonly IHubStore _store;
+    private readonly ServiceCatalog _services;
     private readonly TimeProvider _time;
     private readonly ILogger<RequestAuthenticator> _logger;
     private readonly ExpiringCache<SessionRecord> _sessions;
@@ -37,9 +39,11 @@ public sealed class RequestAuthenticator
     private readonly ConditionalWeakTable<string, SessionCookie> _sessionCookies = new();
 
     public RequestAuthenticator(
-        IHubStore store, GatewayOptions options, CredentialStoreState state, GatewayMetrics metrics, TimeProvider time, ILogger<RequestAuthenticator> logger)
+        IHubStore store, GatewayOptions options, CredentialStoreState state, GatewayMetrics metrics, TimeProvider time, ILogger<RequestAuthenticator> logger,
+        ServiceCatalog services)
     {
         _store = store;
+        _services = services;
         _time = time;
         _logger = logger;
         var policy = new CachePolicy(options.StoreLookupTimeout, options.StaleCredentialWindow, state, () =>
@@ -138,7 +142,7 @@ public sealed class RequestAuthenticator
         {
             return Invalid("The user no longer exists.");
         }
-        var owner = _sessionIdentities.GetValue(user, static u => new GatewayIdentity(u.Name, ScopeSet.ForUser(u), ViaToken: false));
+        var owner = _sessionIdentities.GetValue(user, u => new GatewayIdentity(u.Name, _services.ScopesOf(u), ViaToken: false));
         if (token is null)
         {
             return new AuthenticationResult(AuthenticationOutcome.Authenticated, owner);

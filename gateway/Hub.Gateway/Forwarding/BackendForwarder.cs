@@ -47,5 +47,5 @@ public sealed class BackendForwarder(
         forwarder.SendAsync(context, target.Prefix, backend.Invoker, ConfigFor(context, target), transformer);
 
     private ForwarderRequestConfig ConfigFor(HttpContext context, ForwardTarget target) =>
-        target.IsUserServer || (context.Request.Path.Value ?? "").EndsWith("/progress", StringComparison.Ordinal) ? _config : _controlPlaneConfig;
+        target.IsOutsideHub || (context.Request.Path.Value ?? "").EndsWith("/progress", StringComparison.Ordinal) ? _config : _controlPlaneConfig;
 }

@@ -24,7 +24,7 @@ internal static class BackendRequest
 
     /// <summary>The <c>Host</c> header for the backend: the client's for user servers, the backend's own for the control plane.</summary>
     public static string HostFor(HttpContext context, ForwardTarget target) =>
-        target.IsUserServer ? context.Request.Host.Value ?? target.Origin.Authority : target.Origin.Authority;
+        target.IsOutsideHub ? context.Request.Host.Value ?? target.Origin.Authority : target.Origin.Authority;
 
     /// <summary>The client's cookies a user server may see (the hub's removed); <c>null</c> when none are left.</summary>
     public static string? CookiesFor(HttpContext context)

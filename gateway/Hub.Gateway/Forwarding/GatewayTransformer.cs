@@ -86,7 +86,7 @@ internal sealed class GatewayTransformer(
             headers.Remove(HeaderNames.Authorization);
             headers.TryAddWithoutValidation(HeaderNames.Authorization, target.Authorization);
         }
-        if (target.IsUserServer && context.Request.Headers.ContainsKey(HeaderNames.Cookie))
+        if (target.IsOutsideHub && context.Request.Headers.ContainsKey(HeaderNames.Cookie))
         {
             headers.Remove(HeaderNames.Cookie);
             if (BackendRequest.CookiesFor(context) is { } cookies)
@@ -97,7 +97,7 @@ internal sealed class GatewayTransformer(
         ForwardedHeaders.Apply(context, headers, trustForwardedHeaders);
         headers.Remove(ClientAddressHeader.Name);
         headers.Remove(TimerInvocationHeader.Name); // only the hub's own callers run timer jobs, never one of its clients
-        if (!target.IsUserServer && ForwardedHeaders.ClientOf(context, trustForwardedHeaders) is { } client)
+        if (!target.IsOutsideHub && ForwardedHeaders.ClientOf(context, trustForwardedHeaders) is { } client)
         {
             headers.TryAddWithoutValidation(ClientAddressHeader.Name, clientAddress.Create(client));
         }
@@ -120,13 +120,17 @@ internal sealed class GatewayTransformer(
                 headers.Remove(name);
             }
         }
-        if (target.Server is not { } server)
+        if (!target.IsOutsideHub)
         {
             return;
         }
         if (headers.SetCookie.Count > 0)
         {
             KeepUserServerCookies(headers);
+        }
+        if (target.Server is not { } server)
+        {
+            return;
         }
         activity.Record(server);
         if (!webSocket && proxyResponse.Content.Headers.ContentLength is not <= OneChunk)

@@ -6,7 +6,7 @@ namespace Hub.Gateway.Forwarding;
 /// Keeps the hub's own cookies away from user servers: the session is removed from the <c>Cookie</c> header going in,
 /// and a user server may not set it at all (cookie tossing, JupyterHub advisory GHSA-7r3h-4ph8-w38g). The hub's
 /// <c>_xsrf</c> lives at <c>Path=/hub/</c>, so a browser never sends it to a server: an <c>_xsrf</c> that reaches a
-/// server is Jupyter's own (the same name), and a server may set one only under <c>/user/</c>.
+/// server is Jupyter's own (the same name), and a server may set one only under <c>/user/</c> (a service under <c>/services/</c>).
 /// </summary>
 internal static class HubCookieFilter
 {
@@ -70,7 +70,7 @@ internal static class HubCookieFilter
         return !IsHubCookie(name);
     }
 
-    /// <summary>Whether every <c>Path</c> attribute (a browser keeps the last) is under <c>/user/</c>; none means the response's own path.</summary>
+    /// <summary>Whether every <c>Path</c> attribute (a browser keeps the last) is under <c>/user/</c> or <c>/services/</c>; none means the response's own path.</summary>
     private static bool PathsStayUnderUser(string setCookie)
     {
         foreach (var range in setCookie.AsSpan().Split(';'))
@@ -78,7 +78,8 @@ internal static class HubCookieFilter
             var attribute = setCookie.AsSpan()[range].Trim();
             int equals = attribute.IndexOf('=');
             if (equals > 0 && attribute[..equals].Trim().Equals("path", StringComparison.OrdinalIgnoreCase)
-                && !attribute[(equals + 1)..].Trim().StartsWith("/user/", StringComparison.Ordinal))
+                && attribute[(equals + 1)..].Trim() is var path
+                && !path.StartsWith("/user/", StringComparison.Ordinal) && !path.StartsWith("/services/", StringComparison.Ordinal))
             {
                 return false;
             }

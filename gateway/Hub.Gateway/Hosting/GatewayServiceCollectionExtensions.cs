@@ -26,6 +26,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddHttpForwarder();
         services.TryAddSingleton<BackendForwarder>();
         services.TryAddSingleton<RouteTable>();
+        services.TryAddSingleton(Hub.Core.Services.ServiceCatalog.Empty);
+        services.TryAddSingleton<ServiceRoutes>();
         services.TryAddSingleton<RouteRefresher>();
         services.TryAddSingleton<CredentialStoreState>();
         services.TryAddSingleton<RequestAuthenticator>();

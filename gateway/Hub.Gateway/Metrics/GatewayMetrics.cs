@@ -27,11 +27,11 @@ public sealed class GatewayMetrics
     private static readonly KeyValuePair<string, object?>[] BackendTags = [.. Kinds.Select(kind => new KeyValuePair<string, object?>("backend", Label(kind)))];
 
     // [kind][status code 0..599]; 499 counts requests the client abandoned.
-    private readonly long[][] _requests = [new long[600], new long[600]];
+    private readonly long[][] _requests = [.. Kinds.Select(_ => new long[600])];
     private readonly long[] _gatewayResponses = new long[600];
     private readonly long[] _errors = new long[Errors.Length];
     private readonly Histogram<double> _latency;
-    private readonly long[] _openWebSockets = new long[2];
+    private readonly long[] _openWebSockets = new long[Kinds.Length];
     private long _webSocketBytes;
     private long _routes;
     private long _routeRefreshFailures;
@@ -134,5 +134,10 @@ public sealed class GatewayMetrics
     private IEnumerable<Measurement<long>> ObserveOpenWebSockets() =>
         Kinds.Select(kind => new Measurement<long>(Interlocked.Read(ref _openWebSockets[(int)kind]), BackendTags[(int)kind]));
 
-    private static string Label(BackendKind kind) => kind == BackendKind.ControlPlane ? "hub" : "user";
+    private static string Label(BackendKind kind) => kind switch
+    {
+        BackendKind.ControlPlane => "hub",
+        BackendKind.Service => "service",
+        _ => "user",
+    };
 }

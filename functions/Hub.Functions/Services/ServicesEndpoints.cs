@@ -1,0 +1,58 @@
+using Hub.Core.Hosting;
+using Hub.Core.Services;
+using Hub.Functions.Api;
+
+namespace Hub.Functions.Services;
+
+/// <summary>
+/// <c>GET /hub/api/services</c> (<c>list:services</c>, filtered by <c>!service=</c>) and
+/// <c>GET /hub/api/services/{name}</c> (<c>read:services</c> or <c>read:services:name</c>), with JupyterHub's answers:
+/// no form of the scope is a 403, a service the scopes do not reach is the same 404 as an unknown one. The list is the
+/// spec's array of service models, with the spec's <c>offset</c> and <c>limit</c>.
+/// </summary>
+public static class ServicesEndpoints
+{
+    public static IEndpointRouteBuilder MapServicesEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/hub/api/services", ListAsync);
+        endpoints.MapGet("/hub/api/services/{name}", GetAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, ServiceCatalog services, HubOptions hub)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!caller.Scopes.HasAny("list:services"))
+        {
+            return ApiProblem.MissingScope("list:services");
+        }
+        if (!ApiPaging.TryRead(context.Request.Query, out int offset, out int limit, out var pagingProblem))
+        {
+            return pagingProblem!;
+        }
+        var listed = services.All
+            .Where(s => caller.Scopes.AllowsService("list:services", s.Name))
+            .Select(s => ServiceModels.Service(s, caller.Scopes) ?? new Dictionary<string, object?> { ["kind"] = "service", ["name"] = s.Name })
+            .ToList();
+        return ApiPaging.Page(context, hub, "/hub/api/services", listed.Skip(offset).Take(limit).ToList(), offset, limit, listed.Count);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, string name, ServiceCatalog services)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return problem!;
+        }
+        if (!caller.Scopes.HasAny("read:services") && !caller.Scopes.HasAny("read:services:name"))
+        {
+            return ApiProblem.MissingScope("read:services");
+        }
+        var model = services.Find(name) is { } service ? ServiceModels.Service(service, caller.Scopes) : null;
+        return model is null ? ApiProblem.NotFound($"No such service: {Hub.Core.Security.LogText.Cap(name)}") : ApiJson.Ok(model);
+    }
+}
