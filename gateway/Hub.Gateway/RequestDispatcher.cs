@@ -19,7 +19,7 @@ namespace Hub.Gateway;
 /// </summary>
 public sealed class RequestDispatcher(
     RouteTable routes,
-    RequestAuthenticator authenticator,
+    RequestCredentials credentials,
     OriginPolicy origins,
     BackendForwarder forwarder,
     ActivityRecorder activity,
@@ -55,7 +55,7 @@ public sealed class RequestDispatcher(
         }
         bool webSocket = WebSocketRequests.IsWebSocket(context);
 
-        var authentication = await authenticator.AuthenticateAsync(request).ConfigureAwait(false);
+        var authentication = await credentials.AuthenticateAsync(request).ConfigureAwait(false);
         switch (authentication.Outcome)
         {
             case AuthenticationOutcome.Unavailable:
