@@ -16,13 +16,13 @@ namespace Hub.Gateway;
 /// session or token of the owner or an admin, a same-site origin for state changes and WebSockets, and a route;
 /// without a route it is redirected to <c>/hub/user/{name}/…</c>, where the hub explains and offers a start.
 /// <c>/services/{name}/…</c> goes to that service's URL under the same login rules, for whoever may open it
-/// (<see cref="AccessPolicy.MayOpen(GatewayIdentity, Hub.Core.Services.ServiceDefinition)"/>); an unknown service is a 404.
+/// (<see cref="AccessPolicy.MayOpen(Hub.Core.Auth.Credentials.CredentialIdentity, Hub.Core.Services.ServiceDefinition)"/>); an unknown service is a 404.
 /// Everything else falls through to the gateway's own endpoints.
 /// </summary>
 public sealed class RequestDispatcher(
     RouteTable routes,
     ServiceRoutes services,
-    RequestAuthenticator authenticator,
+    RequestCredentials credentials,
     OriginPolicy origins,
     BackendForwarder forwarder,
     ActivityRecorder activity,
@@ -74,7 +74,7 @@ public sealed class RequestDispatcher(
         }
         bool webSocket = WebSocketRequests.IsWebSocket(context);
         var request = context.Request;
-        var authentication = await authenticator.AuthenticateAsync(request).ConfigureAwait(false);
+        var authentication = await credentials.AuthenticateAsync(request).ConfigureAwait(false);
         switch (authentication.Outcome)
         {
             case AuthenticationOutcome.Unavailable:
@@ -110,7 +110,7 @@ public sealed class RequestDispatcher(
         }
         bool webSocket = WebSocketRequests.IsWebSocket(context);
 
-        var authentication = await authenticator.AuthenticateAsync(request).ConfigureAwait(false);
+        var authentication = await credentials.AuthenticateAsync(request).ConfigureAwait(false);
         switch (authentication.Outcome)
         {
             case AuthenticationOutcome.Unavailable:

@@ -17,9 +17,10 @@ public sealed class AppSettings(IConfiguration configuration)
     public IReadOnlyList<string> Problems => _problems.Messages;
 
     /// <summary>Binds and validates one section; the returned object is usable even when problems were found.</summary>
-    public T Add<T>() where T : class, ISettingsSection, new()
+    /// <param name="only">The only properties this app reads from the section (the rest keep their defaults); <c>null</c> for all.</param>
+    public T Add<T>(IReadOnlyCollection<string>? only = null) where T : class, ISettingsSection, new()
     {
-        var settings = SettingsBinder.Bind<T>(configuration, _problems);
+        var settings = SettingsBinder.Bind<T>(configuration, _problems, only);
         _registrations.Add(services =>
         {
             services.TryAddSingleton(settings);

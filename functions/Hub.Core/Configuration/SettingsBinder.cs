@@ -10,13 +10,22 @@ namespace Hub.Core.Configuration;
 public static class SettingsBinder
 {
     /// <summary>Describes every setting of <typeparamref name="T"/>, with defaults from a new instance.</summary>
-    public static IReadOnlyList<SettingDescription> Describe<T>() where T : class, ISettingsSection, new() => Describe(typeof(T), T.Section);
+    /// <param name="only">
+    /// Property names: an app that needs only these settings of a section describes (and binds) just them, and keeps
+    /// the defaults for the rest; <c>null</c> for every property.
+    /// </param>
+    public static IReadOnlyList<SettingDescription> Describe<T>(IReadOnlyCollection<string>? only = null) where T : class, ISettingsSection, new() =>
+        only is null ? Describe(typeof(T), T.Section) : [.. Describe(typeof(T), T.Section).Where(s => only.Contains(s.Property.Name))];
 
     /// <summary>Binds and validates <typeparamref name="T"/>, adding every problem found to <paramref name="problems"/>.</summary>
-    public static T Bind<T>(IConfiguration configuration, SettingsProblems problems) where T : class, ISettingsSection, new()
+    /// <param name="only">
+    /// The properties the app reads (see <see cref="Describe{T}"/>). The section's other properties are left at their
+    /// defaults and their keys pass unread (the other app reads them from the same settings); unknown keys are reported.
+    /// </param>
+    public static T Bind<T>(IConfiguration configuration, SettingsProblems problems, IReadOnlyCollection<string>? only = null) where T : class, ISettingsSection, new()
     {
         var settings = new T();
-        var descriptions = Describe(typeof(T), T.Section);
+        var descriptions = Describe<T>(only);
         foreach (var setting in descriptions)
         {
             string? raw = configuration[ConfigurationPath(setting.Key)];
@@ -36,7 +45,7 @@ public static class SettingsBinder
             }
         }
 
-        ReportUnknownKeys(configuration, T.Section, descriptions, problems);
+        ReportUnknownKeys(configuration, T.Section, only is null ? descriptions : Describe<T>(), problems);
         settings.Validate(problems);
         return settings;
     }

@@ -1,4 +1,5 @@
 using Hub.Core.Auth;
+using Hub.Core.Auth.Credentials;
 using Hub.Core.Hosting;
 using Hub.Core.Security;
 using Hub.Functions.Api;
@@ -24,6 +25,12 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton<LoginRateLimiter>();
         services.TryAddSingleton<SessionManager>();
         services.TryAddSingleton<HubCookieWriter>();
+        services.TryAddSingleton<StoreCredentialLookup>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITokenKind, ServerTokenKind>());
+        services.TryAddSingleton(provider => new CredentialResolver(
+            provider.GetRequiredService<StoreCredentialLookup>(), provider.GetRequiredService<LoginAccessPolicy>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetServices<ITokenKind>(), new CredentialResolverOptions { SessionCookieFallback = false },
+            provider.GetService<Hub.Core.Services.ServiceCatalog>()));
         services.TryAddSingleton<RequestAuthenticator>();
         services.TryAddSingleton<LoginCompleter>();
         services.TryAddSingleton<ApiModels>();

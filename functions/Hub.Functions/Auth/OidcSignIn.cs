@@ -2,11 +2,15 @@ using System.Globalization;
 using Hub.Core.Auth;
 using Hub.Core.Hosting;
 using Hub.Core.Users;
+using Microsoft.Extensions.Options;
 using Microsoft.Identity.Client;
+using Microsoft.Identity.Web;
+using Microsoft.Identity.Web.Resource;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.IdentityModel.Validators;
 
 namespace Hub.Functions.Auth;
 
@@ -14,8 +18,13 @@ namespace Hub.Functions.Auth;
 /// The OpenID Connect authorization code flow with PKCE, for <c>oidc</c> and <c>entra</c>: builds the
 /// authorization request from the provider's discovery document, redeems the code with MSAL, and validates the
 /// id token with Microsoft.IdentityModel (signature against the provider's published keys, issuer, audience,
-/// lifetime, nonce; for Entra also the tenant). The user name comes from the configured claim, never the display name.
+/// lifetime, nonce; for Entra also the tenant, and the issuer by Microsoft.Identity.Web's Entra issuer validator).
+/// The user name comes from the configured claim, never the display name.
 /// </summary>
+/// <remarks>
+/// Why the flow itself is not Microsoft.Identity.Web's <c>AddMicrosoftIdentityWebApp</c>: see docs/architecture.md
+/// ("Hand-written parts, and why").
+/// </remarks>
 public sealed class OidcSignIn
 {
     private static readonly HashSet<string> MicrosoftHosts = new(StringComparer.OrdinalIgnoreCase)
@@ -29,6 +38,7 @@ public sealed class OidcSignIn
     private readonly Uri _redirectUri;
     private readonly UserNamePolicy _names;
     private readonly bool _groupsDecide;
+    private readonly AadIssuerValidator? _entraIssuers;
 
     public OidcSignIn(OidcProviderSettings settings, HubOptions hub, AuthOptions auth, IHttpClientFactory clients, UserNamePolicy names)
     {
@@ -50,6 +60,13 @@ public sealed class OidcSignIn
                 .WithInstanceDiscovery(MicrosoftHosts.Contains(settings.MsalAuthority.Host))
             : builder.WithOidcAuthority(settings.MsalAuthority.AbsoluteUri);
         _msal = builder.Build();
+        if (settings.IsEntra)
+        {
+            // Entra's issuers, single- and multi-tenant ({tenantid} filled in from the token's tid), as Identity.Web checks them.
+            _entraIssuers = new MicrosoftIdentityIssuerValidatorFactory(
+                Options.Create(new AadIssuerValidatorOptions { HttpClientName = MsalHttpClientFactory.ClientName }), clients)
+                .GetAadIssuerValidator(new Uri(settings.MsalAuthority, "v2.0").AbsoluteUri);
+        }
     }
 
     public string DisplayName => _settings.DisplayName;
@@ -115,20 +132,10 @@ public sealed class OidcSignIn
             IssuerSigningKeys = configuration.SigningKeys,
             ClockSkew = TimeSpan.FromMinutes(2),
             ValidateIssuer = true,
-        };
-        if (configuration.Issuer.Contains("{tenantid}", StringComparison.Ordinal))
-        {
+            ValidIssuer = configuration.Issuer,
             // Entra's multi-tenant endpoints publish an issuer template; the token's own tenant fills it in.
-            parameters.IssuerValidator = (issuer, token, _) =>
-                token is JsonWebToken jwt && jwt.TryGetPayloadValue<string>("tid", out var tid)
-                    && issuer == configuration.Issuer.Replace("{tenantid}", tid, StringComparison.Ordinal)
-                    ? issuer
-                    : throw new SecurityTokenInvalidIssuerException("The token's issuer does not match its tenant.");
-        }
-        else
-        {
-            parameters.ValidIssuer = configuration.Issuer;
-        }
+            IssuerValidator = _entraIssuers is null ? null : _entraIssuers.Validate,
+        };
 
         var validation = await new JsonWebTokenHandler().ValidateTokenAsync(idToken, parameters);
         if (!validation.IsValid || validation.SecurityToken is not JsonWebToken token)
@@ -141,7 +148,7 @@ public sealed class OidcSignIn
         }
         if (_settings.IsEntra)
         {
-            if (!token.TryGetPayloadValue<string>("tid", out var tid) || (_settings.AllowedTenants.Count > 0 && !_settings.AllowedTenants.Contains(tid, StringComparer.OrdinalIgnoreCase)))
+            if (!token.TryGetPayloadValue<string>(ClaimConstants.Tid, out var tid) || (_settings.AllowedTenants.Count > 0 && !_settings.AllowedTenants.Contains(tid, StringComparer.OrdinalIgnoreCase)))
             {
                 throw new OidcSignInException("Accounts of your organisation may not sign in to this hub.");
             }

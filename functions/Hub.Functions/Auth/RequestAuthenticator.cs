@@ -1,6 +1,5 @@
-using Hub.Core.Auth;
+using Hub.Core.Auth.Credentials;
 using Hub.Core.Security;
-using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Functions.Logging;
 using Hub.Core.Services;
@@ -9,20 +8,15 @@ using Hub.Functions.Services;
 namespace Hub.Functions.Auth;
 
 /// <summary>
-/// Finds who sent a request: an API token (<c>Authorization: token …</c> or <c>Bearer …</c>) or the session
-/// cookie. Cookie-authenticated requests that change state must carry the <c>_xsrf</c> token (header
-/// <c>X-XSRFToken</c> or form field) matching the cookie and bound to the session; fetch-metadata headers can
-/// only refuse more, never waive the token (GHSA-m68r-v472-jgq9). Blocked users are nobody.
+/// Finds who sent a request to the control plane: its token (<c>Authorization: token …</c> or <c>Bearer …</c>) or
+/// session cookie, resolved by the hub's one <see cref="CredentialResolver"/> (the same rules as the gateway's:
+/// length cap, expiry, blocked users, scopes) over the store itself (<see cref="StoreCredentialLookup"/>); a token,
+/// when sent, decides. Cookie-authenticated requests that change state must carry the <c>_xsrf</c> token (header
+/// <c>X-XSRFToken</c> or form field) matching the cookie and bound to the session; fetch-metadata headers can only
+/// refuse more, never waive the token (GHSA-m68r-v472-jgq9).
 /// </summary>
 public sealed class RequestAuthenticator(
-    IHubStore store,
-    SessionManager sessions,
-    XsrfTokens xsrf,
-    LoginAccessPolicy policy,
-    TimeProvider time,
-    ILogger<RequestAuthenticator> logger,
-    ServerTokenSource? serverTokens = null,
-    ServiceCatalog? services = null)
+    CredentialResolver resolver, IHubStore store, XsrfTokens xsrf, TimeProvider time, ILogger<RequestAuthenticator> logger, ServiceCatalog? services = null)
 {
     /// <summary>A token's last activity is written at most this often (JupyterHub's <c>activity_resolution</c>).</summary>
     public static readonly TimeSpan ActivityResolution = TimeSpan.FromSeconds(30);
@@ -43,43 +37,36 @@ public sealed class RequestAuthenticator(
     private async Task<RequestAuthentication> AuthenticateUncachedAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
-        if (BearerToken(context.Request) is { } token)
+        var request = context.Request;
+        string? token = TokenHeader.TokenOf(request.Headers.Authorization);
+        if (token is not null && ServiceCaller(token) is { } service)
         {
-            var caller = await FromTokenAsync(token, cancellationToken);
-            return caller is null ? RequestAuthentication.Anonymous : new RequestAuthentication(caller);
+            return new RequestAuthentication(service);
         }
-
-        string? sessionId = context.Request.Cookies[HubCookies.Session];
-        if (sessionId is null)
+        var resolution = await resolver.ResolveAsync(token, PresentedSession.Of(request.Cookies[HubCookies.Session]), cancellationToken);
+        if (resolution.Identity is not { } identity)
         {
             return RequestAuthentication.Anonymous;
         }
-        var session = await sessions.FindAsync(sessionId, cancellationToken);
-        if (session is null)
+        if (identity.Kind == CredentialKind.Token)
         {
-            return RequestAuthentication.Anonymous;
+            return new RequestAuthentication(await TokenCallerAsync(identity, cancellationToken));
         }
-        var user = await store.Users.GetAsync(session.User, cancellationToken);
-        if (!policy.Admits(user))
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method))
         {
-            return RequestAuthentication.Anonymous;
-        }
-        var sessionCaller = new HubCaller(user, ScopesOf(user), CallerCredential.Session, SessionIdHash: session.IdHash);
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method))
-        {
-            string? problem = await XsrfProblemAsync(context, session.IdHash);
+            string? problem = await XsrfProblemAsync(context, resolution.SessionIdHash);
             if (problem is not null)
             {
-                Log.XsrfRefused(logger, context.Request.Method, LogText.Cap(context.Request.Path.Value), problem);
+                Log.XsrfRefused(logger, request.Method, LogText.Cap(request.Path.Value), problem);
                 return new RequestAuthentication(null, problem);
             }
         }
-        else if (context.Request.Headers["Sec-Fetch-Site"].ToString() == "cross-site" && context.Request.Path.StartsWithSegments("/hub/api"))
+        else if (request.Headers["Sec-Fetch-Site"].ToString() == "cross-site" && request.Path.StartsWithSegments("/hub/api"))
         {
             // Another site's page cannot read API answers anyway; refusing the cookie here costs nothing.
             return RequestAuthentication.Anonymous;
         }
-        return new RequestAuthentication(sessionCaller);
+        return new RequestAuthentication(new HubCaller(identity.User, identity.Scopes, CallerCredential.Session, SessionIdHash: resolution.SessionIdHash));
     }
 
     /// <summary>Why the request's XSRF token is not acceptable, or <c>null</c> when it is.</summary>
@@ -104,90 +91,26 @@ public sealed class RequestAuthenticator(
     }
 
     /// <summary>Who a token (not this request's) belongs to, with its scopes; <c>null</c> for an unknown, expired or blocked one.</summary>
-    public Task<HubCaller?> IdentifyTokenAsync(string token, CancellationToken cancellationToken) => FromTokenAsync(token, cancellationToken);
-
-    private async Task<HubCaller?> FromTokenAsync(string token, CancellationToken cancellationToken)
-    {
-        if (services?.FindByToken(token) is { } service)
-        {
-            return ServiceCallers.For(service, time.GetUtcNow());
-        }
-        if (serverTokens is not null && ServerTokens.TryReadServer(token, out var server))
-        {
-            return await FromServerTokenAsync(serverTokens, server, token, cancellationToken);
-        }
-        if (token.Length > SecretHash.MaxSecretLength)
-        {
-            return null;
-        }
-        var record = await store.Tokens.GetAsync(SecretHash.Of(token), cancellationToken);
-        var now = time.GetUtcNow();
-        if (record is null || record.Expires <= now)
-        {
-            return null;
-        }
-        var user = await store.Users.GetAsync(record.User, cancellationToken);
-        if (!policy.Admits(user))
-        {
-            return null;
-        }
-        var owner = ScopesOf(user);
-        var scopes = ScopeSet.FromScopes(record.Scopes, user.Name, owner).IntersectWith(owner);
-        if (record.LastActivity is null || now - record.LastActivity >= ActivityResolution)
-        {
-            record = await store.Tokens.ChangeAsync(record.Hash, t => t with { LastActivity = now }, cancellationToken) ?? record;
-        }
-        return new HubCaller(user, scopes, CallerCredential.Token, Token: record);
-    }
+    public async Task<HubCaller?> IdentifyTokenAsync(string token, CancellationToken cancellationToken) =>
+        ServiceCaller(token)
+        ?? ((await resolver.ResolveTokenAsync(token, cancellationToken)).Identity is { } identity ? await TokenCallerAsync(identity, cancellationToken) : null);
 
     /// <summary>
-    /// A server's own token (its <c>JUPYTERHUB_API_TOKEN</c>): valid while that server is not stopped and was started
-    /// with the nonce it was derived from, with the scopes of JupyterHub's <c>server</c> role for that server only.
+    /// A service's API token stands for the service, not for a user, so it is recognised before the user credentials
+    /// (<see cref="ServiceCallers"/>); it is a setting, not a stored row.
     /// </summary>
-    private async Task<HubCaller?> FromServerTokenAsync(ServerTokenSource source, ServerKey server, string token, CancellationToken cancellationToken)
-    {
-        var record = await store.Servers.GetAsync(server, cancellationToken);
-        if (record?.TokenNonce is not { } nonce || record.Phase is ServerPhase.Stopped or ServerPhase.Failed || !source.Matches(server, nonce, token))
-        {
-            return null;
-        }
-        var user = await store.Users.GetAsync(server.User, cancellationToken);
-        if (!policy.Admits(user))
-        {
-            return null;
-        }
-        var owner = ScopesOf(user);
-        var scopes = ScopeSet.FromScopes(ServerOAuthClient.ServerRoleScopes(server), user.Name, owner).IntersectWith(owner);
-        var pseudo = new TokenRecord
-        {
-            Hash = "",
-            Id = "server:" + server,
-            User = user.Name,
-            Scopes = ServerOAuthClient.ServerRoleScopes(server),
-            Note = "Server at " + ServerUrls.BasePath(server),
-            Created = record.Requested ?? time.GetUtcNow(),
-        };
-        return new HubCaller(user, scopes, CallerCredential.Token, Token: pseudo);
-    }
+    private HubCaller? ServiceCaller(string token) =>
+        services?.FindByToken(token) is { } service ? ServiceCallers.For(service, time.GetUtcNow()) : null;
 
-    /// <summary>A user's own scopes, with what the services' <c>AccessGroups</c> give them.</summary>
-    private ScopeSet ScopesOf(UserRecord user) => services?.ScopesOf(user) ?? ScopeSet.ForUser(user);
-
-    /// <summary>The token of <c>Authorization: token X</c> or <c>Authorization: Bearer X</c> (scheme case-insensitive).</summary>
-    public static string? BearerToken(HttpRequest request)
+    private async Task<HubCaller> TokenCallerAsync(CredentialIdentity identity, CancellationToken cancellationToken)
     {
-        string header = request.Headers.Authorization.ToString();
-        int space = header.IndexOf(' ', StringComparison.Ordinal);
-        if (space <= 0)
+        var token = identity.Token!;
+        var now = time.GetUtcNow();
+        // Only stored API tokens have a row to note the activity in (a server's token is derived, not stored).
+        if (token.Hash.Length > 0 && (token.LastActivity is null || now - token.LastActivity >= ActivityResolution))
         {
-            return null;
+            token = await store.Tokens.ChangeAsync(token.Hash, t => t with { LastActivity = now }, cancellationToken) ?? token;
         }
-        var scheme = header.AsSpan(0, space);
-        if (!scheme.Equals("token", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-        string value = header[(space + 1)..].Trim();
-        return value.Length == 0 ? null : value;
+        return new HubCaller(identity.User, identity.Scopes, CallerCredential.Token, Token: token);
     }
 }

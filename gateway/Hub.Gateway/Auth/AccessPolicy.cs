@@ -1,4 +1,5 @@
 using Hub.Core.Auth;
+using Hub.Core.Auth.Credentials;
 using Hub.Core.Services;
 using Hub.Core.Store;
 
@@ -16,16 +17,16 @@ public static class AccessPolicy
     /// <summary>The check before the route (and so the server's name) is known: access to the user or to one of its servers.</summary>
     // Group filters need the owner's groups, which the gateway does not read per request; group-filtered
     // access:servers is honoured by the control plane's API but not for opening servers here.
-    public static bool MayOpenServersOf(GatewayIdentity identity, string owner) =>
+    public static bool MayOpenServersOf(CredentialIdentity identity, string owner) =>
         identity.Scopes.AllowsAnyServerOf(AccessServers, owner, []);
 
-    public static bool MayOpen(GatewayIdentity identity, ServerKey server) =>
+    public static bool MayOpen(CredentialIdentity identity, ServerKey server) =>
         identity.Scopes.Allows(AccessServers, server.User, [], server.Server);
 
     /// <summary>Who may open a service: <see cref="ServiceAccess"/>, the control plane's rule.</summary>
-    public static bool MayOpen(GatewayIdentity identity, ServiceDefinition service) =>
+    public static bool MayOpen(CredentialIdentity identity, ServiceDefinition service) =>
         ServiceAccess.MayOpen(identity.Scopes, service);
 
     /// <summary>Metrics need <c>read:metrics</c> for the whole hub (admins have it).</summary>
-    public static bool MayReadMetrics(GatewayIdentity identity) => identity.Scopes.HasUnfiltered(ReadMetrics);
+    public static bool MayReadMetrics(CredentialIdentity identity) => identity.Scopes.HasUnfiltered(ReadMetrics);
 }

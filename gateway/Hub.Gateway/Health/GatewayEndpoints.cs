@@ -76,7 +76,7 @@ public static class GatewayEndpoints
         {
             return true;
         }
-        var result = await context.RequestServices.GetRequiredService<RequestAuthenticator>().AuthenticateAsync(context.Request).ConfigureAwait(false);
+        var result = await context.RequestServices.GetRequiredService<RequestCredentials>().AuthenticateAsync(context.Request).ConfigureAwait(false);
         if (result.Outcome == AuthenticationOutcome.Authenticated && AccessPolicy.MayReadMetrics(result.Identity!))
         {
             return true;

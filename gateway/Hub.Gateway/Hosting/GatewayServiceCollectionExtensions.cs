@@ -1,4 +1,6 @@
 using Hub.Azure.Store;
+using Hub.Core.Auth;
+using Hub.Core.Auth.Credentials;
 using Hub.Core.Spawning;
 using Hub.Gateway.Activity;
 using Hub.Gateway.Auth;
@@ -30,7 +32,14 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ServiceRoutes>();
         services.TryAddSingleton<RouteRefresher>();
         services.TryAddSingleton<CredentialStoreState>();
-        services.TryAddSingleton<RequestAuthenticator>();
+        services.TryAddSingleton<LoginAccessPolicy>();
+        services.TryAddSingleton<CachedCredentialLookup>();
+        // The gateway issues no token kinds of its own: a server's token is the server's, checked by the server.
+        services.TryAddSingleton(provider => new CredentialResolver(
+            provider.GetRequiredService<CachedCredentialLookup>(), provider.GetRequiredService<LoginAccessPolicy>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetServices<ITokenKind>(), new CredentialResolverOptions { SessionCookieFallback = true },
+            provider.GetService<Hub.Core.Services.ServiceCatalog>()));
+        services.TryAddSingleton<RequestCredentials>();
         services.TryAddSingleton<RequestDispatcher>();
         services.TryAddSingleton<ActivityWriter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RouteRefresher>(p => p.GetRequiredService<RouteRefresher>()));

@@ -42,4 +42,26 @@ public sealed class GatewaySettingsTests
         Assert.Equal(new Uri("http://127.0.0.1:8081"), bound.Gateway.ControlPlaneUrl);
         Assert.True(bound.Gateway.CredentialCacheDuration <= TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public void Bind_AuthSection_ReadsOnlyBlockedUsersAndPassesTheControlPlanesKeys()
+    {
+        // ./hub run and local.settings.json give both apps the same settings.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Auth:BlockedUsers"] = "Mallory, eve",
+            ["Auth:Authenticator"] = "shared-password",
+            ["Auth:SharedPassword"] = "workshop-2026",
+            ["Auth:BlockedUser"] = "typo",
+        }).Build();
+        var settings = new AppSettings(configuration);
+
+        var bound = GatewaySettings.Bind(settings);
+
+        Assert.Equal(["Mallory", "eve"], bound.Auth.BlockedUsers);
+        Assert.Equal("", bound.Auth.SharedPassword);
+        Assert.Equal(["Auth__BlockedUsers"], GatewaySettings.Describe().Where(s => s.Key.StartsWith("Auth__", StringComparison.Ordinal)).Select(s => s.Key));
+        var problem = Assert.Single(settings.Problems);
+        Assert.StartsWith("Auth__BlockedUser is not a setting this app reads", problem, StringComparison.Ordinal);
+    }
 }
