@@ -24,6 +24,10 @@ public sealed class ScopeSet
     public static ScopeSet ForUser(UserRecord user) =>
         FromScopes(user.Admin ? ScopeCatalog.Roles["user"].Concat(ScopeCatalog.Roles["admin"]) : ScopeCatalog.Roles["user"], user.Name, null);
 
+    /// <summary>A user's own scopes plus <paramref name="extra"/> ones (the scopes of shares granted to the user, see <c>Hub.Core.Sharing.SharedAccess</c>).</summary>
+    public static ScopeSet ForUserWith(UserRecord user, IEnumerable<string> extra) =>
+        FromScopes((user.Admin ? ScopeCatalog.Roles["user"].Concat(ScopeCatalog.Roles["admin"]) : ScopeCatalog.Roles["user"]).Concat(extra), user.Name, null);
+
     /// <summary>
     /// Expands scopes held for <paramref name="owner"/>: <c>self</c> becomes the owner's user scopes, bare
     /// <c>!user</c>/<c>!server</c> the owner's, <c>inherit</c> everything in <paramref name="inherited"/>.

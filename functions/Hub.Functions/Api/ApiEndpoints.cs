@@ -13,6 +13,9 @@ public static class ApiEndpoints
             .MapServersEndpoints()
             .MapActivityEndpoints()
             .MapTokensEndpoints()
+            .MapSharesEndpoints()
+            .MapShareCodesEndpoints()
+            .MapSharedWithEndpoints()
             .MapOAuthEndpoints()
             .MapNotImplementedEndpoints();
 }

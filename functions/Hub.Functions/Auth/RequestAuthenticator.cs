@@ -1,5 +1,6 @@
 using Hub.Core.Auth;
 using Hub.Core.Security;
+using Hub.Core.Sharing;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Functions.Logging;
@@ -61,7 +62,7 @@ public sealed class RequestAuthenticator(
         {
             return RequestAuthentication.Anonymous;
         }
-        var sessionCaller = new HubCaller(user, ScopeSet.ForUser(user), CallerCredential.Session, SessionIdHash: session.IdHash);
+        var sessionCaller = new HubCaller(user, await ScopesOfAsync(user, cancellationToken), CallerCredential.Session, SessionIdHash: session.IdHash);
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method))
         {
             string? problem = await XsrfProblemAsync(context, session.IdHash);
@@ -124,7 +125,7 @@ public sealed class RequestAuthenticator(
         {
             return null;
         }
-        var owner = ScopeSet.ForUser(user);
+        var owner = await ScopesOfAsync(user, cancellationToken);
         var scopes = ScopeSet.FromScopes(record.Scopes, user.Name, owner).IntersectWith(owner);
         if (record.LastActivity is null || now - record.LastActivity >= ActivityResolution)
         {
@@ -132,6 +133,10 @@ public sealed class RequestAuthenticator(
         }
         return new HubCaller(user, scopes, CallerCredential.Token, Token: record);
     }
+
+    /// <summary>What <paramref name="user"/> may do: the user's roles and the shares granted to the user or the user's groups (JupyterHub 5).</summary>
+    private async Task<ScopeSet> ScopesOfAsync(UserRecord user, CancellationToken cancellationToken) =>
+        SharedAccess.ForUser(user, await SharedAccess.ScopesOfAsync(store, user, cancellationToken));
 
     /// <summary>
     /// A server's own token (its <c>JUPYTERHUB_API_TOKEN</c>): valid while that server is not stopped and was started

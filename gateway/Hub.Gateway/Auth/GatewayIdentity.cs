@@ -9,7 +9,17 @@ namespace Hub.Gateway.Auth;
 /// holds its own scopes narrowed to what its owner may do now.
 /// </param>
 /// <param name="ViaToken">The request came with an API token rather than a session cookie.</param>
-public sealed record GatewayIdentity(string User, ScopeSet Scopes, bool ViaToken);
+public sealed record GatewayIdentity(string User, ScopeSet Scopes, bool ViaToken)
+{
+    /// <summary>The user's record the scopes were expanded from (to add shares to them later).</summary>
+    internal Hub.Core.Store.UserRecord? Record { get; init; }
+
+    /// <summary>With a token: its record, whose scopes are narrowed again when shares are added.</summary>
+    internal Hub.Core.Store.TokenRecord? Token { get; init; }
+
+    /// <summary>The scopes include the shares granted to the user (see <see cref="RequestAuthenticator.WithSharesAsync"/>).</summary>
+    public bool WithShares { get; init; }
+}
 
 /// <summary>What the credentials of a request amounted to.</summary>
 public enum AuthenticationOutcome

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Hub.Core.Auth;
 using Hub.Core.Security;
+using Hub.Core.Sharing;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
@@ -16,6 +17,8 @@ namespace Hub.Gateway.Auth;
 /// <see cref="GatewayOptions.CredentialCacheDuration"/>, so a revoked session stops working within that time.
 /// A lookup waits at most <see cref="GatewayOptions.StoreLookupTimeout"/>; when the store does not answer, credentials
 /// validated within <see cref="GatewayOptions.StaleCredentialWindow"/> keep working (see <see cref="ExpiringCache{TValue}"/>).
+/// The shares a user holds are looked up only when the user opens a server that is not theirs
+/// (<see cref="WithSharesAsync"/>), and reused for the same time, so a revoked share stops working within it too.
 /// </summary>
 public sealed class RequestAuthenticator
 {
@@ -25,6 +28,10 @@ public sealed class RequestAuthenticator
     private readonly ExpiringCache<SessionRecord> _sessions;
     private readonly ExpiringCache<TokenRecord> _tokens;
     private readonly ExpiringCache<UserRecord> _users;
+    private readonly ExpiringCache<SharedScopes> _shares;
+
+    // The identity with shares is kept with the cached shares it came from, for the user and token it was made for.
+    private readonly ConditionalWeakTable<SharedScopes, SharedIdentity> _sharedIdentities = new();
 
     // Expanding scopes costs more than the rest of authentication; the expansion is kept with the cached record it
     // came from, so a record the caches refresh is expanded again and nothing is kept longer than the record itself.
@@ -53,6 +60,7 @@ public sealed class RequestAuthenticator
         _sessions = new(options.CredentialCacheDuration, policy, time);
         _tokens = new(options.CredentialCacheDuration, policy, time);
         _users = new(options.CredentialCacheDuration, policy, time);
+        _shares = new(options.CredentialCacheDuration, policy, time);
     }
 
     private static readonly TimeSpan StaleLogInterval = TimeSpan.FromMinutes(1);
@@ -138,7 +146,7 @@ public sealed class RequestAuthenticator
         {
             return Invalid("The user no longer exists.");
         }
-        var owner = _sessionIdentities.GetValue(user, static u => new GatewayIdentity(u.Name, ScopeSet.ForUser(u), ViaToken: false));
+        var owner = _sessionIdentities.GetValue(user, static u => new GatewayIdentity(u.Name, ScopeSet.ForUser(u), ViaToken: false) { Record = u });
         if (token is null)
         {
             return new AuthenticationResult(AuthenticationOutcome.Authenticated, owner);
@@ -147,10 +155,62 @@ public sealed class RequestAuthenticator
         {
             // A token holds its own scopes narrowed to what its owner may do now: the owner's record is part of the key.
             var scopes = ScopeSet.FromScopes(token.Scopes, user.Name, owner.Scopes).IntersectWith(owner.Scopes);
-            known = new TokenIdentity(user, new GatewayIdentity(user.Name, scopes, ViaToken: true));
+            known = new TokenIdentity(user, new GatewayIdentity(user.Name, scopes, ViaToken: true) { Record = user, Token = token });
             _tokenIdentities.AddOrUpdate(token, known);
         }
         return new AuthenticationResult(AuthenticationOutcome.Authenticated, known.Identity);
+    }
+
+    /// <summary>
+    /// <paramref name="identity"/> with the scopes of the shares its user holds, directly or through a group (a token's
+    /// own scopes narrowed again to them), as JupyterHub adds shares to a user's permissions. Throws when the store
+    /// cannot be asked and nothing recent is known (the caller answers 503).
+    /// </summary>
+    public async ValueTask<GatewayIdentity> WithSharesAsync(GatewayIdentity identity)
+    {
+        if (identity.WithShares || identity.Record is not { } user)
+        {
+            return identity;
+        }
+        string key = user.Groups.Count == 0 ? user.Name : user.Name + "\n" + string.Join("\n", user.Groups);
+        var shared = await _shares.GetAsync(key, async (_, cancellation) =>
+            new SharedScopes(await SharedAccess.ScopesOfAsync(_store, user, cancellation).ConfigureAwait(false))).ConfigureAwait(false);
+        if (shared is null || shared.Scopes.Count == 0)
+        {
+            return identity with { WithShares = true };
+        }
+        if (_sharedIdentities.TryGetValue(shared, out var known) && ReferenceEquals(known.User, user) && ReferenceEquals(known.Token, identity.Token))
+        {
+            return known.Identity;
+        }
+        var owner = SharedAccess.ForUser(user, shared.Scopes);
+        var scopes = identity.Token is { } token ? ScopeSet.FromScopes(token.Scopes, user.Name, owner).IntersectWith(owner) : owner;
+        var result = identity with { Scopes = scopes, WithShares = true };
+        _sharedIdentities.AddOrUpdate(shared, new SharedIdentity(user, identity.Token, result));
+        return result;
+    }
+
+    /// <summary>
+    /// <paramref name="identity"/> as it stands now (its user, its token and the shares, each as fresh as the caches
+    /// allow), or <c>null</c> when the user or token is gone: for connections that outlive one check (WebSockets).
+    /// </summary>
+    public async ValueTask<GatewayIdentity?> RecheckAsync(GatewayIdentity identity)
+    {
+        TokenRecord? token = null;
+        if (identity.Token is { } known)
+        {
+            token = await _tokens.GetAsync(known.Hash, (hash, cancellation) => _store.Tokens.GetAsync(hash, cancellation)).ConfigureAwait(false);
+            if (token is null || token.Expires <= _time.GetUtcNow())
+            {
+                return null;
+            }
+        }
+        var result = await IdentityAsync(identity.User, token).ConfigureAwait(false);
+        if (result.Identity is not { } current)
+        {
+            return null;
+        }
+        return identity.WithShares ? await WithSharesAsync(current).ConfigureAwait(false) : current;
     }
 
     private static AuthenticationResult Invalid(string reason) => new(AuthenticationOutcome.Invalid, Reason: reason);
@@ -178,6 +238,11 @@ public sealed class RequestAuthenticator
     }
 
     private sealed record TokenIdentity(UserRecord Owner, GatewayIdentity Identity);
+
+    /// <summary>The scopes of the shares one user holds (a class: the cache holds references).</summary>
+    private sealed record SharedScopes(IReadOnlyList<string> Scopes);
+
+    private sealed record SharedIdentity(UserRecord User, TokenRecord? Token, GatewayIdentity Identity);
 
     /// <summary>A session cookie as the store knows it: its hash, or <c>null</c> when it is too long to be one.</summary>
     private sealed class SessionCookie(string? hash)

@@ -29,6 +29,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<RouteRefresher>();
         services.TryAddSingleton<CredentialStoreState>();
         services.TryAddSingleton<RequestAuthenticator>();
+        services.TryAddSingleton<SharedConnectionWatch>();
         services.TryAddSingleton<RequestDispatcher>();
         services.TryAddSingleton<ActivityWriter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RouteRefresher>(p => p.GetRequiredService<RouteRefresher>()));

@@ -1,0 +1,65 @@
+using Hub.Core.Security;
+using Hub.Core.Store;
+using Hub.Gateway.Hosting;
+using Hub.Gateway.Logging;
+
+namespace Hub.Gateway.Auth;
+
+/// <summary>
+/// Ends WebSockets (kernels, terminals) that a user opened on someone else's server through a share once the share,
+/// the user or the token is gone: each is checked again every <see cref="GatewayOptions.CredentialCacheDuration"/>
+/// (at least every half second) with the same cached lookups as new requests, so revoking a share ends open
+/// connections within about twice that time. While the store does not answer, the connection stays (as the stale
+/// credential window lets new requests through).
+/// </summary>
+public sealed class SharedConnectionWatch(RequestAuthenticator authenticator, GatewayOptions options, ILogger<SharedConnectionWatch> logger)
+{
+    private static readonly TimeSpan MinPeriod = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Starts watching; dispose the result when the connection ends.</summary>
+    public IDisposable Watch(HttpContext context, GatewayIdentity identity, ServerKey server)
+    {
+        var stop = new CancellationTokenSource();
+        _ = WatchAsync(context, identity, server, stop.Token);
+        return new Stop(stop);
+    }
+
+    private async Task WatchAsync(HttpContext context, GatewayIdentity identity, ServerKey server, CancellationToken stop)
+    {
+        var period = options.CredentialCacheDuration > MinPeriod ? options.CredentialCacheDuration : MinPeriod;
+        using var timer = new PeriodicTimer(period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                GatewayIdentity? current;
+                try
+                {
+                    current = await authenticator.RecheckAsync(identity).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+                {
+                    continue;
+                }
+                if (current is null || !AccessPolicy.MayOpen(current, server))
+                {
+                    Log.SharedConnectionEnded(logger, LogText.Cap(identity.User), LogText.Cap(server.ToString()));
+                    context.Abort();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private sealed class Stop(CancellationTokenSource source) : IDisposable
+    {
+        public void Dispose()
+        {
+            source.Cancel();
+            source.Dispose();
+        }
+    }
+}
