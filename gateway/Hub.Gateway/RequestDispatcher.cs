@@ -129,7 +129,7 @@ public sealed class RequestDispatcher(
         }
         activity.Record(route.Key);
         // A connection opened through a share must not outlive the share: it is checked again while it lasts.
-        using var watch = webSocket && identity.WithShares && !AccessPolicy.MayOpen(authentication.Identity!, route.Key)
+        await using var watch = webSocket && identity.WithShares && !AccessPolicy.MayOpen(authentication.Identity!, route.Key)
             ? sharedConnections.Watch(context, identity, route.Key)
             : null;
         var result = await ForwardCoreAsync(context, route.Target, webSocket).ConfigureAwait(false);

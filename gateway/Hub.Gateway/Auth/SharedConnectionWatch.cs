@@ -16,12 +16,14 @@ public sealed class SharedConnectionWatch(RequestAuthenticator authenticator, Ga
 {
     private static readonly TimeSpan MinPeriod = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Starts watching; dispose the result when the connection ends.</summary>
-    public IDisposable Watch(HttpContext context, GatewayIdentity identity, ServerKey server)
+    /// <summary>
+    /// Starts watching; dispose the result when the connection ends. Disposing waits for the watch to stop, so it never
+    /// aborts a context that the server has since handed to another request.
+    /// </summary>
+    public IAsyncDisposable Watch(HttpContext context, GatewayIdentity identity, ServerKey server)
     {
         var stop = new CancellationTokenSource();
-        _ = WatchAsync(context, identity, server, stop.Token);
-        return new Stop(stop);
+        return new Stop(stop, WatchAsync(context, identity, server, stop.Token));
     }
 
     private async Task WatchAsync(HttpContext context, GatewayIdentity identity, ServerKey server, CancellationToken stop)
@@ -41,7 +43,7 @@ public sealed class SharedConnectionWatch(RequestAuthenticator authenticator, Ga
                 {
                     continue;
                 }
-                if (current is null || !AccessPolicy.MayOpen(current, server))
+                if ((current is null || !AccessPolicy.MayOpen(current, server)) && !stop.IsCancellationRequested)
                 {
                     Log.SharedConnectionEnded(logger, LogText.Cap(identity.User), LogText.Cap(server.ToString()));
                     context.Abort();
@@ -54,11 +56,12 @@ public sealed class SharedConnectionWatch(RequestAuthenticator authenticator, Ga
         }
     }
 
-    private sealed class Stop(CancellationTokenSource source) : IDisposable
+    private sealed class Stop(CancellationTokenSource source, Task watching) : IAsyncDisposable
     {
-        public void Dispose()
+        public async ValueTask DisposeAsync()
         {
-            source.Cancel();
+            await source.CancelAsync().ConfigureAwait(false);
+            await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             source.Dispose();
         }
     }
