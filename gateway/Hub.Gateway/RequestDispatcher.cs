@@ -13,7 +13,9 @@ namespace Hub.Gateway;
 
 /// <summary>
 /// The gateway's request path. <c>/hub/…</c> goes to the control plane unchanged. <c>/user/{name}/…</c> needs a
-/// session or token of the owner or an admin, a same-site origin for state changes and WebSockets, and a route;
+/// session or token of the owner, an admin, or a user the server is shared with (the shares are looked up only
+/// then; a WebSocket opened through a share is closed once the share is revoked, see <see cref="SharedConnectionWatch"/>),
+/// a same-site origin for state changes and WebSockets, and a route;
 /// without a route it is redirected to <c>/hub/user/{name}/…</c>, where the hub explains and offers a start.
 /// <c>/services/{name}/…</c> goes to that service's URL under the same login rules, for whoever may open it
 /// (<see cref="AccessPolicy.MayOpen(Hub.Core.Auth.Credentials.CredentialIdentity, Hub.Core.Services.ServiceDefinition)"/>); an unknown service is a 404.
@@ -28,6 +30,7 @@ public sealed class RequestDispatcher(
     ActivityRecorder activity,
     GatewayMetrics metrics,
     ControlPlaneTarget controlPlane,
+    SharedConnectionWatch sharedConnections,
     ILogger<RequestDispatcher> logger)
 {
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -124,8 +127,22 @@ public sealed class RequestDispatcher(
         var identity = authentication.Identity!;
         if (!AccessPolicy.MayOpenServersOf(identity, path.User))
         {
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Not your server", "Only its owner and hub admins may open this server.", "forbidden").ConfigureAwait(false);
-            return;
+            try
+            {
+                identity = await credentials.WithSharesAsync(identity).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+            {
+                Log.CredentialLookupFailed(logger, FailureText.Of(ex));
+                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Cannot check your access right now", "The hub's store did not answer; try again in a moment.", "store-unavailable",
+                    GatewayResponses.RetryAfterSeconds).ConfigureAwait(false);
+                return;
+            }
+            if (!AccessPolicy.MayOpenServersOf(identity, path.User))
+            {
+                await RefuseAsync(context, StatusCodes.Status403Forbidden, "Not your server", "Only its owner, hub admins and those it is shared with may open this server.", "forbidden").ConfigureAwait(false);
+                return;
+            }
         }
         if (OriginPolicy.NeedsCheck(request, webSocket) && origins.CrossSiteReason(request) is { } crossSite)
         {
@@ -156,7 +173,7 @@ public sealed class RequestDispatcher(
         }
         if (!AccessPolicy.MayOpen(identity, route.Key))
         {
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Not allowed", "This token does not grant access to this server (it needs the access:servers scope).", "forbidden").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Not allowed", "These credentials do not grant access to this server: it needs the access:servers scope for it (a token or a share may cover other servers only).", "forbidden").ConfigureAwait(false);
             return;
         }
 
@@ -166,6 +183,10 @@ public sealed class RequestDispatcher(
             requestFeature.RawTarget = canonical;
         }
         activity.Record(route.Key);
+        // A connection opened through a share must not outlive the share: it is checked again while it lasts.
+        await using var watch = webSocket && !AccessPolicy.MayOpen(authentication.Identity!, route.Key)
+            ? sharedConnections.Watch(context, identity.User.Name, route.Key)
+            : null;
         var result = await ForwardCoreAsync(context, route.Target, webSocket).ConfigureAwait(false);
         if (result.Error == ForwarderError.BackendUnreachable && !context.Response.HasStarted && !webSocket && IsBodiless(request)
             && await IsGoneAsync(route.Key, context.RequestAborted).ConfigureAwait(false))

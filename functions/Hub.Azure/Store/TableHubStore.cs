@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Hub.Azure.Tables;
+using Hub.Core.Sharing;
 using Hub.Core.Store;
 
 namespace Hub.Azure.Store;
@@ -25,7 +26,9 @@ public sealed class TableHubStore : IHubStore
         var sessions = service.GetTableClient(tablePrefix + "sessions");
         var tokens = service.GetTableClient(tablePrefix + "tokens");
         var usage = service.GetTableClient(tablePrefix + "usage");
-        _tables = [_users, servers, routes, sessions, tokens, usage];
+        var shares = service.GetTableClient(tablePrefix + "shares");
+        var shareCodes = service.GetTableClient(tablePrefix + "sharecodes");
+        _tables = [_users, servers, routes, sessions, tokens, usage, shares, shareCodes];
 
         Users = new TableUserStore(_users);
         Servers = new TableServerStore(servers);
@@ -33,6 +36,8 @@ public sealed class TableHubStore : IHubStore
         Sessions = new TableSessionStore(sessions);
         Tokens = new TableTokenStore(tokens);
         Usage = new TableUsageStore(usage);
+        Shares = new TableShareStore(shares);
+        ShareCodes = new TableShareCodeStore(shareCodes);
     }
 
     /// <summary>The table endpoint, for messages (it holds no secret).</summary>
@@ -51,6 +56,10 @@ public sealed class TableHubStore : IHubStore
     public ITokenStore Tokens { get; }
 
     public IUsageStore Usage { get; }
+
+    public IShareStore Shares { get; }
+
+    public IShareCodeStore ShareCodes { get; }
 
     /// <summary>The names of the tables this store uses.</summary>
     public IEnumerable<string> TableNames => _tables.Select(t => t.Name);

@@ -1,3 +1,5 @@
+using Hub.Core.Sharing;
+
 namespace Hub.Core.Store;
 
 /// <summary>Users, keyed by their normalised name.</summary>
@@ -54,6 +56,12 @@ public interface IHubStore
 
     /// <summary>Finished server runs, for usage reports, quotas and budgets.</summary>
     IUsageStore Usage { get; }
+
+    /// <summary>Servers shared with other users and groups (JupyterHub 5's shares).</summary>
+    IShareStore Shares { get; }
+
+    /// <summary>Codes that can be exchanged for a share.</summary>
+    IShareCodeStore ShareCodes { get; }
 
     /// <summary>Where the store is, for messages and logs; never holds a secret.</summary>
     string Location { get; }

@@ -14,6 +14,9 @@ public static class ApiEndpoints
             .MapServersEndpoints()
             .MapActivityEndpoints()
             .MapTokensEndpoints()
+            .MapSharesEndpoints()
+            .MapShareCodesEndpoints()
+            .MapSharedWithEndpoints()
             .MapOAuthEndpoints()
             .MapServicesEndpoints()
             .MapNotImplementedEndpoints();

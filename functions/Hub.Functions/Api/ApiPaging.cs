@@ -28,11 +28,14 @@ public static class ApiPaging
         return true;
     }
 
-    /// <summary>One page of <paramref name="total"/> items: a plain array, or the pagination envelope when asked for.</summary>
-    public static IResult Page<T>(HttpContext context, Core.Hosting.HubOptions hub, string path, IReadOnlyList<T> page, int offset, int limit, int total)
+    /// <summary>
+    /// One page of <paramref name="total"/> items: a plain array, or the pagination envelope when asked for (always
+    /// with <paramref name="envelope"/>, as JupyterHub's sharing lists).
+    /// </summary>
+    public static IResult Page<T>(HttpContext context, Core.Hosting.HubOptions hub, string path, IReadOnlyList<T> page, int offset, int limit, int total, bool envelope = false)
         where T : notnull
     {
-        bool paginated = context.Request.Headers.Accept.ToString().Contains(PaginationMediaType, StringComparison.OrdinalIgnoreCase);
+        bool paginated = envelope || context.Request.Headers.Accept.ToString().Contains(PaginationMediaType, StringComparison.OrdinalIgnoreCase);
         if (!paginated)
         {
             return ApiJson.Ok(page);

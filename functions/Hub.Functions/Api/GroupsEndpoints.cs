@@ -317,7 +317,7 @@ public static class GroupsEndpoints
         return groups;
     }
 
-    private static async Task<List<string>> MembersAsync(IHubStore store, string group, CancellationToken cancellationToken)
+    internal static async Task<List<string>> MembersAsync(IHubStore store, string group, CancellationToken cancellationToken)
     {
         var members = new List<string>();
         await foreach (var user in store.Users.ListAsync(cancellationToken))

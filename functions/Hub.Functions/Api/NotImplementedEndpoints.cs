@@ -10,21 +10,6 @@ public static class NotImplementedEndpoints
     /// <summary>Method and route of each operation, as the spec names it (under <c>/hub/api</c>).</summary>
     public static readonly IReadOnlyList<(string Method, string Route)> Operations =
     [
-        ("GET", "/users/{name}/shared"),
-        ("GET", "/users/{name}/shared/{owner}/{server_name}"),
-        ("DELETE", "/users/{name}/shared/{owner}/{server_name}"),
-        ("GET", "/groups/{name}/shared"),
-        ("GET", "/groups/{name}/shared/{owner}/{server_name}"),
-        ("DELETE", "/groups/{name}/shared/{owner}/{server_name}"),
-        ("GET", "/shares/{owner}"),
-        ("GET", "/shares/{owner}/{server_name}"),
-        ("POST", "/shares/{owner}/{server_name}"),
-        ("PATCH", "/shares/{owner}/{server_name}"),
-        ("DELETE", "/shares/{owner}/{server_name}"),
-        ("GET", "/share-codes/{owner}"),
-        ("GET", "/share-codes/{owner}/{server_name}"),
-        ("POST", "/share-codes/{owner}/{server_name}"),
-        ("DELETE", "/share-codes/{owner}/{server_name}"),
         ("GET", "/proxy"),
         ("POST", "/proxy"),
         ("PATCH", "/proxy"),

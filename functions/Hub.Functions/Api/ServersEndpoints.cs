@@ -143,6 +143,8 @@ public static class ServersEndpoints
         }
         if (remove)
         {
+            // As JupyterHub's cascade: a server created again under this name starts unshared.
+            await Hub.Core.Sharing.SharedAccess.RemoveAsync(store, key.User, key.Server, context.RequestAborted);
             await store.Servers.DeleteAsync(key, cancellationToken: context.RequestAborted);
         }
         return Results.NoContent();

@@ -308,6 +308,8 @@ public static class UsersEndpoints
         {
             await store.Tokens.ChangeAsync(token.Hash, t => t with { User = newName }, cancellationToken);
         }
+        // Shares name the user: a later user of the old name must not inherit them (they are not carried over either).
+        await Hub.Core.Sharing.SharedAccess.RemoveAsync(store, user.Name, null, cancellationToken);
         await store.Users.DeleteAsync(user.Name, cancellationToken: cancellationToken);
         Log.UserRenamed(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(user.Name), LogText.Cap(newName));
         if (admin != user.Admin)
@@ -353,6 +355,7 @@ public static class UsersEndpoints
         {
             await store.Tokens.DeleteAsync(token.Hash, cancellationToken: cancellationToken);
         }
+        await Hub.Core.Sharing.SharedAccess.RemoveAsync(store, user.Name, null, cancellationToken);
         await store.Users.DeleteAsync(user.Name, cancellationToken: cancellationToken);
         Log.UserDeleted(Logger(context), LogText.Cap(caller.User.Name), LogText.Cap(user.Name));
         return Results.NoContent();

@@ -1,5 +1,6 @@
 using Hub.Core.Auth.Credentials;
 using Hub.Core.Security;
+using Hub.Core.Sharing;
 using Hub.Core.Store;
 using Hub.Functions.Logging;
 using Hub.Core.Services;
@@ -66,7 +67,7 @@ public sealed class RequestAuthenticator(
             // Another site's page cannot read API answers anyway; refusing the cookie here costs nothing.
             return RequestAuthentication.Anonymous;
         }
-        return new RequestAuthentication(new HubCaller(identity.User, identity.Scopes, CallerCredential.Session, SessionIdHash: resolution.SessionIdHash));
+        return new RequestAuthentication(new HubCaller(identity.User, await WithSharesAsync(identity, cancellationToken), CallerCredential.Session, SessionIdHash: resolution.SessionIdHash));
     }
 
     /// <summary>Why the request's XSRF token is not acceptable, or <c>null</c> when it is.</summary>
@@ -111,6 +112,16 @@ public sealed class RequestAuthenticator(
         {
             token = await store.Tokens.ChangeAsync(token.Hash, t => t with { LastActivity = now }, cancellationToken) ?? token;
         }
-        return new HubCaller(identity.User, identity.Scopes, CallerCredential.Token, Token: token);
+        return new HubCaller(identity.User, await WithSharesAsync(identity, cancellationToken), CallerCredential.Token, Token: token);
+    }
+
+    /// <summary>
+    /// <paramref name="identity"/>'s scopes with those of the shares its user holds, directly or through a group, as
+    /// JupyterHub 5 adds shares to a user's permissions (a token's own scopes narrowed again to them).
+    /// </summary>
+    private async Task<ScopeSet> WithSharesAsync(CredentialIdentity identity, CancellationToken cancellationToken)
+    {
+        var shared = await SharedAccess.ScopesOfAsync(store, identity.User, cancellationToken);
+        return shared.Count == 0 ? identity.Scopes : SharedAccess.Widen(identity, shared, services);
     }
 }

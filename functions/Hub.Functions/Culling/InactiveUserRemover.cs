@@ -68,6 +68,7 @@ public sealed class InactiveUserRemover(IHubStore store, CullerOptions options, 
         {
             await store.Tokens.DeleteAsync(token.Hash, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
+        await Hub.Core.Sharing.SharedAccess.RemoveAsync(store, name, null, cancellationToken).ConfigureAwait(false);
         var status = await store.Users.DeleteAsync(name, user.Version, cancellationToken).ConfigureAwait(false);
         if (status != StoreWriteStatus.Written)
         {

@@ -32,6 +32,7 @@ public static class PagesEndpoints
         endpoints.MapGet("/hub/user-redirect/{**rest}", UserRedirectAsync);
         endpoints.MapGet("/hub/page-info", PageInfoAsync);
         endpoints.MapGet("/hub/static/{**path}", (HttpContext c, PageFiles files, string path) => files.Static(c, path));
+        endpoints.MapAcceptSharePage();
         return endpoints;
     }
 

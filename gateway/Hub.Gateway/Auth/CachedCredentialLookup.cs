@@ -1,4 +1,5 @@
 using Hub.Core.Auth.Credentials;
+using Hub.Core.Sharing;
 using Hub.Core.Store;
 using Hub.Gateway.Hosting;
 using Hub.Gateway.Logging;
@@ -20,6 +21,8 @@ public sealed class CachedCredentialLookup : ICredentialLookup
     private readonly ExpiringCache<SessionRecord> _sessions;
     private readonly ExpiringCache<TokenRecord> _tokens;
     private readonly ExpiringCache<UserRecord> _users;
+    private readonly ExpiringCache<SharedScopes> _shares;
+    private readonly IHubStore _store;
 
     // Made once: a lambda that captures the store would be a new delegate on every request.
     private readonly Func<string, CancellationToken, Task<SessionRecord?>> _readSession;
@@ -39,6 +42,8 @@ public sealed class CachedCredentialLookup : ICredentialLookup
         _sessions = new(options.CredentialCacheDuration, policy, time);
         _tokens = new(options.CredentialCacheDuration, policy, time);
         _users = new(options.CredentialCacheDuration, policy, time);
+        _shares = new(options.CredentialCacheDuration, policy, time);
+        _store = store;
         _readSession = store.Sessions.GetAsync;
         _readToken = store.Tokens.GetAsync;
         _readUser = store.Users.GetAsync;
@@ -50,4 +55,18 @@ public sealed class CachedCredentialLookup : ICredentialLookup
     public ValueTask<TokenRecord?> FindTokenAsync(string hash, CancellationToken cancellationToken) => _tokens.GetAsync(hash, _readToken);
 
     public ValueTask<UserRecord?> FindUserAsync(string name, CancellationToken cancellationToken) => _users.GetAsync(name, _readUser);
+
+    /// <summary>
+    /// The scopes of the shares <paramref name="user"/> holds, directly or through a group, reused as the other records
+    /// are, so a revoked share stops working within the same time. Asked only when a user opens a server not their own.
+    /// </summary>
+    public ValueTask<SharedScopes?> FindSharedScopesAsync(UserRecord user)
+    {
+        string key = user.Groups.Count == 0 ? user.Name : user.Name + "\n" + string.Join("\n", user.Groups);
+        return _shares.GetAsync(key, async (_, cancellation) =>
+            new SharedScopes(await SharedAccess.ScopesOfAsync(_store, user, cancellation).ConfigureAwait(false)));
+    }
 }
+
+/// <summary>The scopes of the shares one user holds (a class: the cache holds references).</summary>
+public sealed record SharedScopes(IReadOnlyList<string> Scopes);

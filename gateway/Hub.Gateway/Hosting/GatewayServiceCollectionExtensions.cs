@@ -40,6 +40,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetServices<ITokenKind>(), new CredentialResolverOptions { SessionCookieFallback = true },
             provider.GetService<Hub.Core.Services.ServiceCatalog>()));
         services.TryAddSingleton<RequestCredentials>();
+        services.TryAddSingleton<SharedConnectionWatch>();
         services.TryAddSingleton<RequestDispatcher>();
         services.TryAddSingleton<ActivityWriter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RouteRefresher>(p => p.GetRequiredService<RouteRefresher>()));

@@ -31,6 +31,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The store does not answer credential lookups in time: serving sessions and tokens validated within the last {Window}")]
     public static partial void ServingStaleCredentials(ILogger logger, TimeSpan window);
 
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Closed a connection of {User} to {Server}: the share that opened it was revoked")]
+    public static partial void SharedConnectionEnded(ILogger logger, string user, string server);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Refused {Method} {Path}: {Reason}")]
     public static partial void Refused(ILogger logger, string method, string path, string reason);
 

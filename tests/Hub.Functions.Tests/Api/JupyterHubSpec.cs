@@ -62,7 +62,10 @@ public static class JupyterHubSpec
             // The operation's schema as the root, with the components beside it so that its $refs resolve.
             var root = node!.DeepClone().AsObject();
             root["components"] = Document.Value["components"]!.DeepClone();
-            schema = await JsonSchema.FromJsonAsync(root.ToJsonString());
+            WrapRefsWithSiblings(root);
+            // NJsonSchema resolves references inside "definitions" only: the component schemas go there too.
+            root["definitions"] = root["components"]!["schemas"]!.DeepClone();
+            schema = await JsonSchema.FromJsonAsync(root.ToJsonString().Replace("#/components/schemas/", "#/definitions/", StringComparison.Ordinal));
             lock (Cache)
             {
                 Cache[pointer] = schema;
@@ -72,6 +75,34 @@ public static class JupyterHubSpec
         StripKnownNulls(actual);
         var errors = schema.Validate(actual?.ToJsonString() ?? "null");
         Assert.True(errors.Count == 0, $"Response does not match {pointer}:\n" + string.Join("\n", errors.Select(e => $"{e.Path}: {e.Kind} {e.Property}")) + "\nBody: " + body);
+    }
+
+    /// <summary>
+    /// OpenAPI 3.1 lets a <c>$ref</c> stand beside other keys (the Share model's <c>"server": {"description": …,
+    /// "$ref": …}</c>), which NJsonSchema leaves unresolved; <c>allOf</c> with the one reference means the same.
+    /// </summary>
+    private static void WrapRefsWithSiblings(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                if (obj.Count > 1 && obj["$ref"] is JsonValue reference)
+                {
+                    obj.Remove("$ref");
+                    obj["allOf"] = new JsonArray(new JsonObject { ["$ref"] = reference.GetValue<string>() });
+                }
+                foreach (var (_, child) in obj.ToList())
+                {
+                    WrapRefsWithSiblings(child);
+                }
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    WrapRefsWithSiblings(child);
+                }
+                break;
+        }
     }
 
     private static void StripKnownNulls(JsonNode? node)

@@ -56,6 +56,10 @@ public sealed class StoreStartupTests(AzuriteFixture azurite)
 
         public IUsageStore Usage => inner.Usage;
 
+        public Hub.Core.Sharing.IShareStore Shares => inner.Shares;
+
+        public Hub.Core.Sharing.IShareCodeStore ShareCodes => inner.ShareCodes;
+
         public string Location => inner.Location;
 
         public async Task InitializeAsync(CancellationToken cancellationToken = default)

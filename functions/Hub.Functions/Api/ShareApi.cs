@@ -1,0 +1,242 @@
+using System.Text.Json;
+using Hub.Core.Hosting;
+using Hub.Core.Security;
+using Hub.Core.Sharing;
+using Hub.Core.Spawning;
+using Hub.Core.Store;
+using Hub.Functions.Auth;
+
+namespace Hub.Functions.Api;
+
+/// <summary>
+/// What the sharing endpoints have in common: finding the shared server (its owner checked with the operation's
+/// scope, the server with JupyterHub's 404), reading the request bodies as JupyterHub's validators do (unknown fields
+/// refused), and the <c>Share</c> and <c>ShareCode</c> models.
+/// </summary>
+public static class ShareApi
+{
+    /// <summary>
+    /// The caller, the owner and the server a sharing route names, with the caller's <paramref name="scope"/> checked
+    /// for that server (403 without it at all, 404 when it does not cover the server), and the server found: a default
+    /// server exists with its user, a named one while its record does.
+    /// </summary>
+    public static async Task<(HubCaller Caller, UserRecord Owner, ServerKey Server, IResult? Problem)> ServerAsync(HttpContext context, string owner, string? rawServer, string scope)
+    {
+        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return (null!, null!, default, problem);
+        }
+        if (!ApiTargets.TryServerName(rawServer, out string serverName, out var badName))
+        {
+            return (caller, null!, default, badName);
+        }
+        var (user, notFound) = await ApiTargets.UserAsync(context, caller, owner, scope, serverName);
+        if (user is null)
+        {
+            return (caller, null!, default, notFound);
+        }
+        var server = new ServerKey(user.Name, serverName);
+        if (serverName.Length > 0 && await context.RequestServices.GetRequiredService<IHubStore>().Servers.GetAsync(server, context.RequestAborted) is null)
+        {
+            return (caller, null!, default, NoSuchServer(server));
+        }
+        return (caller, user, server, null);
+    }
+
+    public static IResult NoSuchServer(ServerKey server) => ApiProblem.NotFound($"No such server: {LogText.Cap(server.User)}/{LogText.Cap(server.Server)}");
+
+    /// <summary>Whether the request path ends in <c>/</c>: <c>/shares/{owner}/</c> names the owner's default server.</summary>
+    public static bool NamesDefaultServer(HttpContext context) => context.Request.Path.Value?.EndsWith('/') == true;
+
+    /// <summary>405 for a change sent to <c>/shares/{owner}</c> without a server (JupyterHub answers the same).</summary>
+    public static IResult MethodNotAllowed(HttpContext context) =>
+        ApiProblem.Of(StatusCodes.Status405MethodNotAllowed, $"{context.Request.Method} needs a server: add '/' for the default server or '/{{server_name}}'.");
+
+    /// <summary>The body of a grant or revocation: <c>user</c> or <c>group</c> (exactly one) and optional <c>scopes</c>.</summary>
+    public sealed record ShareRequest(string? User, string? Group, IReadOnlyList<string>? Scopes);
+
+    public static bool TryReadShareRequest(JsonElement? body, out ShareRequest request, out IResult? problem)
+    {
+        request = new ShareRequest(null, null, null);
+        if (!TryFields(body, ["user", "group", "scopes"], out problem)
+            || !TryString(body, "user", out string? user, out problem)
+            || !TryString(body, "group", out string? group, out problem)
+            || !TryScopes(body, out var scopes, out problem))
+        {
+            return false;
+        }
+        if (!string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(group))
+        {
+            problem = ApiProblem.BadRequest("Expected exactly one of `user` or `group`, not both.");
+            return false;
+        }
+        if (user is null && group is null)
+        {
+            problem = ApiProblem.BadRequest("Specify exactly one of `user` or `group`.");
+            return false;
+        }
+        request = new ShareRequest(user, group, scopes);
+        return true;
+    }
+
+    /// <summary>The body of a new share code: optional <c>scopes</c> and <c>expires_in</c> (seconds, one minute to a year; one day by default).</summary>
+    public static bool TryReadCodeRequest(JsonElement? body, out IReadOnlyList<string>? scopes, out TimeSpan lifetime, out IResult? problem)
+    {
+        scopes = null;
+        lifetime = ShareGrants.DefaultCodeLifetime;
+        if (!TryFields(body, ["scopes", "expires_in"], out problem) || !TryScopes(body, out scopes, out problem))
+        {
+            return false;
+        }
+        if (body is { } json && json.TryGetProperty("expires_in", out var expires) && expires.ValueKind != JsonValueKind.Null)
+        {
+            double min = ShareGrants.MinCodeLifetime.TotalSeconds, max = ShareGrants.MaxCodeLifetime.TotalSeconds;
+            if (expires.ValueKind != JsonValueKind.Number || !expires.TryGetDouble(out double seconds) || seconds != Math.Floor(seconds) || seconds < min || seconds > max)
+            {
+                problem = ApiProblem.BadRequest($"expires_in must be a whole number of seconds from {min} (a minute) to {max} (a year).");
+                return false;
+            }
+            lifetime = TimeSpan.FromSeconds(seconds);
+        }
+        return true;
+    }
+
+    private static bool TryFields(JsonElement? body, string[] allowed, out IResult? problem)
+    {
+        problem = null;
+        if (body is not { } json)
+        {
+            return true;
+        }
+        foreach (var property in json.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name, StringComparer.Ordinal))
+            {
+                problem = ApiProblem.BadRequest($"Unknown field '{LogText.Cap(property.Name)}' (expected {string.Join(", ", allowed)}).");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool TryString(JsonElement? body, string name, out string? value, out IResult? problem)
+    {
+        value = null;
+        problem = null;
+        if (body is not { } json || !json.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            problem = ApiProblem.BadRequest($"{name} must be a string.");
+            return false;
+        }
+        value = element.GetString();
+        return true;
+    }
+
+    private static bool TryScopes(JsonElement? body, out IReadOnlyList<string>? scopes, out IResult? problem)
+    {
+        scopes = null;
+        problem = null;
+        if (body is not { } json || !json.TryGetProperty("scopes", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            problem = ApiProblem.BadRequest("scopes must be a list of strings.");
+            return false;
+        }
+        scopes = element.EnumerateArray().Select(e => e.GetString()!).ToList();
+        return true;
+    }
+
+    /// <summary>JupyterHub's shortened server model in shares: owner, name, URLs and whether it is ready.</summary>
+    public static Dictionary<string, object?> ServerModel(ServerKey server, ServerRecord? record, HubOptions hub)
+    {
+        string url = ServerUrls.BasePath(server);
+        return new Dictionary<string, object?>
+        {
+            ["user"] = new Dictionary<string, object?> { ["name"] = server.User },
+            ["name"] = server.Server,
+            ["url"] = url,
+            ["full_url"] = new Uri(hub.PublicUrl, url).AbsoluteUri,
+            ["ready"] = record is not null && ApiModels.IsReady(record),
+        };
+    }
+
+    public static Dictionary<string, object?> ShareModel(ShareRecord share, ServerRecord? server, HubOptions hub) => new()
+    {
+        ["server"] = ServerModel(share.Server, server, hub),
+        ["scopes"] = share.Scopes,
+        ["user"] = share.Recipient.Kind == ShareRecipientKind.User ? new Dictionary<string, object?> { ["name"] = share.Recipient.Name } : null,
+        ["group"] = share.Recipient.Kind == ShareRecipientKind.Group ? new Dictionary<string, object?> { ["name"] = share.Recipient.Name } : null,
+        ["kind"] = share.Recipient.Kind == ShareRecipientKind.User ? "user" : "group",
+        ["created_at"] = ApiJson.Time(share.Created),
+    };
+
+    public static Dictionary<string, object?> CodeModel(ShareCodeRecord code, ServerRecord? server, HubOptions hub) => new()
+    {
+        ["server"] = ServerModel(code.Server, server, hub),
+        ["scopes"] = code.Scopes,
+        ["id"] = code.Id,
+        ["created_at"] = ApiJson.Time(code.Created),
+        ["expires_at"] = ApiJson.Time(code.Expires),
+        ["exchange_count"] = code.ExchangeCount,
+        ["last_exchanged_at"] = ApiJson.Time(code.LastExchanged),
+    };
+
+    /// <summary>The server records of <paramref name="servers"/> (for <c>ready</c>), read once each.</summary>
+    public static async Task<Dictionary<ServerKey, ServerRecord?>> ServersAsync(IHubStore store, IEnumerable<ServerKey> servers, CancellationToken cancellationToken)
+    {
+        var records = new Dictionary<ServerKey, ServerRecord?>();
+        foreach (var key in servers.Distinct())
+        {
+            records[key] = await store.Servers.GetAsync(key, cancellationToken);
+        }
+        return records;
+    }
+
+    /// <summary>A page of shares in the order they were granted, always in the pagination envelope (as JupyterHub's sharing lists).</summary>
+    public static async Task<IResult> SharePageAsync(HttpContext context, IReadOnlyList<ShareRecord> shares)
+    {
+        if (!ApiPaging.TryRead(context.Request.Query, out int offset, out int limit, out var problem))
+        {
+            return problem!;
+        }
+        var services = context.RequestServices;
+        var hub = services.GetRequiredService<HubOptions>();
+        var page = shares.OrderBy(s => s.Created).ThenBy(s => s.Recipient.ToString(), StringComparer.Ordinal).Skip(offset).Take(limit).ToList();
+        var servers = await ServersAsync(services.GetRequiredService<IHubStore>(), page.Select(s => s.Server), context.RequestAborted);
+        return ApiPaging.Page(context, hub, context.Request.Path.Value!, page.Select(s => ShareModel(s, servers[s.Server], hub)).ToList(), offset, limit, shares.Count, envelope: true);
+    }
+
+    /// <summary>A page of unexpired share codes in the order they were issued, in the pagination envelope.</summary>
+    public static async Task<IResult> CodePageAsync(HttpContext context, IReadOnlyList<ShareCodeRecord> codes)
+    {
+        if (!ApiPaging.TryRead(context.Request.Query, out int offset, out int limit, out var problem))
+        {
+            return problem!;
+        }
+        var services = context.RequestServices;
+        var hub = services.GetRequiredService<HubOptions>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var live = codes.Where(c => c.Expires > now).OrderBy(c => c.Created).ThenBy(c => c.Id, StringComparer.Ordinal).ToList();
+        var page = live.Skip(offset).Take(limit).ToList();
+        var servers = await ServersAsync(services.GetRequiredService<IHubStore>(), page.Select(c => c.Server), context.RequestAborted);
+        return ApiPaging.Page(context, hub, context.Request.Path.Value!, page.Select(c => CodeModel(c, servers[c.Server], hub)).ToList(), offset, limit, live.Count, envelope: true);
+    }
+
+    public static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+        return list;
+    }
+}

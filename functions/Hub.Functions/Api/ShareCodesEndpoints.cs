@@ -1,0 +1,125 @@
+using Hub.Core.Hosting;
+using Hub.Core.Security;
+using Hub.Core.Sharing;
+using Hub.Core.Store;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Hub.Functions.Api;
+
+/// <summary>
+/// JupyterHub 5's share codes: <c>GET /hub/api/share-codes/{owner}[/{server_name}]</c> (<c>read:shares</c>), <c>POST</c>
+/// to issue one (<c>shares</c>; the code and its <c>accept_url</c> are shown this once, only the hash is stored) and
+/// <c>DELETE</c> to revoke one by <c>?code=</c> or <c>?id=</c>, or all of the server's. Whoever follows the accept URL
+/// and confirms gets the share (<see cref="Hub.Functions.Pages.AcceptSharePage"/>), until the code expires (one day unless
+/// <c>expires_in</c> says otherwise, at most a year).
+/// </summary>
+public static class ShareCodesEndpoints
+{
+    public static IEndpointRouteBuilder MapShareCodesEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/hub/api/share-codes/{owner}", (HttpContext c, string owner) => ShareApi.NamesDefaultServer(c) ? ListServerAsync(c, owner, "") : ListOwnerAsync(c, owner));
+        endpoints.MapPost("/hub/api/share-codes/{owner}", (HttpContext c, string owner) => ShareApi.NamesDefaultServer(c) ? IssueAsync(c, owner, "") : Task.FromResult(ShareApi.MethodNotAllowed(c)));
+        endpoints.MapDelete("/hub/api/share-codes/{owner}", (HttpContext c, string owner) => ShareApi.NamesDefaultServer(c) ? RevokeAsync(c, owner, "") : Task.FromResult(ShareApi.MethodNotAllowed(c)));
+        endpoints.MapGet("/hub/api/share-codes/{owner}/{server}", ListServerAsync);
+        endpoints.MapPost("/hub/api/share-codes/{owner}/{server}", IssueAsync);
+        endpoints.MapDelete("/hub/api/share-codes/{owner}/{server}", RevokeAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ListOwnerAsync(HttpContext context, string owner)
+    {
+        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, owner, "read:shares");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var store = context.RequestServices.GetRequiredService<IHubStore>();
+        var codes = await ShareApi.ToListAsync(store.ShareCodes.ListForOwnerAsync(user.Name, cancellationToken: context.RequestAborted));
+        return await ShareApi.CodePageAsync(context, codes.Where(c => caller.Scopes.Allows("read:shares", user.Name, user.Groups, c.Server.Server)).ToList());
+    }
+
+    private static async Task<IResult> ListServerAsync(HttpContext context, string owner, string server)
+    {
+        var (_, _, key, problem) = await ShareApi.ServerAsync(context, owner, server, "read:shares");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var store = context.RequestServices.GetRequiredService<IHubStore>();
+        return await ShareApi.CodePageAsync(context, await ShareApi.ToListAsync(store.ShareCodes.ListForOwnerAsync(key.User, key.Server, context.RequestAborted)));
+    }
+
+    private static async Task<IResult> IssueAsync(HttpContext context, string owner, string server)
+    {
+        var (caller, user, key, problem) = await ShareApi.ServerAsync(context, owner, server, "shares");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        if (!ShareApi.TryReadCodeRequest(body, out var requested, out var lifetime, out var requestProblem))
+        {
+            return requestProblem!;
+        }
+        if (!ShareScopes.TryApply(requested, key, out var scopes, out string scopeProblem))
+        {
+            return ApiProblem.BadRequest(scopeProblem);
+        }
+        if (ShareScopes.NotHeld(caller.Scopes, scopes, key, user.Groups) is { } notHeld)
+        {
+            return ApiProblem.Forbidden($"Do not have permission to grant share with scope {notHeld}");
+        }
+        var services = context.RequestServices;
+        var store = services.GetRequiredService<IHubStore>();
+        var hub = services.GetRequiredService<HubOptions>();
+        var (record, code) = await ShareGrants.IssueCodeAsync(store, key, scopes, lifetime, services.GetRequiredService<TimeProvider>().GetUtcNow(), context.RequestAborted);
+        var model = ShareApi.CodeModel(record, await store.Servers.GetAsync(key, context.RequestAborted), hub);
+        string accept = QueryHelpers.AddQueryString("/hub/accept-share", "code", code);
+        model["code"] = code;
+        model["accept_url"] = accept;
+        model["full_accept_url"] = new Uri(hub.PublicUrl, accept).AbsoluteUri;
+        context.Response.Headers.CacheControl = "no-store";
+        return ApiJson.Ok(model);
+    }
+
+    private static async Task<IResult> RevokeAsync(HttpContext context, string owner, string server)
+    {
+        var (_, _, key, problem) = await ShareApi.ServerAsync(context, owner, server, "shares");
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var store = context.RequestServices.GetRequiredService<IHubStore>();
+        var cancellationToken = context.RequestAborted;
+        string? code = context.Request.Query["code"].ToString() is { Length: > 0 } c ? c : null;
+        string? id = context.Request.Query["id"].ToString() is { Length: > 0 } i ? i : null;
+        if (code is not null && id is not null)
+        {
+            return ApiProblem.BadRequest("Give either code or id, not both.");
+        }
+        if (code is not null)
+        {
+            var record = code.Length <= SecretHash.MaxSecretLength ? await store.ShareCodes.GetAsync(SecretHash.Of(code), cancellationToken) : null;
+            if (record is null || record.Server != key)
+            {
+                return ApiProblem.NotFound("No matching code found");
+            }
+            await store.ShareCodes.DeleteAsync(record.Hash, cancellationToken: cancellationToken);
+            return Results.NoContent();
+        }
+        bool any = false;
+        await foreach (var record in store.ShareCodes.ListForOwnerAsync(key.User, key.Server, cancellationToken))
+        {
+            if (id is null || record.Id == id)
+            {
+                any = true;
+                await store.ShareCodes.DeleteAsync(record.Hash, cancellationToken: cancellationToken);
+            }
+        }
+        return id is not null && !any ? ApiProblem.NotFound("No code found matching id=" + LogText.Cap(id)) : Results.NoContent();
+    }
+}
