@@ -44,7 +44,8 @@ public static class ControlPlaneApp
         builder.Services.AddTableHubStore(settings.Storage);
         builder.Services.AddSingleton(new UserNamePolicy(settings.UserNames));
         builder.Services.AddSingleton<StoreReadiness>();
-        builder.Services.AddHostedService<StoreInitializer>();
+        builder.Services.AddSingleton<StoreInitializer>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<StoreInitializer>());
         builder.Services.AddSingleton<TimerMetrics>();
         builder.Services.AddSingleton<TimerJobRunner>();
         builder.Services.AddHostedService<TimerScheduler>();
@@ -58,6 +59,7 @@ public static class ControlPlaneApp
         builder.Services.AddHubTelemetry(builder.Configuration, "hub-control-plane", [HubMetrics.MeterName], [SpawnTracing.SourceName]);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<StoreInitializer>().Begin();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestMetricsMiddleware>();

@@ -10,6 +10,7 @@ namespace Hub.Azure.Store;
 public sealed class TableHubStore : IHubStore
 {
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(3);
+    private readonly TableServiceClient _service;
     private readonly TableClient[] _tables;
     private readonly TableClient _users;
     private readonly TableClient _healthProbe;
@@ -18,7 +19,7 @@ public sealed class TableHubStore : IHubStore
     {
         ArgumentNullException.ThrowIfNull(connection);
         Endpoint = connection.Endpoint;
-        var service = connection.CreateClient();
+        var service = _service = connection.CreateClient();
         _users = service.GetTableClient(tablePrefix + "users");
         _healthProbe = connection.CreateClientWithoutRetries().GetTableClient(_users.Name);
         var servers = service.GetTableClient(tablePrefix + "servers");
@@ -64,8 +65,20 @@ public sealed class TableHubStore : IHubStore
     /// <summary>The names of the tables this store uses.</summary>
     public IEnumerable<string> TableNames => _tables.Select(t => t.Name);
 
-    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
-        Task.WhenAll(_tables.Select(t => t.CreateIfNotExistsAsync(cancellationToken)));
+    /// <summary>
+    /// Creates the tables that do not exist yet. One query finds those that do, so a start against an existing store
+    /// costs one request (instead of one refused create, and the exception behind it, per table).
+    /// </summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        string filter = string.Join(" or ", _tables.Select(t => TableServiceClient.CreateQueryFilter($"TableName eq {t.Name}")));
+        await foreach (var table in _service.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            existing.Add(table.Name);
+        }
+        await Task.WhenAll(_tables.Where(t => !existing.Contains(t.Name)).Select(t => t.CreateIfNotExistsAsync(cancellationToken))).ConfigureAwait(false);
+    }
 
     public async Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
     {

@@ -7,14 +7,53 @@ namespace Hub.Functions.Hosting;
 /// Creates the tables in the background, retrying until the store answers, so the app starts (and reports
 /// the problem on /hub/health) even when storage is not reachable yet; then marks the <see cref="StoreReadiness"/>.
 /// </summary>
-internal sealed class StoreInitializer(IHubStore store, StoreReadiness readiness, ILogger<StoreInitializer> logger, TimeProvider time) : BackgroundService
+/// <remarks>
+/// The app calls <see cref="Begin"/> as soon as its services exist, so that the first round trip to storage (and
+/// loading the client that makes it) overlaps mapping the endpoints and starting the host instead of following them;
+/// starting the host begins it too, for a composition that does not call it.
+/// </remarks>
+internal sealed class StoreInitializer(IHubStore store, StoreReadiness readiness, ILogger<StoreInitializer> logger, TimeProvider time)
+    : IHostedService, IDisposable
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private Task? _run;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Starts creating the tables, once, off the calling thread.</summary>
+    public void Begin()
     {
-        // Leave the startup thread at once, so that creating the tables overlaps with the server starting.
-        await Task.Yield();
+        lock (_gate)
+        {
+            _run ??= Task.Run(() => RunAsync(_stopping.Token));
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Begin();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        Task? run;
+        lock (_gate)
+        {
+            run = _run;
+        }
+        if (run is not null)
+        {
+            await run.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    // An app that was built but never run stops the work here; the source is left undisposed for the task still reading its token.
+    public void Dispose() => _stopping.Cancel();
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         var delay = TimeSpan.FromMilliseconds(250);
         for (int attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
@@ -29,7 +68,14 @@ internal sealed class StoreInitializer(IHubStore store, StoreReadiness readiness
             {
                 Log.StoreInitializationFailed(logger, store.Location, attempt, delay, ex.InnerException?.Message ?? ex.Message);
             }
-            await Task.Delay(delay, time, stoppingToken);
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
         }
     }

@@ -103,6 +103,21 @@ public sealed class TableHubStoreTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Initialize_SomeTablesMissing_CreatesThoseAndKeepsTheRest()
+    {
+        var service = azurite.CreateServiceClient();
+        string servers = _store.TableNames.Single(n => n.EndsWith("servers", StringComparison.Ordinal));
+        await _store.Users.CreateAsync(User("ada"));
+        await service.DeleteTableAsync(servers);
+
+        await _store.InitializeAsync();
+
+        var names = await service.QueryAsync().Select(t => t.Name).ToListAsync();
+        Assert.All(_store.TableNames, name => Assert.Contains(name, names));
+        Assert.NotNull(await _store.Users.GetAsync("ada"));
+    }
+
+    [Fact]
     public async Task Get_TablesMissing_ThrowsTableNotFoundInsteadOfNull()
     {
         var store = new TableHubStore(azurite.Tables, AzuriteFixture.UniqueTableName("none"));
