@@ -30,8 +30,9 @@ public sealed class StorageOptions : ISettingsSection
     public string TablePrefix { get; set; } = "hub";
 
     /// <summary>
-    /// How long one store call made for a user's request (a page or an API call) may take in all, retries included;
-    /// then the request is answered 503 with <c>Retry-After</c> instead of hanging. Background work (timers,
+    /// How long one store call made for a user's request (a page or an API call) may take in all, retries included,
+    /// answer included (the call itself gets slightly less); then the request is answered 503 with <c>Retry-After</c>
+    /// instead of hanging. Background work (timers,
     /// reconcile) is not held to it.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -1,3 +1,4 @@
+using Hub.Core.Auth;
 using Hub.Core.Auth.Credentials;
 using Hub.Core.Security;
 using Hub.Core.Sharing;

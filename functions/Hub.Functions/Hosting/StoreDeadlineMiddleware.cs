@@ -10,7 +10,7 @@ namespace Hub.Functions.Hosting;
 
 /// <summary>
 /// The one place where a store that is unavailable becomes an answer: every <c>/hub/…</c> request runs within a
-/// <see cref="StoreDeadline"/> (each store call at most <see cref="StorageOptions.RequestTimeout"/>), and a request the store failed (no answer
+/// <see cref="StoreDeadline"/> (each store call at most <see cref="StorageOptions.RequestTimeout"/>, less a margin for the answer: <see cref="CallBudget"/>), and a request the store failed (no answer
 /// in time, throttled, down) gets 503 with <c>Retry-After</c>: problem+json for APIs and scripts, and for browsers a
 /// page that says so in words and tries again by itself. Progress streams (server-sent events that last a whole
 /// start) are not held to the deadline.
@@ -28,7 +28,7 @@ public sealed class StoreDeadlineMiddleware(RequestDelegate next, StorageOptions
             await next(context);
             return;
         }
-        using var deadline = StoreDeadline.Begin(options.RequestTimeout);
+        using var deadline = StoreDeadline.Begin(CallBudget(options.RequestTimeout));
         try
         {
             await next(context);
@@ -39,6 +39,13 @@ public sealed class StoreDeadlineMiddleware(RequestDelegate next, StorageOptions
             await UnavailableAsync(context);
         }
     }
+
+    /// <summary>
+    /// A store call's share of <see cref="StorageOptions.RequestTimeout"/>: the timeout less a margin (a fifth, at most
+    /// 250 ms) for writing the 503 and passing it back through the gateway, so the client has its answer within the timeout.
+    /// </summary>
+    public static TimeSpan CallBudget(TimeSpan requestTimeout) =>
+        requestTimeout - TimeSpan.FromMilliseconds(Math.Min(250, requestTimeout.TotalMilliseconds / 5));
 
     private static async Task UnavailableAsync(HttpContext context)
     {
