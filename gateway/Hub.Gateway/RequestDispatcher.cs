@@ -23,6 +23,7 @@ public sealed class RequestDispatcher(
     OriginPolicy origins,
     BackendForwarder forwarder,
     ActivityRecorder activity,
+    ActivityRules activityRules,
     GatewayMetrics metrics,
     ControlPlaneTarget controlPlane,
     ILogger<RequestDispatcher> logger)
@@ -110,7 +111,10 @@ public sealed class RequestDispatcher(
             // The backend URL is built from the raw target: the server sees its base URL as it was started with it.
             requestFeature.RawTarget = canonical;
         }
-        activity.Record(route.Key);
+        if (activityRules.ForRequest(request, webSocket) is { } kind)
+        {
+            activity.Record(route.Key, kind);
+        }
         var result = await ForwardCoreAsync(context, route.Target, webSocket).ConfigureAwait(false);
         if (result.Error == ForwarderError.BackendUnreachable && !context.Response.HasStarted && !webSocket && IsBodiless(request)
             && await IsGoneAsync(route.Key, context.RequestAborted).ConfigureAwait(false))
