@@ -2,9 +2,10 @@
 # One cull run over many servers: 10,000 running servers in a private Azurite, 5 % of them idle. The program seeds a
 # fresh set of tables for each run, then times, in the same process, the bare query of the same rows (the baseline)
 # and one run of the app's own CullIdleJob; it counts the Table requests of each by kind, asks the idle servers'
-# /api/status on a local Kestrel stand-in, and checks that only idle servers were written to.
+# kernel list (with --activity traffic: /api/status, then the kernel list) on a local Kestrel stand-in on 127.0.0.1,
+# and checks that only idle servers were written to.
 #
-#   bash bench/cull-run.sh [--servers 10000] [--idle 0.05] [--runs 3] [--concurrency 10]
+#   bash bench/cull-run.sh [--servers 10000] [--idle 0.05] [--runs 3] [--concurrency 10] [--activity user|traffic]
 #
 # Three runs by default; the program prints every run and the medians, and exits non-zero if a server that stays was
 # written to or an idle one was not culled.

@@ -16,10 +16,12 @@ int servers = Option("--servers", 10_000);
 double idleShare = Option("--idle", 0.05);
 int runs = Option("--runs", 3);
 int concurrency = Option("--concurrency", 10);
+// What counts as activity (Culler__ActivitySource): what the culler asks the idle-looking servers.
+string activity = Option("--activity", "user");
 string storage = Environment.GetEnvironmentVariable("AZURITE_CONNECTION_STRING")
     ?? throw new InvalidOperationException("Set AZURITE_CONNECTION_STRING (bench/cull-run.sh starts a private Azurite).");
 int idleEvery = (int)Math.Round(1 / idleShare);
-Console.WriteLine($"Cull run: {servers} running servers, every {idleEvery}th idle ({servers / idleEvery} idle), Culler__Concurrency {concurrency}, {runs} run(s)");
+Console.WriteLine($"Cull run: {servers} running servers, every {idleEvery}th idle ({servers / idleEvery} idle), Culler__Concurrency {concurrency}, Culler__ActivitySource {activity}, {runs} run(s)");
 
 var results = new List<RunResult>();
 for (int run = 1; run <= runs; run++)
@@ -61,6 +63,7 @@ async Task<RunResult> RunOnceAsync(int run)
             ["Storage:TablePrefix"] = prefix,
             ["Hub:DataDirectory"] = data,
             ["Culler:Concurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
+            ["Culler:ActivitySource"] = activity,
             ["Timers:RunStandalone"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         });
@@ -173,7 +176,7 @@ static void Print(string label, RunResult r)
     Console.WriteLine($"  baseline query (all fields)   {r.BaselineAll.TotalMilliseconds,8:0} ms   Table ops: {Ops(r.BaselineAllOps)}");
     Console.WriteLine($"  baseline query (cull fields)  {r.BaselineSelected.TotalMilliseconds,8:0} ms   Table ops: {Ops(r.BaselineSelectedOps)}");
     Console.WriteLine($"  baseline stop operations      {r.BaselineStops.TotalMilliseconds,8:0} ms   Table ops: {Ops(r.BaselineStopsOps)}");
-    Console.WriteLine($"  cull run                      {r.Cull.TotalMilliseconds,8:0} ms   Table ops: {Ops(r.CullOps)}; /api/status asked: {r.Probes}");
+    Console.WriteLine($"  cull run                      {r.Cull.TotalMilliseconds,8:0} ms   Table ops: {Ops(r.CullOps)}; server requests: {r.Probes}");
     Console.WriteLine($"    culled {r.Culled} of {r.ExpectedIdle} idle; stayers written: {r.StayersWritten}; idle left running: {r.NotStopped}; "
         + $"summary: active {r.Summary.Active}, asked {r.Summary.Probed}, kept {r.Summary.KeptActive + r.Summary.KeptBusy}, stop failures {r.Summary.StopFailures}");
     var p = r.Summary.Phases;

@@ -9,8 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace CullRun;
 
 /// <summary>
-/// A Kestrel host on 127.0.0.1 that answers Jupyter's <c>/user/{name}/api/status</c> for every seeded server as an idle
-/// Jupyter would (last activity long ago, no kernels), so the idle ones the culler asks are really asked over HTTP.
+/// A Kestrel host on 127.0.0.1 that answers Jupyter's <c>/user/{name}/api/status</c> and <c>/user/{name}/api/kernels</c>
+/// for every seeded server as an idle Jupyter would (last activity long ago; one idle kernel, last active long ago), so
+/// the idle ones the culler asks are really asked over HTTP: the kernel list when it counts what a person does, the
+/// status (then the kernel list) when it counts traffic.
 /// </summary>
 internal sealed class StatusStub : IAsyncDisposable
 {
@@ -30,14 +32,18 @@ internal sealed class StatusStub : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var stub = new StatusStub(app);
-        string body = $$"""{"started":"2026-01-01T00:00:00.000000Z","last_activity":"{{lastActivity.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'}}","kernels":0,"connections":0}""";
-        app.MapGet("/user/{name}/api/status", (HttpContext context) =>
+        string last = $"{lastActivity.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'}";
+        string status = $$"""{"started":"2026-01-01T00:00:00.000000Z","last_activity":"{{last}}","kernels":1,"connections":0}""";
+        string kernels = $$"""[{"id":"k1","name":"python3","last_activity":"{{last}}","execution_state":"idle","connections":0}]""";
+        IResult Answer(HttpContext context, string body)
         {
             Interlocked.Increment(ref stub._requests);
             return context.Request.Headers.Authorization.ToString().StartsWith("token ", StringComparison.Ordinal)
                 ? Results.Text(body, "application/json")
                 : Results.StatusCode(StatusCodes.Status403Forbidden);
-        });
+        }
+        app.MapGet("/user/{name}/api/status", (HttpContext context) => Answer(context, status));
+        app.MapGet("/user/{name}/api/kernels", (HttpContext context) => Answer(context, kernels));
         await app.StartAsync();
         stub.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return stub;

@@ -28,6 +28,7 @@ public sealed class RequestDispatcher(
     OriginPolicy origins,
     BackendForwarder forwarder,
     ActivityRecorder activity,
+    ActivityRules activityRules,
     GatewayMetrics metrics,
     ControlPlaneTarget controlPlane,
     SharedConnectionWatch sharedConnections,
@@ -182,7 +183,10 @@ public sealed class RequestDispatcher(
             // The backend URL is built from the raw target: the server sees its base URL as it was started with it.
             requestFeature.RawTarget = canonical;
         }
-        activity.Record(route.Key);
+        if (activityRules.ForRequest(request, webSocket) is { } kind)
+        {
+            activity.Record(route.Key, kind);
+        }
         // A connection opened through a share must not outlive the share: it is checked again while it lasts.
         await using var watch = webSocket && !AccessPolicy.MayOpen(authentication.Identity!, route.Key)
             ? sharedConnections.Watch(context, identity.User.Name, route.Key)

@@ -24,6 +24,7 @@ internal sealed class ServerEntityMap : ITableRecordMap<ServerKey, ServerRecord>
             ["Requested"] = record.Requested,
             ["Started"] = record.Started,
             ["LastActivity"] = record.LastActivity,
+            ["LastActivityKind"] = record.LastActivityKind is { } kind ? ActivityKinds.Label(kind) : null,
             ["Target"] = record.Target,
             ["SpawnerState"] = record.SpawnerState,
             ["Profile"] = record.Profile,
@@ -48,6 +49,8 @@ internal sealed class ServerEntityMap : ITableRecordMap<ServerKey, ServerRecord>
         Requested = entity.GetDateTimeOffset("Requested"),
         Started = entity.GetDateTimeOffset("Started"),
         LastActivity = entity.GetDateTimeOffset("LastActivity"),
+        // Rows written before kinds were recorded (or by a newer version's unknown kind) have none.
+        LastActivityKind = ActivityKinds.Parse(entity.GetString("LastActivityKind")),
         Target = entity.GetString("Target"),
         SpawnerState = entity.GetString("SpawnerState"),
         Profile = entity.GetString("Profile"),

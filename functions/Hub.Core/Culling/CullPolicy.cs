@@ -2,8 +2,8 @@ using Hub.Core.Store;
 
 namespace Hub.Core.Culling;
 
-/// <summary>What a server reported about itself (Jupyter's <c>/api/status</c>).</summary>
-/// <param name="LastActivity">The server's own last activity (API calls, kernel and terminal activity).</param>
+/// <summary>What a server reported about itself (Jupyter's <c>/api/kernels</c>, and <c>/api/status</c> when the culler counts traffic).</summary>
+/// <param name="LastActivity">The latest kernel activity; counting traffic, also the server's own last activity (which API calls move).</param>
 /// <param name="BusyKernels">Kernels executing right now.</param>
 public sealed record ServerActivity(DateTimeOffset? LastActivity, int BusyKernels);
 

@@ -16,6 +16,14 @@ public sealed class CullerOptions : ISettingsSection
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// What counts as activity: <see cref="Culling.ActivitySource.User"/> (what a person does; an open tab that only
+    /// polls does not keep its server) or <see cref="Culling.ActivitySource.Traffic"/> (every request and WebSocket
+    /// frame, as JupyterHub's proxy counts). Read by the gateway, which decides what it records, and by the culler,
+    /// which decides what it asks the server. Busy kernels and the server's own activity reports count in both.
+    /// </summary>
+    public ActivitySource ActivitySource { get; set; } = ActivitySource.User;
+
     /// <summary>A server running this long is stopped even when active or busy; zero turns the limit off.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.Zero;
 

@@ -77,6 +77,9 @@ public sealed record ServerRecord : IStoredRecord
 
     public DateTimeOffset? LastActivity { get; init; }
 
+    /// <summary>What <see cref="LastActivity"/> was; written together with it, only ever with a later time.</summary>
+    public ActivityKind? LastActivityKind { get; init; }
+
     /// <summary>The server's URL as the gateway reaches it, once known.</summary>
     public string? Target { get; init; }
 

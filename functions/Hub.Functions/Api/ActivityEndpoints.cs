@@ -99,7 +99,7 @@ public static class ActivityEndpoints
         foreach (var (serverName, at) in serverActivity)
         {
             await store.Servers.ChangeAsync(new ServerKey(user.Name, serverName),
-                s => s.LastActivity is { } old && old >= at ? null : s with { LastActivity = at }, context.RequestAborted);
+                s => ActivityMerge.Forward(s, at, ActivityKind.ServerReported), context.RequestAborted);
         }
         var latest = new[] { userActivity }.Concat(serverActivity.Values.Select(v => (DateTimeOffset?)v)).Max();
         if (latest is { } newest)

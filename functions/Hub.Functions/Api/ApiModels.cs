@@ -70,6 +70,8 @@ public sealed class ApiModels(Core.Hosting.HubOptions hub)
             // Ours, beside JupyterHub's fields (its Server schema allows more): seconds of the completed runs; the
             // current run, if any, is the time since "started".
             ["used_seconds"] = server.UsedSeconds,
+            // Ours too: what last_activity was, for the admin page.
+            ["last_activity_kind"] = server.LastActivityKind is { } kind ? ActivityKinds.Label(kind) : null,
         };
         if (withState)
         {

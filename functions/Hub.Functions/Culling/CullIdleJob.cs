@@ -12,8 +12,10 @@ namespace Hub.Functions.Culling;
 /// The <c>cull-idle</c> timer: stops servers idle longer than <see cref="CullerOptions.IdleTimeout"/> (or running
 /// longer than <see cref="CullerOptions.MaxAge"/>) through <see cref="IServerLifecycle"/>, which keeps their files.
 /// One query reads the active servers (only the fields the decision needs); <see cref="CullPolicy"/> decides on
-/// stored activity (the gateway's); only servers that look idle are asked about their own activity, at most
-/// <see cref="CullerOptions.Concurrency"/> at a time; nothing is written for servers that stay.
+/// stored activity (the gateway's); only servers that look idle are asked about their own activity (what they are
+/// asked depends on <see cref="CullerOptions.ActivitySource"/>), at most <see cref="CullerOptions.Concurrency"/> at a
+/// time. A server kept by what it reported (a busy kernel, or a kernel active after the stored time) has that written
+/// as its activity, moving forward only; nothing is written for the other servers that stay.
 /// </summary>
 public sealed class CullIdleJob(
     IHubStore store,
@@ -83,7 +85,7 @@ public sealed class CullIdleJob(
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(idleLooking, parallel, async (server, token) =>
         {
-            var answer = await probe.AskAsync(server, token).ConfigureAwait(false);
+            var answer = await probe.AskAsync(server, options.ActivitySource, token).ConfigureAwait(false);
             if (answer.Activity is null)
             {
                 Interlocked.Increment(ref probeFailures);
@@ -94,9 +96,15 @@ public sealed class CullIdleJob(
             {
                 case CullReason.Active:
                     Interlocked.Increment(ref keptActive);
+                    if (answer.Activity?.LastActivity is { } reported)
+                    {
+                        var kind = options.ActivitySource == ActivitySource.User ? ActivityKind.Kernel : ActivityKind.Traffic;
+                        await RecordAsync(server.Key, reported, kind, token).ConfigureAwait(false);
+                    }
                     break;
                 case CullReason.BusyKernel:
                     Interlocked.Increment(ref keptBusy);
+                    await RecordAsync(server.Key, now, ActivityKind.KernelBusy, token).ConfigureAwait(false);
                     break;
                 default:
                     if (decision.Action == CullAction.Stop)
@@ -141,5 +149,21 @@ public sealed class CullIdleJob(
 
         return new CullRunSummary(servers.Count, pending, idleLooking.Count, probeFailures, keptActive, keptBusy,
             culledIdle, culledMaxAge, stopFailures, usersRemoved, time.GetElapsedTime(started), new CullPhases(read, asked - read, stopped - asked));
+    }
+
+    /// <summary>
+    /// Writes what a server reported as its activity, so the admin page shows it and the next runs do not ask again
+    /// within the idle timeout. A failed write only costs that: the server stays either way.
+    /// </summary>
+    private async Task RecordAsync(ServerKey server, DateTimeOffset at, ActivityKind kind, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.Servers.ChangeAsync(server, record => ActivityMerge.Forward(record, at, kind), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.ActivityWriteFailed(logger, LogText.Cap(server.ToString()), ex.GetType().Name);
+        }
     }
 }

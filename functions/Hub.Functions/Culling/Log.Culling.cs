@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 6104, Level = LogLevel.Information, Message = "Removed inactive user {User} (last active {LastActive}); their files are kept")]
     public static partial void InactiveUserRemoved(ILogger logger, string user, DateTimeOffset lastActive);
 
+    [LoggerMessage(EventId = 6105, Level = LogLevel.Warning, Message = "Could not record the activity {Server} reported ({Problem}); it stays running")]
+    public static partial void ActivityWriteFailed(ILogger logger, string server, string problem);
+
     [LoggerMessage(EventId = 6200, Level = LogLevel.Information,
         Message = "Pre-warm for the lecture at {StartsAt} ({Lecture}): {Started} started, {Already} already warm, {Throttled} refused by a limit, {Failed} failed, {Unknown} not users yet")]
     public static partial void PrewarmFinished(ILogger logger, DateTimeOffset startsAt, string lecture, int started, int already, int throttled, int failed, int unknown);

@@ -8,17 +8,20 @@ using Hub.Core.Store;
 namespace Hub.Functions.Culling;
 
 /// <summary>
-/// Asks a running server about its own activity, as Jupyter reports it: <c>GET /user/{name}/api/status</c> gives
-/// <c>last_activity</c> (API calls, kernel messages, terminals) and the number of kernels; when there are kernels,
-/// <c>GET /user/{name}/api/kernels?no_track_activity=1</c> tells which are busy (a long computation that prints
-/// nothing does not move <c>last_activity</c>). Neither request counts as activity on the server. The request goes to
-/// the server's target directly, not through the gateway, so it is not recorded as the student's activity either.
+/// Asks a running server about its own activity, as Jupyter reports it. Counting what a person does
+/// (<see cref="ActivitySource.User"/>), one request: <c>GET /user/{name}/[{server}/]api/kernels?no_track_activity=1</c>
+/// tells which kernels are busy (a long computation that prints nothing) and when each last had a message, which an
+/// open tab's polling does not move. Counting traffic, as before: <c>GET …/api/status</c> gives the server's own
+/// <c>last_activity</c> (which every API call moves) and the number of kernels, and only when there are kernels is the
+/// kernel list asked. Neither request counts as activity on the server. The requests go to the server's target
+/// directly, not through the gateway, so they are not recorded as the student's activity either.
 /// </summary>
 /// <param name="client">A client from <see cref="ServerProbeClient.Create"/>: a server that does not answer within <see cref="ServerProbeClient.Timeout"/> is judged on stored activity.</param>
 public sealed class ServerActivityProbe(HttpClient client, ServerTokenSource tokens)
 {
     /// <summary>What the server says about itself, or why it could not say (then <see cref="ProbeResult.Activity"/> is null).</summary>
-    public async Task<ProbeResult> AskAsync(ServerRecord server, CancellationToken cancellationToken)
+    /// <param name="source">What counts as activity (<see cref="CullerOptions.ActivitySource"/>): which of the server's answers to ask.</param>
+    public async Task<ProbeResult> AskAsync(ServerRecord server, ActivitySource source, CancellationToken cancellationToken)
     {
         if (server.Target is null || !Uri.TryCreate(server.Target, UriKind.Absolute, out var target) || server.TokenNonce is null)
         {
@@ -27,24 +30,38 @@ public sealed class ServerActivityProbe(HttpClient client, ServerTokenSource tok
         string token = tokens.TokenFor(server.Key, server.TokenNonce);
         try
         {
-            using var status = await GetJsonAsync(new Uri(target, ServerUrls.StatusPath(server.Key)), token, cancellationToken).ConfigureAwait(false);
-            if (status is null || status.RootElement.ValueKind != JsonValueKind.Object)
+            DateTimeOffset? lastActivity = null;
+            bool askKernels = true;
+            if (source == ActivitySource.Traffic)
             {
-                return ProbeResult.Failed("/api/status did not answer 200 with a JSON object");
+                using var status = await GetJsonAsync(new Uri(target, ServerUrls.StatusPath(server.Key)), token, cancellationToken).ConfigureAwait(false);
+                if (status is null || status.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return ProbeResult.Failed("/api/status did not answer 200 with a JSON object");
+                }
+                lastActivity = ReadTime(status.RootElement, "last_activity");
+                askKernels = status.RootElement.TryGetProperty("kernels", out var count) && count.TryGetInt32(out int n) && n > 0;
             }
-            var root = status.RootElement;
-            DateTimeOffset? lastActivity = ReadTime(root, "last_activity");
-            int kernels = root.TryGetProperty("kernels", out var count) && count.TryGetInt32(out int n) ? n : 0;
             int busy = 0;
-            if (kernels > 0)
+            if (askKernels)
             {
                 using var list = await GetJsonAsync(new Uri(target, ServerUrls.BasePath(server.Key) + "api/kernels?no_track_activity=1"), token, cancellationToken).ConfigureAwait(false);
-                if (list?.RootElement.ValueKind == JsonValueKind.Array)
+                if (list?.RootElement.ValueKind != JsonValueKind.Array)
+                {
+                    if (source == ActivitySource.User)
+                    {
+                        return ProbeResult.Failed("/api/kernels did not answer 200 with a JSON array");
+                    }
+                }
+                else
                 {
                     foreach (var kernel in list.RootElement.EnumerateArray())
                     {
-                        if (kernel.ValueKind == JsonValueKind.Object && kernel.TryGetProperty("execution_state", out var state) && state.ValueKind == JsonValueKind.String
-                            && state.GetString() == "busy")
+                        if (kernel.ValueKind != JsonValueKind.Object)
+                        {
+                            continue;
+                        }
+                        if (kernel.TryGetProperty("execution_state", out var state) && state.ValueKind == JsonValueKind.String && state.GetString() == "busy")
                         {
                             busy++;
                         }

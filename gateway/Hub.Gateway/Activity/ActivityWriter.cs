@@ -62,29 +62,28 @@ internal sealed class ActivityWriter(
         _failuresLogged = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = MaxParallelWrites };
         await Parallel.ForEachAsync(pending, parallel,
-            async (entry, _) => await WriteServerAsync(entry.Key, entry.Value, deadline.Token).ConfigureAwait(false)).ConfigureAwait(false);
+            async (entry, _) => await WriteServerAsync(entry.Key, entry.Value.At, entry.Value.Kind, deadline.Token).ConfigureAwait(false)).ConfigureAwait(false);
 
-        var users = pending.GroupBy(p => p.Key.User).Select(g => (User: g.Key, Latest: g.Max(p => p.Value)));
+        var users = pending.GroupBy(p => p.Key.User).Select(g => (User: g.Key, Latest: g.Max(p => p.Value.At), Kind: g.MaxBy(p => p.Value.At).Value.Kind));
         await Parallel.ForEachAsync(users, parallel,
-            async (entry, _) => await WriteUserAsync(entry.User, entry.Latest, deadline.Token).ConfigureAwait(false)).ConfigureAwait(false);
+            async (entry, _) => await WriteUserAsync(entry.User, entry.Latest, entry.Kind, deadline.Token).ConfigureAwait(false)).ConfigureAwait(false);
         metrics.ActivityWritten(pending.Count);
         Log.ActivityWritten(logger, pending.Count);
     }
 
-    private async Task WriteServerAsync(ServerKey server, DateTimeOffset latest, CancellationToken cancellationToken)
+    private async Task WriteServerAsync(ServerKey server, DateTimeOffset latest, ActivityKind kind, CancellationToken cancellationToken)
     {
         try
         {
-            await store.Servers.ChangeAsync(server, record => record.LastActivity >= latest ? null : record with { LastActivity = latest }, cancellationToken)
-                .ConfigureAwait(false);
+            await store.Servers.ChangeAsync(server, record => ActivityMerge.Forward(record, latest, kind), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            Failed(server, latest, ex);
+            Failed(server, latest, kind, ex);
         }
     }
 
-    private async Task WriteUserAsync(string user, DateTimeOffset latest, CancellationToken cancellationToken)
+    private async Task WriteUserAsync(string user, DateTimeOffset latest, ActivityKind kind, CancellationToken cancellationToken)
     {
         try
         {
@@ -93,13 +92,13 @@ internal sealed class ActivityWriter(
         }
         catch (Exception ex)
         {
-            Failed(new ServerKey(user, ""), latest, ex);
+            Failed(new ServerKey(user, ""), latest, kind, ex);
         }
     }
 
-    private void Failed(ServerKey server, DateTimeOffset latest, Exception ex)
+    private void Failed(ServerKey server, DateTimeOffset latest, ActivityKind kind, Exception ex)
     {
-        recorder.Record(server, latest);
+        recorder.Record(server, latest, kind);
         metrics.ActivityWriteFailed();
         // While the store is down every write of a batch fails alike: one line per batch says so.
         if (Interlocked.Increment(ref _failuresLogged) == 1)

@@ -15,7 +15,8 @@ namespace Hub.Gateway.Forwarding;
 /// <see cref="ForwardResult"/> (<see cref="ForwarderOutcomes"/>). The dispatcher answers failures whose response has not started.
 /// </summary>
 public sealed class BackendForwarder(
-    IHttpForwarder forwarder, BackendClient backend, GatewayOptions options, GatewayMetrics metrics, ActivityRecorder activity, ClientAddressHeader clientAddress)
+    IHttpForwarder forwarder, BackendClient backend, GatewayOptions options, GatewayMetrics metrics, ActivityRecorder activity, ActivityRules activityRules,
+    ClientAddressHeader clientAddress)
 {
     // The timeout applies until the response headers arrive and then again between any two reads or writes, so a body
     // or WebSocket may last as long as it keeps moving (Jupyter pings its WebSockets every 30 s).
@@ -27,10 +28,10 @@ public sealed class BackendForwarder(
 
     public async ValueTask<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, bool webSocket)
     {
-        var transformer = new GatewayTransformer(target, webSocket, options.TrustForwardedHeaders, metrics, activity, clientAddress);
+        var transformer = new GatewayTransformer(target, webSocket, options.TrustForwardedHeaders, metrics, activity, activityRules, clientAddress);
         if (webSocket)
         {
-            var upgrade = ObservedUpgrade.Install(context, target, metrics, activity);
+            var upgrade = ObservedUpgrade.Install(context, target, metrics, activity, activityRules);
             try
             {
                 return ForwarderOutcomes.Of(context, await SendAsync(context, target, transformer).ConfigureAwait(false), transformer, webSocket: true);

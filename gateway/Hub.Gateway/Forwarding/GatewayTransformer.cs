@@ -5,6 +5,7 @@ using Hub.Gateway.Metrics;
 using Hub.Gateway.Routing;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
+using ActivityKind = Hub.Core.Store.ActivityKind;
 
 namespace Hub.Gateway.Forwarding;
 
@@ -14,11 +15,14 @@ namespace Hub.Gateway.Forwarding;
 /// hub's cookies removed from <c>Cookie</c> and kept out of <c>Set-Cookie</c>; <c>X-Forwarded-*</c> set afresh (or
 /// extended from a trusted ingress); response headers the backend listed in <c>Connection</c> dropped. YARP drops the
 /// fixed hop-by-hop headers both ways. A <c>101 Switching Protocols</c> to anything but a WebSocket handshake is refused.
-/// A user server's response marks it active when its headers arrive and, if the body may stream, with every chunk.
+/// When the culler counts traffic, a user server's response marks it active when its headers arrive and, if the body
+/// may stream, with every chunk. When it counts what a person does, a WebSocket handshake to a user server goes without
+/// the compression extension, so that the client's frames can be read (<see cref="ClientFrameReader"/>).
 /// </summary>
 /// <param name="webSocket">The request is a WebSocket handshake: the only request a backend may switch protocols on.</param>
 internal sealed class GatewayTransformer(
-    ForwardTarget target, bool webSocket, bool trustForwardedHeaders, GatewayMetrics metrics, ActivityRecorder activity, ClientAddressHeader clientAddress)
+    ForwardTarget target, bool webSocket, bool trustForwardedHeaders, GatewayMetrics metrics, ActivityRecorder activity, ActivityRules activityRules,
+    ClientAddressHeader clientAddress)
     : HttpTransformer, ITransferObserver
 {
     /// <summary>A body up to this long arrives in one of YARP's copy buffers: the activity noted with its headers covers it.</summary>
@@ -94,6 +98,10 @@ internal sealed class GatewayTransformer(
                 headers.TryAddWithoutValidation(HeaderNames.Cookie, cookies);
             }
         }
+        if (webSocket && target.Kind == BackendKind.UserServer && !activityRules.CountsTraffic)
+        {
+            headers.Remove(HeaderNames.SecWebSocketExtensions);
+        }
         ForwardedHeaders.Apply(context, headers, trustForwardedHeaders);
         headers.Remove(ClientAddressHeader.Name);
         headers.Remove(TimerInvocationHeader.Name); // only the hub's own callers run timer jobs, never one of its clients
@@ -128,11 +136,11 @@ internal sealed class GatewayTransformer(
         {
             KeepUserServerCookies(headers);
         }
-        if (target.Server is not { } server)
+        if (target.Server is not { } server || !activityRules.CountsTraffic)
         {
             return;
         }
-        activity.Record(server);
+        activity.Record(server, ActivityKind.Traffic);
         if (!webSocket && proxyResponse.Content.Headers.ContentLength is not <= OneChunk)
         {
             // A long download or an event stream keeps the server active while it flows (YARP copies into this stream).
@@ -141,7 +149,12 @@ internal sealed class GatewayTransformer(
     }
 
     /// <summary>A chunk of a user server's response body reached the client.</summary>
-    public void Transferred(int bytes) => activity.Record(target.Server!.Value);
+    public void Written(int bytes) => activity.Record(target.Server!.Value, ActivityKind.Traffic);
+
+    /// <summary>A response body is only written to.</summary>
+    public void Read(ReadOnlySpan<byte> data)
+    {
+    }
 
     private static void KeepUserServerCookies(IHeaderDictionary headers)
     {

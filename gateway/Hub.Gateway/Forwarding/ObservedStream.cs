@@ -28,18 +28,22 @@ internal sealed class ObservedStream(Stream inner, ITransferObserver observer) :
         if (reading.IsCompletedSuccessfully)
         {
             // The usual case after that wait: the data is there, and no state machine is needed to note it.
-            return new ValueTask<int>(Observed(reading.Result));
+            return new ValueTask<int>(Observed(buffer.Span, reading.Result));
         }
-        return ObserveAsync(reading);
+        return ObserveAsync(buffer, reading);
     }
 
-    private async ValueTask<int> ObserveAsync(ValueTask<int> reading) => Observed(await reading.ConfigureAwait(false));
+    private async ValueTask<int> ObserveAsync(Memory<byte> buffer, ValueTask<int> reading)
+    {
+        int read = await reading.ConfigureAwait(false);
+        return Observed(buffer.Span, read);
+    }
 
-    private int Observed(int read)
+    private int Observed(ReadOnlySpan<byte> buffer, int read)
     {
         if (read > 0)
         {
-            observer.Transferred(read);
+            observer.Read(buffer[..read]);
         }
         return read;
     }
@@ -47,11 +51,11 @@ internal sealed class ObservedStream(Stream inner, ITransferObserver observer) :
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) => Observed(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => Observed(buffer.AsSpan(offset), inner.Read(buffer, offset, count));
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        observer.Transferred(buffer.Length);
+        observer.Written(buffer.Length);
         return inner.WriteAsync(buffer, cancellationToken);
     }
 
@@ -60,7 +64,7 @@ internal sealed class ObservedStream(Stream inner, ITransferObserver observer) :
 
     public override void Write(byte[] buffer, int offset, int count)
     {
-        observer.Transferred(count);
+        observer.Written(count);
         inner.Write(buffer, offset, count);
     }
 
@@ -91,6 +95,9 @@ internal sealed class ObservedStream(Stream inner, ITransferObserver observer) :
 /// <summary>What an <see cref="ObservedStream"/> reports to.</summary>
 internal interface ITransferObserver
 {
-    /// <summary>A chunk of <paramref name="bytes"/> bytes went through the stream.</summary>
-    void Transferred(int bytes);
+    /// <summary>These bytes were read from the stream (from the client).</summary>
+    void Read(ReadOnlySpan<byte> data);
+
+    /// <summary>A chunk of <paramref name="bytes"/> bytes was written to the stream (to the client).</summary>
+    void Written(int bytes);
 }

@@ -22,6 +22,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(_ => new Hub.Core.Security.ClientAddressHeader(Hub.Core.Hosting.HubSecretKey.Load(settings.Hub)));
         services.TryAddSingleton(new OriginPolicy(settings.Hub.PublicUrl));
         services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton(settings.Culler);
+        services.TryAddSingleton<ActivityRules>();
         services.TryAddSingleton<ActivityRecorder>();
         services.TryAddSingleton<BackendClient>();
         services.TryAddSingleton<ControlPlaneTarget>();

@@ -54,6 +54,8 @@ public sealed class HubStack : IAsyncLifetime
 
     public IServiceProvider ControlPlane => _controlPlane!.Services;
 
+    public IServiceProvider Gateway => _gateway!.Services;
+
     public IHubStore Store => ControlPlane.GetRequiredService<IHubStore>();
 
     public IServerLifecycle Lifecycle => ControlPlane.GetRequiredService<IServerLifecycle>();
@@ -110,6 +112,8 @@ public sealed class HubStack : IAsyncLifetime
             ["Gateway:ListenUrl"] = Address.AbsoluteUri,
             ["Gateway:ControlPlaneUrl"] = controlPlaneUrl,
             ["Gateway:RouteRefreshInterval"] = "200ms",
+            // Activity reaches the store within a moment, so a cull run sees what the browser just did.
+            ["Gateway:ActivityWriteInterval"] = "500ms",
             ["Hub:SecretKey"] = key,
             ["Hub:PublicUrl"] = Address.AbsoluteUri,
             ["Storage:ConnectionString"] = _azurite.ConnectionString,

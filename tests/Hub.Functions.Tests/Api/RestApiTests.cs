@@ -367,7 +367,11 @@ public sealed class RestApiTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, activity.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
-        Assert.Equal(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture), (await hub.Store.Servers.GetAsync(new("zoe", "")))!.LastActivity);
+        var record = (await hub.Store.Servers.GetAsync(new("zoe", "")))!;
+        Assert.Equal(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture), record.LastActivity);
+        Assert.Equal(Core.Store.ActivityKind.ServerReported, record.LastActivityKind);
+        string model = await BodyAsync(await zoe.GetAsync("/hub/api/users/zoe"), HttpStatusCode.OK);
+        Assert.Equal("server-reported", JsonDocument.Parse(model).RootElement.GetProperty("servers").GetProperty("").GetProperty("last_activity_kind").GetString());
     }
 
     [Fact]

@@ -86,14 +86,14 @@ public sealed class CullIdleJobTests(AzuriteFixture azurite) : IAsyncLifetime
     private static TimeSpan Minutes(double m) => TimeSpan.FromMinutes(m);
 
     [Fact]
-    public async Task Run_MixedServers_StopsOnlyTheIdleAndThoseOverMaxAge_AndWritesNothingForTheRest()
+    public async Task Run_MixedServers_CountingTraffic_StopsOnlyTheIdleAndThoseOverMaxAge_AndWritesOnlyWhatTheAskedReported()
     {
-        var options = new CullerOptions { IdleTimeout = TimeSpan.FromHours(1), MaxAge = TimeSpan.FromHours(8), Concurrency = 4 };
+        var options = new CullerOptions { ActivitySource = ActivitySource.Traffic, IdleTimeout = TimeSpan.FromHours(1), MaxAge = TimeSpan.FromHours(8), Concurrency = 4 };
+        var selfActive = await RunningAsync("self-active", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(2)));
+        var busy = await RunningAsync("busy", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(120), BusyKernels: 1, IdleKernels: 1));
         var stays = new List<ServerRecord>
         {
             await RunningAsync("active", Minutes(180), Minutes(5)),
-            await RunningAsync("self-active", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(2))),
-            await RunningAsync("busy", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(120), BusyKernels: 1, IdleKernels: 1)),
             await RunningAsync("young", Minutes(10), null),
             await RunningAsync("queued", Minutes(300), null, phase: ServerPhase.Queued),
             await RunningAsync("creating", Minutes(300), null, phase: ServerPhase.Creating),
@@ -114,6 +114,33 @@ public sealed class CullIdleJobTests(AzuriteFixture azurite) : IAsyncLifetime
             var now = await _store.Servers.GetAsync(stayed.Key);
             Assert.True(stayed.Version == now!.Version, $"{stayed.User} was written to although it stays");
         }
+        var selfActiveNow = (await _store.Servers.GetAsync(selfActive.Key))!;
+        Assert.Equal((Now - Minutes(2), ActivityKind.Traffic), (selfActiveNow.LastActivity, selfActiveNow.LastActivityKind));
+        var busyNow = (await _store.Servers.GetAsync(busy.Key))!;
+        Assert.Equal((Now, ActivityKind.KernelBusy), (busyNow.LastActivity, busyNow.LastActivityKind));
+        Assert.Empty(_stub.TrackedRequests);
+    }
+
+    [Fact]
+    public async Task Run_CountingWhatAPersonDoes_AsksOnlyTheKernels_AnOpenTabsPollingDoesNotKeepAServer()
+    {
+        var options = new CullerOptions { ActivitySource = ActivitySource.User, IdleTimeout = TimeSpan.FromHours(1), Concurrency = 4 };
+        // Jupyter's own last_activity moves with every API call, so a polling tab makes it recent; no kernel ran since.
+        await RunningAsync("polled", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(1)));
+        await RunningAsync("idle-kernel", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(120), IdleKernels: 1));
+        var ran = await RunningAsync("ran-a-cell", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(3), IdleKernels: 1));
+        var busy = await RunningAsync("busy", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(120), BusyKernels: 1));
+        var (job, lifecycle, _) = CreateJob(options);
+
+        var summary = await job.CullAsync(CancellationToken.None);
+
+        Assert.Equal(["idle-kernel", "polled"], lifecycle.Stopped.Select(s => s.User).Order());
+        Assert.Equal((4, 1, 1, 2), (summary.Probed, summary.KeptActive, summary.KeptBusy, summary.CulledIdle));
+        Assert.Equal(0, _stub.StatusRequests);
+        var ranNow = (await _store.Servers.GetAsync(ran.Key))!;
+        Assert.Equal((Now - Minutes(3), ActivityKind.Kernel), (ranNow.LastActivity, ranNow.LastActivityKind));
+        var busyNow = (await _store.Servers.GetAsync(busy.Key))!;
+        Assert.Equal((Now, ActivityKind.KernelBusy), (busyNow.LastActivity, busyNow.LastActivityKind));
         Assert.Empty(_stub.TrackedRequests);
     }
 
@@ -165,7 +192,7 @@ public sealed class CullIdleJobTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         for (int i = 0; i < 12; i++)
         {
-            await RunningAsync($"student{i:00}", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(2)));
+            await RunningAsync($"student{i:00}", Minutes(180), Minutes(120), new StubActivity(Now - Minutes(2), IdleKernels: 1));
         }
         _stub.Latency = TimeSpan.FromMilliseconds(100);
         var (job, lifecycle, _) = CreateJob(new CullerOptions { Concurrency = 3 });

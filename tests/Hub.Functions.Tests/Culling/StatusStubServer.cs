@@ -23,6 +23,7 @@ public sealed class StatusStubServer : IAsyncDisposable
     private int _inFlight;
     private int _maxInFlight;
     private int _requests;
+    private int _statusRequests;
 
     private StatusStubServer(WebApplication app) => _app = app;
 
@@ -34,6 +35,9 @@ public sealed class StatusStubServer : IAsyncDisposable
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Requests for <c>/api/status</c> (the culler asks it only when it counts traffic).</summary>
+    public int StatusRequests => Volatile.Read(ref _statusRequests);
 
     /// <summary>Requests that asked Jupyter to count them as activity (no <c>no_track_activity</c> where it matters).</summary>
     public ConcurrentBag<string> TrackedRequests { get; } = [];
@@ -56,6 +60,10 @@ public sealed class StatusStubServer : IAsyncDisposable
     private async Task<IResult> AnswerAsync(string name, HttpContext context, bool kernels)
     {
         Interlocked.Increment(ref _requests);
+        if (!kernels)
+        {
+            Interlocked.Increment(ref _statusRequests);
+        }
         int now = Interlocked.Increment(ref _inFlight);
         int max;
         while (now > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max)

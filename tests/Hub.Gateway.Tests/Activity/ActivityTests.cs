@@ -4,12 +4,18 @@ using Hub.Testing;
 
 namespace Hub.Gateway.Tests.Activity;
 
+/// <summary>What the gateway records with <c>Culler__ActivitySource=traffic</c>, and how it writes it.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ActivityTests(AzuriteFixture azurite) : GatewayTestBase(azurite)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Gateway:ActivityWriteInterval"] = "300ms" };
+    // Today's behaviour, as JupyterHub's proxy counts: every request, chunk and frame (UserActivityTests: the default).
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Gateway:ActivityWriteInterval"] = "300ms",
+        ["Culler:ActivitySource"] = "traffic",
+    };
 
     [Fact]
     public async Task Requests_RecordedOnTheServerAndItsUser()
@@ -25,6 +31,7 @@ public sealed class ActivityTests(AzuriteFixture azurite) : GatewayTestBase(azur
             Patience, "the server's LastActivity to be written");
         await Eventually.UntilAsync(async () => (await Gateway.Store.Users.GetAsync("alice"))?.LastActivity >= before,
             Patience, "the user's LastActivity to be written");
+        Assert.Equal(ActivityKind.Traffic, (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))!.LastActivityKind);
     }
 
     [Fact]
@@ -42,6 +49,24 @@ public sealed class ActivityTests(AzuriteFixture azurite) : GatewayTestBase(azur
 
         await Eventually.UntilAsync(async () => (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))?.LastActivity > afterHandshake,
             Patience, "a frame's activity to move LastActivity forward");
+    }
+
+    [Fact]
+    public async Task KernelChannel_AnyFrame_KeepsTheServerActive_AsTraffic()
+    {
+        await Gateway.AddRouteAsync("alice", Backend.Address);
+        await Gateway.Store.Servers.CreateAsync(new ServerRecord { User = "alice", Desired = ServerDesiredState.Running, Phase = ServerPhase.Running });
+        using var socket = await WebSockets.ConnectAsync(Gateway, "/user/alice/api/kernels/k1/channels", AliceSession);
+        await Eventually.UntilAsync(async () => (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))?.LastActivity is not null,
+            Patience, "the handshake's activity to be written");
+        var afterHandshake = (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))!.LastActivity!.Value;
+
+        await WebSockets.SendTextAsync(socket, KernelMessages.Json("kernel_info_request"));
+        await WebSockets.ReceiveTextAsync(socket);
+
+        await Eventually.UntilAsync(async () => (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))?.LastActivity > afterHandshake,
+            Patience, "a kernel_info_request to move LastActivity forward");
+        Assert.Equal(ActivityKind.Traffic, (await Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))!.LastActivityKind);
     }
 
     [Fact]

@@ -32,6 +32,34 @@ public sealed class GatewaySettingsTests
     }
 
     [Fact]
+    public void Bind_UnknownActivitySource_IsNamedWithTheChoices()
+    {
+        var settings = new AppSettings(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Culler:ActivitySource"] = "clicks",
+        }).Build());
+
+        GatewaySettings.Bind(settings);
+
+        Assert.Contains(settings.Problems, p => p.StartsWith("Culler__ActivitySource must be one of user, traffic, not 'clicks'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bind_ActivitySource_IsTheCullersOwnSetting()
+    {
+        var settings = new AppSettings(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Culler:ActivitySource"] = "traffic",
+        }).Build());
+
+        var bound = GatewaySettings.Bind(settings);
+
+        Assert.Empty(settings.Problems);
+        Assert.Equal(Hub.Core.Culling.ActivitySource.Traffic, bound.Culler.ActivitySource);
+        Assert.Equal(Hub.Core.Culling.ActivitySource.User, new Hub.Core.Culling.CullerOptions().ActivitySource);
+    }
+
+    [Fact]
     public void Bind_Defaults_HaveNoProblems()
     {
         var settings = new AppSettings(new ConfigurationBuilder().Build());

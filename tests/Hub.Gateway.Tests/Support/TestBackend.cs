@@ -89,6 +89,9 @@ public sealed class TestBackend : IAsyncDisposable
             return "ok";
         });
         app.Map("/user/{name}/ws", (HttpContext context) => backend!.WebSocketEchoAsync(context));
+        // Where Jupyter has its kernel and terminal WebSockets: the gateway reads what clients send on these.
+        app.Map("/user/{name}/api/kernels/{id}/channels", (HttpContext context) => backend!.WebSocketEchoAsync(context));
+        app.Map("/user/{name}/terminals/websocket/{id}", (HttpContext context) => backend!.WebSocketEchoAsync(context));
         app.Map("/{**path}", (HttpContext context) => backend!.EchoAsync(context));
 
         await app.StartAsync();

@@ -1,6 +1,7 @@
-// Admin: every user with their server's state, last activity and server-hours; start/stop, add/remove,
-// make admin; search, sort and paging done by the API (JupyterHub's pagination), so 5,000 users load one page at a
-// time; bulk start/stop for the selected users or for everyone matching the search or the chosen class (a group).
+// Admin: every user with their server's state, last activity (with the kind the server recorded) and server-hours;
+// start/stop, add/remove, make admin; search, sort and paging done by the API (JupyterHub's pagination), so 5,000
+// users load one page at a time; bulk start/stop for the selected users or for everyone matching the search or the
+// chosen class (a group).
 import { api, getJson, groupPath, pageInfo, serverPath, serverUrl, userPath } from './api.js';
 import { $, ago, busy, el, say, showAdminLink, stateOf } from './ui.js';
 
@@ -72,6 +73,17 @@ function serverHours(server, state) {
   return state === 'running' || state === 'stopping' ? `${total.toFixed(1)} (${current.toFixed(1)} now)` : total.toFixed(1);
 }
 
+/**
+ * The user's last activity; below it, when the server recorded one, the server's and its kind (what the culler
+ * counted: a cell run, a save, a busy kernel…), so an admin sees why a server is kept or was culled.
+ */
+function lastActivity(user, server) {
+  const when = el('time', { datetime: user.last_activity || '' }, ago(user.last_activity));
+  if (!server || !server.last_activity_kind) return when;
+  return [when, el('br'), el('span', { class: 'muted activity-kind' },
+    'server: ', el('time', { datetime: server.last_activity || '' }, ago(server.last_activity)), ` (${server.last_activity_kind})`)];
+}
+
 function row(user) {
   const server = (user.servers || {})[''];
   const state = stateOf(server);
@@ -84,7 +96,7 @@ function row(user) {
     el('td', { 'data-label': 'Admin' }, user.admin ? 'admin' : ''),
     el('td', { 'data-label': 'Server' }, el('span', { class: `state state-${state}` }, state)),
     el('td', { 'data-label': 'Server-hours' }, serverHours(server, state)),
-    el('td', { 'data-label': 'Last activity' }, el('time', { datetime: user.last_activity || '' }, ago(user.last_activity))),
+    el('td', { 'data-label': 'Last activity' }, lastActivity(user, server)),
     el('td', { 'data-label': 'Actions' }, el('div', { class: 'actions' },
       state === 'stopped'
         ? el('button', { class: 'small', 'aria-label': `Start server of ${user.name}`, onclick: (e) => busy(e.currentTarget, () => act(() => startServer(user.name), `Started the server of ${user.name}.`)) }, 'Start')

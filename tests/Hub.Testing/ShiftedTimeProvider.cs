@@ -1,4 +1,4 @@
-namespace Hub.Functions.Tests.Culling;
+namespace Hub.Testing;
 
 /// <summary>
 /// The real clock moved forward by a fixed amount: a job built with it sees servers as idle for that much longer,
