@@ -3,7 +3,7 @@ using Azure.Core;
 
 namespace Hub.Azure.Arm;
 
-/// <summary>The ARM operations of the ACI spawner: container groups (PUT, GET, DELETE, list) and file shares (PUT).</summary>
+/// <summary>The ARM operations of the ACI spawner: container groups (PUT, GET, DELETE, list) and file shares (PUT, GET with statistics).</summary>
 public sealed class ContainerGroupOperations(ArmClient arm, ContainerInstancesOptions options)
 {
     private string ResourceGroupPath => $"/subscriptions/{options.SubscriptionId}/resourceGroups/{options.ResourceGroup}";
@@ -24,6 +24,10 @@ public sealed class ContainerGroupOperations(ArmClient arm, ContainerInstancesOp
 
     public Task<ArmResponse> PutShareAsync(string name, BinaryData body, CancellationToken cancellationToken) =>
         arm.SendAsync(RequestMethod.Put, SharePath(name), options.StorageApiVersion, body, cancellationToken);
+
+    /// <summary>A share with its statistics (<c>shareUsageBytes</c>), for <see cref="AzureFilesHomeStorage"/>.</summary>
+    public Task<ArmResponse> GetShareStatsAsync(string name, CancellationToken cancellationToken) =>
+        arm.SendAsync(RequestMethod.Get, SharePath(name) + "?$expand=stats", options.StorageApiVersion, null, cancellationToken);
 
     /// <summary>One page of the resource group's container groups; pass the previous page's <c>nextLink</c> for the next.</summary>
     public Task<ArmResponse> ListGroupsPageAsync(string? nextLink, CancellationToken cancellationToken) =>

@@ -8,12 +8,24 @@ namespace Hub.Functions.Usage;
 /// Part of every cull run: stops the running servers of users who reached their quota (through
 /// <see cref="IServerLifecycle"/>, so files stay), and adds up the month's spend when a budget is set, so that the
 /// budget metrics and the warning event follow spend even while nobody starts a server. Reads the active servers once
-/// and each of their owners' usage once.
+/// and each of their owners' usage once. Then measures the homes that are due (<see cref="HomeStorageSurvey"/>).
 /// </summary>
-public sealed partial class QuotaEnforcer(IHubStore store, Quotas quotas, BudgetGuard budgets, IServerLifecycle lifecycle, UsageMetrics metrics, TimeProvider time, ILogger<QuotaEnforcer> logger)
+public sealed partial class QuotaEnforcer(IHubStore store, Quotas quotas, BudgetGuard budgets, IServerLifecycle lifecycle, UsageMetrics metrics, TimeProvider time, ILogger<QuotaEnforcer> logger,
+    HomeStorageSurvey? homes = null)
 {
-    /// <summary>Stops every server over its owner's cap; returns lines for the run's log.</summary>
+    /// <summary>Stops every server over its owner's cap, then measures homes; returns lines for the run's log.</summary>
     public async Task<IReadOnlyList<string>> EnforceAsync(CancellationToken cancellationToken)
+    {
+        var lines = await EnforceQuotasAsync(cancellationToken).ConfigureAwait(false);
+        if (homes is null)
+        {
+            return lines;
+        }
+        var survey = await homes.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return [.. lines, .. survey.ToLines()];
+    }
+
+    private async Task<IReadOnlyList<string>> EnforceQuotasAsync(CancellationToken cancellationToken)
     {
         if (budgets.Options.Enabled)
         {
