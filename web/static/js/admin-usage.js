@@ -5,10 +5,11 @@ import { $, el, say } from './ui.js';
 
 const hours = (n) => (Math.round(n * 100) / 100).toString();
 
-/** "12.3 MB of 10 GB", marked when nearly full; "at least" when the folder was too large to add up in time; empty when not measured. */
+/** "12.3 MiB of 10.0 GiB", marked when nearly full; "at least" when the folder was too large to add up in time; empty when not measured. */
 function home(user) {
   if (user.home_bytes === null || user.home_bytes === undefined) return '';
-  const size = (bytes) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`);
+  // Binary units, as share quotas are set (ContainerInstances__ShareQuotaGiB).
+  const size = (bytes) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
   const used = user.home_complete === false ? `at least ${size(user.home_bytes)}` : size(user.home_bytes);
   const text = user.home_quota_bytes ? `${used} of ${size(user.home_quota_bytes)}` : used;
   return user.home_nearly_full ? el('strong', { class: 'error' }, `${text} (nearly full)`) : text;
