@@ -52,9 +52,9 @@ public static class UsageServiceCollectionExtensions
     /// <summary>Counts every refusal for the metrics.</summary>
     private sealed class CountedAdmission(IStartAdmission inner, UsageMetrics metrics) : IStartAdmission
     {
-        public async Task<StartResult?> CheckAsync(Core.Store.UserRecord user, Core.Store.ServerKey server, CancellationToken cancellationToken)
+        public async Task<StartResult?> CheckAsync(Core.Store.UserRecord user, Core.Store.ServerKey server, IReadOnlyList<Core.Store.ServerRecord> servers, CancellationToken cancellationToken)
         {
-            var result = await inner.CheckAsync(user, server, cancellationToken).ConfigureAwait(false);
+            var result = await inner.CheckAsync(user, server, servers, cancellationToken).ConfigureAwait(false);
             if (result?.Refusal is { } refusal)
             {
                 metrics.Refused(refusal.Kind);
