@@ -17,7 +17,7 @@ namespace Hub.ArmDouble;
 /// <summary>
 /// A local Azure Resource Manager for the operations the ACI spawner uses, on Kestrel at 127.0.0.1 and a free port:
 /// container groups (PUT with long-running-operation semantics, GET, DELETE, list by resource group with paging) and
-/// file shares (PUT). It checks bearer tokens, api-versions and names, validates every request body against the
+/// file shares (PUT, and GET with <c>$expand=stats</c>). It checks bearer tokens, api-versions and names, validates every request body against the
 /// published specs (see <see cref="SpecValidator"/>), throttles with token buckets (429 + Retry-After), enforces a
 /// container-group quota, injects failures, and makes each running group answer HTTP on its own loopback address.
 /// Everything it refused or did not expect is kept in <see cref="Problems"/>; tests assert it stays empty.
@@ -44,6 +44,8 @@ public sealed partial class ArmDouble : IAsyncDisposable
     private readonly Dictionary<string, int> _attemptsByName = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forcedFailures = new(StringComparer.Ordinal);
     private readonly HashSet<string> _shares = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> _shareProperties = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _shareUsage = new(StringComparer.Ordinal);
     private readonly List<GroupAttempt> _attempts = [];
     private readonly List<string> _problems = [];
     private readonly Dictionary<string, int> _counters = new(StringComparer.Ordinal);
@@ -80,7 +82,7 @@ public sealed partial class ArmDouble : IAsyncDisposable
 
     /// <summary>
     /// Counters: <c>requests</c> (every request received), requests that reached an operation (group-put, group-get,
-    /// group-list, group-delete, share-put, operation-get), and outcomes (group-create, group-update, share-create,
+    /// group-list, group-delete, share-put, share-get, operation-get), and outcomes (group-create, group-update, share-create,
     /// share-update, throttled, transient, faulted, quota, invalid).
     /// </summary>
     public IReadOnlyDictionary<string, int> Counters
@@ -129,6 +131,15 @@ public sealed partial class ArmDouble : IAsyncDisposable
             {
                 return [.. _shares.Order(StringComparer.Ordinal)];
             }
+        }
+    }
+
+    /// <summary>Sets what a share holds, as its <c>shareUsageBytes</c> statistic reports (0 until set).</summary>
+    public void SetShareUsage(string share, long bytes)
+    {
+        lock (_gate)
+        {
+            _shareUsage[share] = bytes;
         }
     }
 
@@ -213,6 +224,7 @@ public sealed partial class ArmDouble : IAsyncDisposable
         app.MapGet(GroupsPath, ListGroups);
         app.MapGet("/subscriptions/{subscription}/providers/Microsoft.ContainerInstance/locations/{location}/operations/{name}", GetOperation);
         app.MapPut(SharePath, PutShareAsync);
+        app.MapGet(SharePath, GetShare);
         app.MapFallback((HttpContext context) => Problem($"unexpected request {context.Request.Method} {context.Request.Path}", 404, "NotFound", "The double does not implement this request."));
     }
 
@@ -498,12 +510,49 @@ public sealed partial class ArmDouble : IAsyncDisposable
         lock (_gate)
         {
             created = _shares.Add(share);
+            _shareProperties[share] = body["properties"]?.DeepClone() as JsonObject ?? [];
             Increment(created ? "share-create" : "share-update");
         }
         body["id"] = $"/subscriptions/{subscription}/resourceGroups/{resourceGroup}/providers/Microsoft.Storage/storageAccounts/{account}/fileServices/default/shares/{share}";
         body["name"] = share;
         body["type"] = "Microsoft.Storage/storageAccounts/fileServices/shares";
         return Results.Json(body, statusCode: created ? 201 : 200);
+    }
+
+    /// <summary>FileShares_Get: the share's properties; with <c>$expand=stats</c> (the only value the spec allows for it) also <c>shareUsageBytes</c>.</summary>
+    private IResult GetShare(HttpContext context, string subscription, string resourceGroup, string account, string share)
+    {
+        Increment("share-get");
+        if (CheckScope(subscription, resourceGroup) is { } wrongScope)
+        {
+            return wrongScope;
+        }
+        string expand = context.Request.Query["$expand"].ToString();
+        if (expand is not ("" or "stats"))
+        {
+            return Problem($"GET share '{share}' with $expand '{expand}'", 400, "InvalidQueryParameterValue", $"Value for one of the query parameters specified in the request URI is invalid: $expand={expand}.");
+        }
+        JsonObject properties;
+        lock (_gate)
+        {
+            if (account != StorageAccount || !_shareProperties.TryGetValue(share, out var stored))
+            {
+                // Not a problem: a user who never started has no share, and the caller must take the 404.
+                return Results.Json(Error("ShareNotFound", "The specified share does not exist."), statusCode: 404);
+            }
+            properties = (JsonObject)stored.DeepClone();
+            if (expand == "stats")
+            {
+                properties["shareUsageBytes"] = _shareUsage.GetValueOrDefault(share);
+            }
+        }
+        return Results.Json(new JsonObject
+        {
+            ["id"] = $"/subscriptions/{subscription}/resourceGroups/{resourceGroup}/providers/Microsoft.Storage/storageAccounts/{account}/fileServices/default/shares/{share}",
+            ["name"] = share,
+            ["type"] = "Microsoft.Storage/storageAccounts/fileServices/shares",
+            ["properties"] = properties,
+        });
     }
 
     private async Task BecomeReadyAsync(DoubleGroup group)

@@ -4,8 +4,9 @@ using Azure.Core;
 namespace Hub.Azure.Arm;
 
 /// <summary>
-/// The ARM operations of the ACI spawner: container groups (PUT, GET, DELETE, list) and file shares (PUT). Each call of
-/// one server may take <see cref="ContainerInstancesOptions.CallTimeout"/>; a list, the time its caller gives.
+/// The ARM operations of the ACI spawner: container groups (PUT, GET, DELETE, list) and file shares (PUT, GET with
+/// statistics). Each call of one server may take <see cref="ContainerInstancesOptions.CallTimeout"/>; a list, the time
+/// its caller gives.
 /// </summary>
 public sealed class ContainerGroupOperations(ArmClient arm, ContainerInstancesOptions options)
 {
@@ -27,6 +28,10 @@ public sealed class ContainerGroupOperations(ArmClient arm, ContainerInstancesOp
 
     public Task<ArmResponse> PutShareAsync(string name, BinaryData body, CancellationToken cancellationToken) =>
         arm.SendAsync(RequestMethod.Put, SharePath(name), options.StorageApiVersion, body, options.CallTimeout, cancellationToken);
+
+    /// <summary>A share with its statistics (<c>shareUsageBytes</c>), for <see cref="AzureFilesHomeStorage"/>.</summary>
+    public Task<ArmResponse> GetShareStatsAsync(string name, CancellationToken cancellationToken) =>
+        arm.SendAsync(RequestMethod.Get, SharePath(name) + "?$expand=stats", options.StorageApiVersion, null, cancellationToken);
 
     /// <summary>One page of the resource group's container groups; pass the previous page's <c>nextLink</c> for the next.</summary>
     public Task<ArmResponse> ListGroupsPageAsync(string? nextLink, TimeSpan timeout, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Hub.Core.Store;
+using Hub.Core.Usage;
 
 namespace Hub.Azure.Store;
 
@@ -22,6 +23,10 @@ internal sealed class UserEntityMap : ITableRecordMap<string, UserRecord>
             ["Created"] = record.Created,
             ["LastActivity"] = record.LastActivity,
             ["Groups"] = EntityValues.WriteList(record.Groups),
+            ["HomeBytes"] = record.Home?.UsedBytes,
+            ["HomeQuotaBytes"] = record.Home?.QuotaBytes,
+            ["HomeComplete"] = record.Home?.Complete,
+            ["HomeMeasured"] = record.HomeMeasured,
         };
     }
 
@@ -32,6 +37,10 @@ internal sealed class UserEntityMap : ITableRecordMap<string, UserRecord>
         Created = EntityValues.RequiredTime(entity, "Created"),
         LastActivity = entity.GetDateTimeOffset("LastActivity"),
         Groups = EntityValues.ReadList(entity, "Groups"),
+        Home = entity.GetInt64("HomeBytes") is { } bytes
+            ? new HomeStorageUse(bytes, entity.GetInt64("HomeQuotaBytes")) { Complete = entity.GetBoolean("HomeComplete") ?? true }
+            : null,
+        HomeMeasured = entity.GetDateTimeOffset("HomeMeasured"),
         Version = entity.ETag.ToString(),
     };
 

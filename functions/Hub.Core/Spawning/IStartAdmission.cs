@@ -9,7 +9,8 @@ namespace Hub.Core.Spawning;
 public interface IStartAdmission
 {
     /// <summary>A <see cref="StartStatus.Refused"/> result, or <c>null</c> to let the start go on.</summary>
-    Task<StartResult?> CheckAsync(UserRecord user, ServerKey server, CancellationToken cancellationToken);
+    /// <param name="servers">The user's servers as the start just read them (one query), so that a check need not read them again.</param>
+    Task<StartResult?> CheckAsync(UserRecord user, ServerKey server, IReadOnlyList<ServerRecord> servers, CancellationToken cancellationToken);
 }
 
 /// <summary>What a refused start is told: what was used, the limit, in which unit, and when the count starts again.</summary>

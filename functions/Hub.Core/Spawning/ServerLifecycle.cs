@@ -43,7 +43,10 @@ public sealed class ServerLifecycle(
 
         while (true)
         {
-            var record = await store.Servers.GetAsync(server, cancellationToken).ConfigureAwait(false);
+            // One query of the user's servers instead of a read of this one: a usage quota counts the others' current
+            // runs, and a start with a quota then costs one more read (its usage rows), not two.
+            var servers = await ServersOfAsync(server.User, cancellationToken).ConfigureAwait(false);
+            var record = servers.FirstOrDefault(r => r.Name == server.Server);
             if (record is { Desired: ServerDesiredState.Running })
             {
                 if (record.Phase == ServerPhase.Running)
@@ -57,7 +60,7 @@ public sealed class ServerLifecycle(
             {
                 return new StartResult(StartStatus.StopPending, $"{ServerName(server)} is pending stop");
             }
-            if (await admission.CheckAsync(owner, server, cancellationToken).ConfigureAwait(false) is { } refused)
+            if (await admission.CheckAsync(owner, server, servers, cancellationToken).ConfigureAwait(false) is { } refused)
             {
                 return refused;
             }
@@ -110,6 +113,16 @@ public sealed class ServerLifecycle(
             scheduler.ScheduleNow(server);
             return await WaitForStartAsync(server, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task<IReadOnlyList<ServerRecord>> ServersOfAsync(string user, CancellationToken cancellationToken)
+    {
+        var servers = new List<ServerRecord>();
+        await foreach (var record in store.Servers.ListForUserAsync(user, cancellationToken).ConfigureAwait(false))
+        {
+            servers.Add(record);
+        }
+        return servers;
     }
 
     public async Task<StopResult> RequestStopAsync(ServerKey server, CancellationToken cancellationToken = default) =>

@@ -37,13 +37,23 @@ public sealed class Quotas(QuotaPolicy policy, UsageLedger ledger)
     public QuotaPolicy Policy => policy;
 
     /// <summary>The user's standing, or <c>null</c> when they have no cap now (exempt, no rule, outside the term).</summary>
-    public async Task<QuotaStatus?> StatusAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="servers">The user's servers when the caller has just read them; <c>null</c>: read here.</param>
+    public async Task<QuotaStatus?> StatusAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyList<ServerRecord>? servers = null)
     {
         if (policy.LimitFor(user) is not { } limit || policy.PeriodAt(now) is not { } period)
         {
             return null;
         }
-        var usage = await ledger.UsageOfAsync(user.Name, period, now, cancellationToken).ConfigureAwait(false);
+        var usage = await ledger.UsageOfAsync(user.Name, period, now, cancellationToken, servers).ConfigureAwait(false);
+        return StatusOf(limit, period, usage);
+    }
+
+    /// <summary>The user's standing from usage already added up for <see cref="Policy"/>'s current period; <c>null</c> without a cap.</summary>
+    public QuotaStatus? StatusOf(UserRecord user, UsagePeriod period, UserUsage usage) =>
+        policy.LimitFor(user) is { } limit ? StatusOf(limit, period, usage) : null;
+
+    private QuotaStatus StatusOf(double limit, UsagePeriod period, UserUsage usage)
+    {
         var unit = policy.Options.Unit;
         double rate = usage.Running.Sum(r => UsageAmount.RateOf(unit, r.Cpu, r.MemoryInGb));
         return new QuotaStatus(usage.Used.In(unit), limit, unit, period, rate, usage.Running);

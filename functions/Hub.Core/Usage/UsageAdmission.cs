@@ -6,10 +6,10 @@ namespace Hub.Core.Usage;
 /// <summary>Refuses a start when the user's quota or a budget that applies to them is used up; admins are never refused.</summary>
 public sealed class UsageAdmission(Quotas quotas, BudgetGuard budgets, TimeProvider time) : IStartAdmission
 {
-    public async Task<StartResult?> CheckAsync(UserRecord user, ServerKey server, CancellationToken cancellationToken)
+    public async Task<StartResult?> CheckAsync(UserRecord user, ServerKey server, IReadOnlyList<ServerRecord> servers, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (await quotas.StatusAsync(user, now, cancellationToken).ConfigureAwait(false) is { Reached: true } quota)
+        if (await quotas.StatusAsync(user, now, cancellationToken, servers).ConfigureAwait(false) is { Reached: true } quota)
         {
             return new StartResult(StartStatus.Refused, quota.RefusalMessage(),
                 Refusal: new StartRefusal("quota", quota.Used, quota.Limit, UsageUnits.Name(quota.Unit), quota.Period.End));

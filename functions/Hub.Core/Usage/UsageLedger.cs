@@ -33,17 +33,46 @@ public sealed class UsageLedger(IHubStore store, ServerSizes sizes)
     }
 
     /// <summary>One user's usage in <paramref name="period"/> up to <paramref name="now"/>, named servers included.</summary>
-    public async Task<UserUsage> UsageOfAsync(string user, UsagePeriod period, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="servers">The user's servers when the caller has just read them (a start has); <c>null</c>: read here.</param>
+    public async Task<UserUsage> UsageOfAsync(string user, UsagePeriod period, DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyList<ServerRecord>? servers = null)
+    {
+        var runs = new List<UsageRecord>();
+        await foreach (var run in store.Usage.ListForUserAsync(user, period.Start, cancellationToken).ConfigureAwait(false))
+        {
+            runs.Add(run);
+        }
+        return Combine(runs, servers ?? await ServersOfAsync(user, cancellationToken).ConfigureAwait(false), period, now);
+    }
+
+    /// <summary>
+    /// Every user's finished runs that overlap <paramref name="period"/>, by user: one query for all users, for the
+    /// cull run, which then adds each owner's running servers with <see cref="Combine"/>.
+    /// </summary>
+    public async Task<ILookup<string, UsageRecord>> RunsByUserAsync(UsagePeriod period, CancellationToken cancellationToken)
+    {
+        var runs = new List<UsageRecord>();
+        await foreach (var run in store.Usage.ListEndedSinceAsync(period.Start, cancellationToken).ConfigureAwait(false))
+        {
+            if (run.Started < period.End)
+            {
+                runs.Add(run);
+            }
+        }
+        return runs.ToLookup(r => r.User, StringComparer.Ordinal);
+    }
+
+    /// <summary>One user's usage in <paramref name="period"/> from their finished runs and their servers (a current run counts until <paramref name="now"/>).</summary>
+    public UserUsage Combine(IEnumerable<UsageRecord> runs, IEnumerable<ServerRecord> servers, UsagePeriod period, DateTimeOffset now)
     {
         var total = UsageAmount.Zero;
         var counted = new HashSet<(string, DateTimeOffset)>();
-        await foreach (var run in store.Usage.ListForUserAsync(user, period.Start, cancellationToken).ConfigureAwait(false))
+        foreach (var run in runs)
         {
             counted.Add((run.Server, run.Started));
             total += UsageAmount.Of(period.OverlapSeconds(run.Started, run.Ended), run.Cpu, run.MemoryInGb);
         }
         var running = new List<RunningServer>();
-        await foreach (var server in store.Servers.ListForUserAsync(user, cancellationToken).ConfigureAwait(false))
+        foreach (var server in servers)
         {
             if (server.Started is { } started && !counted.Contains((server.Name, started)))
             {
@@ -53,6 +82,16 @@ public sealed class UsageLedger(IHubStore store, ServerSizes sizes)
             }
         }
         return new UserUsage(total, running);
+    }
+
+    private async Task<IReadOnlyList<ServerRecord>> ServersOfAsync(string user, CancellationToken cancellationToken)
+    {
+        var servers = new List<ServerRecord>();
+        await foreach (var server in store.Servers.ListForUserAsync(user, cancellationToken).ConfigureAwait(false))
+        {
+            servers.Add(server);
+        }
+        return servers;
     }
 
     /// <summary>

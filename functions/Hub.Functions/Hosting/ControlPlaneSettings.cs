@@ -15,7 +15,8 @@ namespace Hub.Functions.Hosting;
 public sealed record ControlPlaneSettings(
     HubOptions Hub, ControlPlaneOptions Hosting, StorageOptions Storage, UserNameOptions UserNames,
     AuthOptions Auth, OidcOptions Oidc, EntraOptions Entra, TimerOptions Timers, SpawningSettings Spawning,
-    CullerOptions Culler, PrewarmOptions Prewarm, QuotaOptions Quota, BudgetOptions Budget)
+    CullerOptions Culler, PrewarmOptions Prewarm, QuotaOptions Quota, BudgetOptions Budget,
+    HomeStorageOptions HomeStorage)
 {
     public static ControlPlaneSettings Bind(AppSettings settings)
     {
@@ -33,7 +34,8 @@ public sealed record ControlPlaneSettings(
             settings.Add<CullerOptions>(),
             settings.Add<PrewarmOptions>(),
             settings.Add<QuotaOptions>(),
-            settings.Add<BudgetOptions>());
+            settings.Add<BudgetOptions>(),
+            settings.Add<HomeStorageOptions>());
         bound.Auth.Validate(bound.Hub, settings.AddProblem);
         if (bound.Auth.Authenticator == AuthenticatorKind.Oidc)
         {
@@ -62,5 +64,6 @@ public sealed record ControlPlaneSettings(
         .. SettingsBinder.Describe<PrewarmOptions>(),
         .. SettingsBinder.Describe<QuotaOptions>(),
         .. SettingsBinder.Describe<BudgetOptions>(),
+        .. SettingsBinder.Describe<HomeStorageOptions>(),
     ];
 }

@@ -7,13 +7,29 @@ namespace Hub.Functions.Usage;
 /// <summary>
 /// Part of every cull run: stops the running servers of users who reached their quota (through
 /// <see cref="IServerLifecycle"/>, so files stay), and adds up the month's spend when a budget is set, so that the
-/// budget metrics and the warning event follow spend even while nobody starts a server. Reads the active servers once
-/// and each of their owners' usage once.
+/// budget metrics and the warning event follow spend even while nobody starts a server. Reads the active servers, the
+/// period's finished runs and the users once each, whatever the number of owners. Then measures the homes that are
+/// due (<see cref="HomeStorageSurvey"/>).
 /// </summary>
-public sealed partial class QuotaEnforcer(IHubStore store, Quotas quotas, BudgetGuard budgets, IServerLifecycle lifecycle, UsageMetrics metrics, TimeProvider time, ILogger<QuotaEnforcer> logger)
+public sealed partial class QuotaEnforcer(IHubStore store, Quotas quotas, UsageLedger ledger, BudgetGuard budgets, IServerLifecycle lifecycle, UsageMetrics metrics, TimeProvider time, ILogger<QuotaEnforcer> logger,
+    HomeStorageSurvey? homes = null)
 {
-    /// <summary>Stops every server over its owner's cap; returns lines for the run's log.</summary>
+    /// <summary>Servers stopped at the same time.</summary>
+    public const int Concurrency = 8;
+
+    /// <summary>Stops every server over its owner's cap, then measures homes; returns lines for the run's log.</summary>
     public async Task<IReadOnlyList<string>> EnforceAsync(CancellationToken cancellationToken)
+    {
+        var lines = await EnforceQuotasAsync(cancellationToken).ConfigureAwait(false);
+        if (homes is null)
+        {
+            return lines;
+        }
+        var survey = await homes.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return [.. lines, .. survey.ToLines()];
+    }
+
+    private async Task<IReadOnlyList<string>> EnforceQuotasAsync(CancellationToken cancellationToken)
     {
         if (budgets.Options.Enabled)
         {
@@ -23,30 +39,41 @@ public sealed partial class QuotaEnforcer(IHubStore store, Quotas quotas, Budget
         {
             return [];
         }
-        var owners = new HashSet<string>(StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        if (quotas.Policy.PeriodAt(now) is not { } period)
+        {
+            return [];
+        }
+        // The active servers hold every current run; one query of the period's finished runs and one of the users
+        // serve all owners, however many (a class's servers at a period's start must not cost a read each).
+        var active = new List<ServerRecord>();
         await foreach (var server in store.Servers.ListActiveAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (server.Started is not null && server.Desired == ServerDesiredState.Running)
+            active.Add(server);
+        }
+        var owners = active.Where(s => s.Started is not null && s.Desired == ServerDesiredState.Running).Select(s => s.User).ToHashSet(StringComparer.Ordinal);
+        if (owners.Count == 0)
+        {
+            return [];
+        }
+        var serversOf = active.Where(s => owners.Contains(s.User)).ToLookup(s => s.User, StringComparer.Ordinal);
+        var runs = await ledger.RunsByUserAsync(period, cancellationToken).ConfigureAwait(false);
+        var capped = new List<QuotaStatus>();
+        await foreach (var user in store.Users.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (owners.Contains(user.Name) && quotas.StatusOf(user, period, ledger.Combine(runs[user.Name], serversOf[user.Name], period, now)) is { Reached: true } status)
             {
-                owners.Add(server.User);
+                capped.Add(status);
             }
         }
         int stopped = 0;
-        var now = time.GetUtcNow();
-        foreach (var name in owners)
-        {
-            if (await store.Users.GetAsync(name, cancellationToken).ConfigureAwait(false) is not { } user
-                || await quotas.StatusAsync(user, now, cancellationToken).ConfigureAwait(false) is not { Reached: true } status)
+        await Parallel.ForEachAsync(capped.SelectMany(c => c.Running.Select(r => (Status: c, Server: r.Key))),
+            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken }, async (stop, token) =>
             {
-                continue;
-            }
-            foreach (var running in status.Running)
-            {
-                await lifecycle.BeginStopAsync(running.Key, cancellationToken).ConfigureAwait(false);
-                QuotaStop(logger, Core.Security.LogText.Cap(running.Key.ToString()), status.Used, status.Limit, UsageUnits.Name(status.Unit));
-                stopped++;
-            }
-        }
+                await lifecycle.BeginStopAsync(stop.Server, token).ConfigureAwait(false);
+                QuotaStop(logger, Core.Security.LogText.Cap(stop.Server.ToString()), stop.Status.Used, stop.Status.Limit, UsageUnits.Name(stop.Status.Unit));
+                Interlocked.Increment(ref stopped);
+            }).ConfigureAwait(false);
         metrics.QuotaStops(stopped);
         return stopped == 0 ? [] : [$"Stopped {stopped} server(s) whose owners reached their usage quota."];
     }

@@ -18,7 +18,7 @@ public static class UsageEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ReportAsync(HttpContext context, IHubStore store, UsageLedger ledger, QuotaPolicy quotas, BudgetOptions budget, IHomeStorage homes, TimeProvider time)
+    private static async Task<IResult> ReportAsync(HttpContext context, IHubStore store, UsageLedger ledger, QuotaPolicy quotas, BudgetOptions budget, TimeProvider time)
     {
         var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
         if (caller is null)
@@ -40,7 +40,7 @@ public static class UsageEndpoints
         {
             return ApiProblem.BadRequest($"format must be json or csv, not '{Core.Security.LogText.Cap(format)}'.");
         }
-        var report = await UsageReport.BuildAsync(store, ledger, quotas, budget, homes, period, now, context.RequestAborted);
+        var report = await UsageReport.BuildAsync(store, ledger, quotas, budget, period, now, context.RequestAborted);
         if (format == "csv")
         {
             context.Response.Headers.ContentDisposition = $"attachment; filename=\"usage-{period.Name}.csv\"";
@@ -49,7 +49,7 @@ public static class UsageEndpoints
         return ApiJson.Ok(report.ToJson());
     }
 
-    private static async Task<IResult> UserAsync(HttpContext context, string name, Quotas quotas, IHomeStorage homes, TimeProvider time)
+    private static async Task<IResult> UserAsync(HttpContext context, string name, Quotas quotas, TimeProvider time)
     {
         var (_, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "read:users");
         if (problem is not null)
@@ -58,13 +58,7 @@ public static class UsageEndpoints
         }
         var now = time.GetUtcNow();
         var status = await quotas.StatusAsync(user, now, context.RequestAborted);
-        var home = await homes.UseOfAsync(user.Name, context.RequestAborted);
-        var storage = home is null ? null : new Dictionary<string, object?>
-        {
-            ["used_bytes"] = home.UsedBytes,
-            ["quota_bytes"] = home.QuotaBytes,
-            ["nearly_full"] = home.IsNearlyFull,
-        };
+        var storage = StorageJson(user);
         if (status is null)
         {
             return ApiJson.Ok(new Dictionary<string, object?> { ["name"] = user.Name, ["quota"] = null, ["storage"] = storage });
@@ -90,4 +84,14 @@ public static class UsageEndpoints
             ["storage"] = storage,
         });
     }
+
+    /// <summary>The home's size as last measured (never measured here: see <see cref="HomeStorageSurvey"/>).</summary>
+    private static Dictionary<string, object?>? StorageJson(UserRecord user) => user.Home is not { } home ? null : new()
+    {
+        ["used_bytes"] = home.UsedBytes,
+        ["quota_bytes"] = home.QuotaBytes,
+        ["nearly_full"] = home.IsNearlyFull,
+        ["complete"] = home.Complete,
+        ["measured"] = user.HomeMeasured is { } measured ? ApiJson.Time(measured) : null,
+    };
 }

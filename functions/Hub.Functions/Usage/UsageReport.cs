@@ -6,7 +6,9 @@ using Hub.Core.Usage;
 namespace Hub.Functions.Usage;
 
 /// <summary>One user's line in a usage report.</summary>
-public sealed record UserUsageLine(string Name, IReadOnlyList<string> Groups, UsageAmount Used, double Cost, double? Limit, HomeStorageUse? Home = null);
+/// <param name="Home">The home's size as last measured (stored on the user record; a report never measures).</param>
+/// <param name="HomeMeasured">When it was measured.</param>
+public sealed record UserUsageLine(string Name, IReadOnlyList<string> Groups, UsageAmount Used, double Cost, double? Limit, HomeStorageUse? Home = null, DateTimeOffset? HomeMeasured = null);
 
 /// <summary>One group's line: its members' usage together (finished runs count for the groups their owner was in then).</summary>
 public sealed record GroupUsageLine(string Name, UsageAmount Used, double Cost, double? Budget);
@@ -15,7 +17,7 @@ public sealed record GroupUsageLine(string Name, UsageAmount Used, double Cost, 
 public sealed record UsageReport(UsagePeriod Period, UsageUnit Unit, string Currency, IReadOnlyList<UserUsageLine> Users, IReadOnlyList<GroupUsageLine> Groups)
 {
     /// <summary>Adds up every user's usage in <paramref name="period"/>; users with no usage are listed with zero.</summary>
-    public static async Task<UsageReport> BuildAsync(IHubStore store, UsageLedger ledger, QuotaPolicy quotas, BudgetOptions budget, IHomeStorage homes, UsagePeriod period, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<UsageReport> BuildAsync(IHubStore store, UsageLedger ledger, QuotaPolicy quotas, BudgetOptions budget, UsagePeriod period, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var byUser = new Dictionary<string, UsageAmount>(StringComparer.Ordinal);
         var byGroup = new Dictionary<string, UsageAmount>(StringComparer.Ordinal);
@@ -31,16 +33,12 @@ public sealed record UsageReport(UsagePeriod Period, UsageUnit Unit, string Curr
         await foreach (var user in store.Users.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             var used = byUser.GetValueOrDefault(user.Name);
-            users.Add(new UserUsageLine(user.Name, user.Groups, used, budget.CostOf(used), quotas.LimitFor(user)));
+            users.Add(new UserUsageLine(user.Name, user.Groups, used, budget.CostOf(used), quotas.LimitFor(user), user.Home, user.HomeMeasured));
             foreach (var group in user.Groups)
             {
                 byGroup.TryAdd(group, UsageAmount.Zero);
             }
         }
-        var sizes = new HomeStorageUse?[users.Count];
-        await Parallel.ForAsync(0, users.Count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (i, token) => sizes[i] = await homes.UseOfAsync(users[i].Name, token).ConfigureAwait(false)).ConfigureAwait(false);
-        users = users.Select((u, i) => u with { Home = sizes[i] }).ToList();
         var budgets = LimitRules.Parse(budget.Groups);
         var groups = byGroup.OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new GroupUsageLine(g.Key, g.Value, budget.CostOf(g.Value), budgets.TryGetValue(g.Key, out double b) && b > 0 ? b : null))
@@ -69,6 +67,8 @@ public sealed record UsageReport(UsagePeriod Period, UsageUnit Unit, string Curr
             ["home_bytes"] = u.Home?.UsedBytes,
             ["home_quota_bytes"] = u.Home?.QuotaBytes,
             ["home_nearly_full"] = u.Home?.IsNearlyFull ?? false,
+            ["home_complete"] = u.Home?.Complete,
+            ["home_measured"] = u.HomeMeasured is { } measured ? Api.ApiJson.Time(measured) : null,
         }).ToList(),
         ["groups"] = Groups.Select(g => new Dictionary<string, object?>
         {

@@ -103,6 +103,11 @@ public sealed class HubStack : IAsyncLifetime
             ["Limits:ConcurrentSpawns"] = "1",
             ["LocalProcess:Command"] = "/bin/sh " + launcher + " {port} {base_url} {home}",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tiny quotas for the usage-notice tests' students only (nobody else has one), over a term around today.
+            ["Quota:Users"] = UsageNoticeTests.QuotaRules,
+            ["Quota:Period"] = "term",
+            ["Quota:TermStart"] = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["Quota:TermEnd"] = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         }));
         await _controlPlane.StartAsync();
         string controlPlaneUrl = _controlPlane.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -150,6 +155,19 @@ public sealed class HubStack : IAsyncLifetime
     /// <summary>Saves a full-page screenshot as <c>screenshots/{name}.png</c>.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    /// <summary>Runs a timer job now, as the Functions host would: a POST to the control plane with the timer header.</summary>
+    public async Task RunTimerAsync(string job)
+    {
+        string controlPlane = ControlPlane.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient { BaseAddress = new Uri(controlPlane) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/" + job)
+        {
+            Content = new StringContent("""{"Data":{"timer":{"IsPastDue":false}},"Metadata":{}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(Hub.Core.Security.TimerInvocationHeader.Name, ControlPlane.GetRequiredService<Hub.Core.Security.TimerInvocationHeader>().Value);
+        (await client.SendAsync(request)).EnsureSuccessStatusCode();
+    }
 
     public async Task<ServerRecord?> ServerAsync(string user) => await Store.Servers.GetAsync(new ServerKey(user, ""));
 

@@ -110,6 +110,7 @@ internal sealed class LifecycleRig : IAsyncDisposable
     /// <summary>Quotas and budgets are not what these tests are about.</summary>
     private sealed class AdmitEveryone : IStartAdmission
     {
-        public Task<StartResult?> CheckAsync(UserRecord user, ServerKey server, CancellationToken cancellationToken) => Task.FromResult<StartResult?>(null);
+        public Task<StartResult?> CheckAsync(UserRecord user, ServerKey server, IReadOnlyList<ServerRecord> servers, CancellationToken cancellationToken) =>
+            Task.FromResult<StartResult?>(null);
     }
 }
