@@ -149,8 +149,11 @@ public static class TokensEndpoints
             requested.Add(ScopeCatalog.Inherit);
         }
 
-        // What the new token asks for must be within what its owner and the requester can do now.
-        var owner = ScopeSet.ForUser(user);
+        // What the new token asks for must be within what its owner and the requester can do now: the owner's roles,
+        // the services' grants and the shares they hold, as a request with the token would be checked.
+        var services = context.RequestServices.GetService<Hub.Core.Services.ServiceCatalog>();
+        var shared = await Hub.Core.Sharing.SharedAccess.ScopesOfAsync(store, user, context.RequestAborted);
+        var owner = ScopeSet.ForUser(user, services is null ? shared : services.GrantsFor(user).Concat(shared));
         var wanted = ScopeSet.FromScopes(requested, user.Name, owner);
         if (!owner.Covers(wanted) || !caller.Scopes.Covers(wanted))
         {

@@ -79,6 +79,20 @@ public sealed class ServiceOAuthTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenAskingForAService_IsIssuedToAGroupMemberOnly()
+    {
+        var admin = _hub.Api(await _hub.TokenAsync("admin"));
+        var body = new { scopes = new[] { "access:services!service=grader" }, note = "grader access" };
+
+        var member = await admin.PostAsJsonAsync("/hub/api/users/tina/tokens", body);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/hub/api/users/sam", null)).StatusCode);
+        var other = await admin.PostAsJsonAsync("/hub/api/users/sam/tokens", body);
+
+        Assert.Equal(HttpStatusCode.Created, member.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    [Fact]
     public async Task UserWithoutAccess_Gets403AndNoCode()
     {
         var (browser, _) = await _hub.LoginAsync("student");
