@@ -28,6 +28,13 @@ public sealed class ReconcileScheduler(
     private readonly PriorityQueue<ServerKey, DateTimeOffset> _queue = new();
     private readonly Dictionary<ServerKey, DateTimeOffset> _due = [];
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly TaskCompletionSource _firstSweep = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes when the first sweep of this process has run (it adopts or cleans up what the store records from
+    /// before), so that whoever needs the store settled, such as a test writing records, can wait for it.
+    /// </summary>
+    public Task FirstSweep => _firstSweep.Task;
     private readonly SemaphoreSlim _slots = new(MaxParallelSteps);
 
     /// <summary>Steps <paramref name="server"/> at <paramref name="due"/> (or earlier if it is already due earlier).</summary>
@@ -135,6 +142,7 @@ public sealed class ReconcileScheduler(
         {
             if (await TrySweepAsync(stoppingToken).ConfigureAwait(false))
             {
+                _firstSweep.TrySetResult();
                 break;
             }
             await DelayAsync(retry, stoppingToken).ConfigureAwait(false);

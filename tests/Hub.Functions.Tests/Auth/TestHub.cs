@@ -55,6 +55,12 @@ public sealed partial class TestHub : IAsyncDisposable
         var hub = new TestHub(plane, plane.Services.GetRequiredService<ScriptedServerLifecycle>());
         await Eventually.UntilAsync(async () => (await plane.Client.GetAsync("/hub/health")).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(30), "the control plane's tables to be ready");
+        // The first sweep cleans up servers without a process: records a test writes must come after it. A test whose
+        // spawner cannot sweep (Azure down on purpose) goes on after the wait.
+        if (plane.Services.GetService<Hub.Core.Spawning.ReconcileScheduler>() is { } scheduler)
+        {
+            await Task.WhenAny(scheduler.FirstSweep, Task.Delay(TimeSpan.FromSeconds(10)));
+        }
         return hub;
     }
 
