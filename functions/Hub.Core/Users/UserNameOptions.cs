@@ -10,7 +10,8 @@ public sealed class UserNameOptions : ISettingsSection
 
     /// <summary>
     /// A regular expression the whole normalised (lower-case) name must match, e.g. <c>^[a-z][a-z0-9._-]*$</c>;
-    /// empty allows any name without control characters, up to 256 characters.
+    /// empty allows any name without control characters, up to 256 characters. Matched in linear time, so
+    /// backreferences, lookarounds and atomic groups are refused at startup.
     /// </summary>
     public string NamePattern { get; set; } = "";
 
@@ -22,11 +23,15 @@ public sealed class UserNameOptions : ISettingsSection
         }
         try
         {
-            _ = new Regex(NamePattern, RegexOptions.None, UserNamePolicy.PatternTimeout);
+            _ = new Regex(NamePattern, UserNamePolicy.PatternOptions);
         }
         catch (ArgumentException ex)
         {
             problems.Add("Users__NamePattern", $"is not a valid regular expression: {ex.Message}");
+        }
+        catch (NotSupportedException ex)
+        {
+            problems.Add("Users__NamePattern", $"uses a construct that cannot be matched in linear time (backreferences, lookarounds, atomic groups): {ex.Message}");
         }
     }
 }

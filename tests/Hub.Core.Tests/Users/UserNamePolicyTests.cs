@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Hub.Core.Configuration;
 using Hub.Core.Users;
 
 namespace Hub.Core.Tests.Users;
@@ -57,6 +59,33 @@ public sealed class UserNamePolicyTests
         Assert.Equal("student1", policy.Normalize("Student1"));
         var error = Assert.Throws<InvalidUserNameException>(() => policy.Normalize("1student"));
         Assert.Contains("must match ^[a-z][a-z0-9]*$", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryNormalize_PatternThatWouldBacktrackExponentially_AnswersInLinearTime()
+    {
+        // (a+)+$ against a run of a's ending in '!' takes exponential time in a backtracking engine.
+        var policy = new UserNamePolicy(new UserNameOptions { NamePattern = "^(a+)+$" });
+        var clock = Stopwatch.StartNew();
+
+        bool accepted = policy.TryNormalize(new string('a', 200) + "!", out _, out string problem);
+
+        Assert.False(accepted);
+        Assert.Contains("must match", problem, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData("^(a)\\1$")]
+    [InlineData("^(?=a)[a-z]+$")]
+    public void Validate_PatternThatCannotBeMatchedInLinearTime_IsAProblemNamingTheSetting(string pattern)
+    {
+        var problems = new SettingsProblems();
+
+        new UserNameOptions { NamePattern = pattern }.Validate(problems);
+
+        var message = Assert.Single(problems.Messages);
+        Assert.StartsWith("Users__NamePattern uses a construct that cannot be matched in linear time", message, StringComparison.Ordinal);
     }
 
     [Fact]
