@@ -19,23 +19,19 @@ public static class HubApiEndpoints
     public static IEndpointRouteBuilder MapHubApiEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // Routing ignores a trailing slash: this answers both /hub/api and /hub/api/.
-        endpoints.MapGet("/hub/api/", Version);
-        endpoints.MapGet("/hub/api/info", InfoAsync);
-        endpoints.MapGet("/hub/api/user", WhoAmIAsync);
-        endpoints.MapGet("/hub/api/authorizations/token/{token}", IdentifyTokenAsync);
-        endpoints.Map("/hub/api/{**rest}", (string rest) => ApiProblem.NotFound("No such API endpoint: /hub/api/" + Core.Security.LogText.Cap(rest)));
+        endpoints.MapGet("/", Version).AllowAnonymous();
+        endpoints.MapGet("/info", Info);
+        endpoints.MapGet("/user", WhoAmIAsync);
+        endpoints.MapGet("/authorizations/token/{token}", IdentifyTokenAsync);
+        // Anonymous, as before the group existed: an unknown path is a 404 whoever asks.
+        endpoints.Map("/{**rest}", (string rest) => ApiProblem.NotFound("No such API endpoint: /hub/api/" + Core.Security.LogText.Cap(rest))).AllowAnonymous();
         return endpoints;
     }
 
     private static IResult Version() => ApiJson.Ok(new Dictionary<string, object?> { ["version"] = CompatibleVersion });
 
-    private static async Task<IResult> InfoAsync(HttpContext context, AuthOptions auth, IServiceProvider services)
+    private static IResult Info(Caller caller, AuthOptions auth, IServiceProvider services)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         if (!caller.Scopes.HasUnfiltered("read:hub"))
         {
             return ApiProblem.MissingScope("read:hub");
@@ -53,15 +49,8 @@ public static class HubApiEndpoints
         });
     }
 
-    private static async Task<IResult> WhoAmIAsync(HttpContext context, IHubStore store, ApiModels models)
-    {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
-        return ApiJson.Ok(await IdentityAsync(caller, store, models, context.RequestAborted));
-    }
+    private static async Task<IResult> WhoAmIAsync(HttpContext context, Caller caller, IHubStore store, ApiModels models) =>
+        ApiJson.Ok(await IdentityAsync(caller.Identity, store, models, context.RequestAborted));
 
     /// <summary>
     /// The deprecated <c>GET /authorizations/token/{token}</c>, still used by older single-user servers: the owner of
@@ -69,11 +58,6 @@ public static class HubApiEndpoints
     /// </summary>
     private static async Task<IResult> IdentifyTokenAsync(string token, HttpContext context, IHubStore store, ApiModels models, RequestAuthenticator authenticator)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         var owner = await authenticator.IdentifyTokenAsync(token, context.RequestAborted);
         return owner is null
             ? ApiProblem.NotFound("No user or service is identified by this token.")

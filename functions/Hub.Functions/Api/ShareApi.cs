@@ -9,41 +9,11 @@ using Hub.Functions.Auth;
 namespace Hub.Functions.Api;
 
 /// <summary>
-/// What the sharing endpoints have in common: finding the shared server (its owner checked with the operation's
-/// scope, the server with JupyterHub's 404), reading the request bodies as JupyterHub's validators do (unknown fields
+/// What the sharing endpoints have in common (the shared server itself is found by <see cref="TargetFilter.SharedServer"/>): reading the request bodies as JupyterHub's validators do (unknown fields
 /// refused), and the <c>Share</c> and <c>ShareCode</c> models.
 /// </summary>
 public static class ShareApi
 {
-    /// <summary>
-    /// The caller, the owner and the server a sharing route names, with the caller's <paramref name="scope"/> checked
-    /// for that server (403 without it at all, 404 when it does not cover the server), and the server found: a default
-    /// server exists with its user, a named one while its record does.
-    /// </summary>
-    public static async Task<(HubCaller Caller, UserRecord Owner, ServerKey Server, IResult? Problem)> ServerAsync(HttpContext context, string owner, string? rawServer, string scope)
-    {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return (null!, null!, default, problem);
-        }
-        if (!ApiTargets.TryServerName(rawServer, out string serverName, out var badName))
-        {
-            return (caller, null!, default, badName);
-        }
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, owner, scope, serverName);
-        if (user is null)
-        {
-            return (caller, null!, default, notFound);
-        }
-        var server = new ServerKey(user.Name, serverName);
-        if (serverName.Length > 0 && await context.RequestServices.GetRequiredService<IHubStore>().Servers.GetAsync(server, context.RequestAborted) is null)
-        {
-            return (caller, null!, default, NoSuchServer(server));
-        }
-        return (caller, user, server, null);
-    }
-
     public static IResult NoSuchServer(ServerKey server) => ApiProblem.NotFound($"No such server: {LogText.Cap(server.User)}/{LogText.Cap(server.Server)}");
 
     /// <summary>Whether the request path ends in <c>/</c>: <c>/shares/{owner}/</c> names the owner's default server.</summary>

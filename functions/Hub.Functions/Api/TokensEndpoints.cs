@@ -19,20 +19,16 @@ public static class TokensEndpoints
 
     public static IEndpointRouteBuilder MapTokensEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/api/users/{name}/tokens", ListAsync);
-        endpoints.MapPost("/hub/api/users/{name}/tokens", CreateAsync);
-        endpoints.MapGet("/hub/api/users/{name}/tokens/{id}", GetAsync);
-        endpoints.MapDelete("/hub/api/users/{name}/tokens/{id}", DeleteAsync);
+        endpoints.MapGet("/users/{name}/tokens", ListAsync).AddEndpointFilter(TargetFilter.User("read:tokens"));
+        endpoints.MapPost("/users/{name}/tokens", CreateAsync).AddEndpointFilter(TargetFilter.User("tokens"));
+        endpoints.MapGet("/users/{name}/tokens/{id}", GetAsync).AddEndpointFilter(TargetFilter.User("read:tokens"));
+        endpoints.MapDelete("/users/{name}/tokens/{id}", DeleteAsync).AddEndpointFilter(TargetFilter.User("tokens"));
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, string name, IHubStore store)
+    private static async Task<IResult> ListAsync(HttpContext context, ApiTarget target, IHubStore store)
     {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "read:tokens");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var user = target.User;
         var tokens = new List<Dictionary<string, object?>>();
         await foreach (var token in store.Tokens.ListForUserAsync(user.Name, context.RequestAborted))
         {
@@ -41,24 +37,16 @@ public static class TokensEndpoints
         return ApiJson.Ok(new Dictionary<string, object?> { ["api_tokens"] = tokens.OrderBy(t => (string?)t["created"], StringComparer.Ordinal).ToList(), ["oauth_tokens"] = Array.Empty<object>() });
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string name, string id, IHubStore store)
+    private static async Task<IResult> GetAsync(HttpContext context, ApiTarget target, string id, IHubStore store)
     {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "read:tokens");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var user = target.User;
         var token = await FindAsync(store, user.Name, id, context.RequestAborted);
         return token is null ? ApiProblem.NotFound("No such token: " + LogText.Cap(id)) : ApiJson.Ok(ApiModels.Token(token));
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, string name, string id, IHubStore store, ILogger<TokenRecord> logger)
+    private static async Task<IResult> DeleteAsync(HttpContext context, Caller caller, ApiTarget target, string id, IHubStore store, ILogger<TokenRecord> logger)
     {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "tokens");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var user = target.User;
         var token = await FindAsync(store, user.Name, id, context.RequestAborted);
         if (token is null)
         {
@@ -69,13 +57,9 @@ public static class TokensEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, string name, IHubStore store, AuthOptions options, TimeProvider time, ILogger<TokenRecord> logger)
+    private static async Task<IResult> CreateAsync(HttpContext context, Caller caller, ApiTarget target, IHubStore store, AuthOptions options, TimeProvider time, ILogger<TokenRecord> logger)
     {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "tokens");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var user = target.User;
         var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
         if (bodyProblem is not null)
         {
