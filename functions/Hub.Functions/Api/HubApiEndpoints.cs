@@ -65,7 +65,7 @@ public static class HubApiEndpoints
     }
 
     /// <summary>The user model of a caller as <c>GET /user</c> gives it: what its scopes show, plus the scopes themselves.</summary>
-    private static async Task<Dictionary<string, object?>> IdentityAsync(HubCaller caller, IHubStore store, ApiModels models, CancellationToken cancellationToken)
+    private static async Task<object> IdentityAsync(HubCaller caller, IHubStore store, ApiModels models, CancellationToken cancellationToken)
     {
         if (caller.Service is { } service)
         {
@@ -76,10 +76,11 @@ public static class HubApiEndpoints
         {
             servers.Add(server);
         }
-        var model = models.User(caller.User, servers, caller.Scopes, includeStopped: false);
-        model["scopes"] = caller.Scopes.ToList();
-        model["session_id"] = null;
-        model["token_id"] = caller.Token?.Id;
-        return model;
+        return models.User(caller.User, servers, caller.Scopes, includeStopped: false) with
+        {
+            Scopes = caller.Scopes.ToList(),
+            SessionId = new Models.Optional<string?>(null),
+            TokenId = caller.Token?.Id,
+        };
     }
 }

@@ -4,7 +4,7 @@ using Hub.Core.Security;
 using Hub.Core.Sharing;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
-using Hub.Functions.Auth;
+using Hub.Functions.Api.Models;
 
 namespace Hub.Functions.Api;
 
@@ -125,38 +125,28 @@ public static class ShareApi
     }
 
     /// <summary>JupyterHub's shortened server model in shares: owner, name, URLs and whether it is ready.</summary>
-    public static Dictionary<string, object?> ServerModel(ServerKey server, ServerRecord? record, HubOptions hub)
+    public static SharedServerResponse ServerModel(ServerKey server, ServerRecord? record, HubOptions hub)
     {
         string url = ServerUrls.BasePath(server);
-        return new Dictionary<string, object?>
-        {
-            ["user"] = new Dictionary<string, object?> { ["name"] = server.User },
-            ["name"] = server.Server,
-            ["url"] = url,
-            ["full_url"] = new Uri(hub.PublicUrl, url).AbsoluteUri,
-            ["ready"] = record is not null && ApiModels.IsReady(record),
-        };
+        return new SharedServerResponse(new NameResponse(server.User), server.Server, url, new Uri(hub.PublicUrl, url).AbsoluteUri, record is not null && ApiModels.IsReady(record));
     }
 
-    public static Dictionary<string, object?> ShareModel(ShareRecord share, ServerRecord? server, HubOptions hub) => new()
+    public static ShareResponse ShareModel(ShareRecord share, ServerRecord? server, HubOptions hub)
     {
-        ["server"] = ServerModel(share.Server, server, hub),
-        ["scopes"] = share.Scopes,
-        ["user"] = share.Recipient.Kind == ShareRecipientKind.User ? new Dictionary<string, object?> { ["name"] = share.Recipient.Name } : null,
-        ["group"] = share.Recipient.Kind == ShareRecipientKind.Group ? new Dictionary<string, object?> { ["name"] = share.Recipient.Name } : null,
-        ["kind"] = share.Recipient.Kind == ShareRecipientKind.User ? "user" : "group",
-        ["created_at"] = ApiJson.Time(share.Created),
-    };
+        bool user = share.Recipient.Kind == ShareRecipientKind.User;
+        var name = new NameResponse(share.Recipient.Name);
+        return new ShareResponse(ServerModel(share.Server, server, hub), share.Scopes, user ? name : null, user ? null : name, user ? "user" : "group", ApiJson.Time(share.Created));
+    }
 
-    public static Dictionary<string, object?> CodeModel(ShareCodeRecord code, ServerRecord? server, HubOptions hub) => new()
+    public static ShareCodeResponse CodeModel(ShareCodeRecord code, ServerRecord? server, HubOptions hub) => new()
     {
-        ["server"] = ServerModel(code.Server, server, hub),
-        ["scopes"] = code.Scopes,
-        ["id"] = code.Id,
-        ["created_at"] = ApiJson.Time(code.Created),
-        ["expires_at"] = ApiJson.Time(code.Expires),
-        ["exchange_count"] = code.ExchangeCount,
-        ["last_exchanged_at"] = ApiJson.Time(code.LastExchanged),
+        Server = ServerModel(code.Server, server, hub),
+        Scopes = code.Scopes,
+        Id = code.Id,
+        CreatedAt = ApiJson.Time(code.Created),
+        ExpiresAt = ApiJson.Time(code.Expires),
+        ExchangeCount = code.ExchangeCount,
+        LastExchangedAt = ApiJson.Time(code.LastExchanged),
     };
 
     /// <summary>The server records of <paramref name="servers"/> (for <c>ready</c>), read once each.</summary>

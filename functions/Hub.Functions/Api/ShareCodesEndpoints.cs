@@ -70,11 +70,13 @@ public static class ShareCodesEndpoints
         var store = services.GetRequiredService<IHubStore>();
         var hub = services.GetRequiredService<HubOptions>();
         var (record, code) = await ShareGrants.IssueCodeAsync(store, key, scopes, lifetime, services.GetRequiredService<TimeProvider>().GetUtcNow(), context.RequestAborted);
-        var model = ShareApi.CodeModel(record, await store.Servers.GetAsync(key, context.RequestAborted), hub);
         string accept = QueryHelpers.AddQueryString("/hub/accept-share", "code", code);
-        model["code"] = code;
-        model["accept_url"] = accept;
-        model["full_accept_url"] = new Uri(hub.PublicUrl, accept).AbsoluteUri;
+        var model = ShareApi.CodeModel(record, await store.Servers.GetAsync(key, context.RequestAborted), hub) with
+        {
+            Code = code,
+            AcceptUrl = accept,
+            FullAcceptUrl = new Uri(hub.PublicUrl, accept).AbsoluteUri,
+        };
         context.Response.Headers.CacheControl = "no-store";
         return ApiJson.Ok(model);
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hub.Core.Auth;
 using Hub.Core.Security;
 using Hub.Core.Store;
+using Hub.Functions.Api.Models;
 using Hub.Functions.Auth;
 using Hub.Functions.Logging;
 
@@ -29,12 +30,12 @@ public static class TokensEndpoints
     private static async Task<IResult> ListAsync(HttpContext context, ApiTarget target, IHubStore store)
     {
         var user = target.User;
-        var tokens = new List<Dictionary<string, object?>>();
+        var tokens = new List<TokenResponse>();
         await foreach (var token in store.Tokens.ListForUserAsync(user.Name, context.RequestAborted))
         {
             tokens.Add(ApiModels.Token(token));
         }
-        return ApiJson.Ok(new Dictionary<string, object?> { ["api_tokens"] = tokens.OrderBy(t => (string?)t["created"], StringComparer.Ordinal).ToList(), ["oauth_tokens"] = Array.Empty<object>() });
+        return ApiJson.Ok(new TokenListResponse(tokens.OrderBy(t => t.Created, StringComparer.Ordinal).ToList()));
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, ApiTarget target, string id, IHubStore store)
@@ -162,10 +163,8 @@ public static class TokensEndpoints
             return ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, "Could not store the new token; try again.");
         }
         Log.TokenCreated(logger, record.Id, LogText.Cap(user.Name), LogText.Cap(caller.User.Name));
-        var model = ApiModels.Token(created.Record!);
-        model["token"] = secret;
         context.Response.Headers.CacheControl = "no-store";
-        return ApiJson.Ok(model, StatusCodes.Status201Created);
+        return ApiJson.Ok(ApiModels.Token(created.Record!, secret), StatusCodes.Status201Created);
     }
 
     private static async Task<TokenRecord?> FindAsync(IHubStore store, string user, string id, CancellationToken cancellationToken)
