@@ -26,7 +26,18 @@ public static class ShareApi
     /// <summary>The body of a grant or revocation: <c>user</c> or <c>group</c> (exactly one) and optional <c>scopes</c>.</summary>
     public sealed record ShareRequest(string? User, string? Group, IReadOnlyList<string>? Scopes);
 
-    public static bool TryReadShareRequest(JsonElement? body, out ShareRequest request, out IResult? problem)
+    /// <summary>The request's body as a <see cref="ShareRequest"/>, or the problem with it.</summary>
+    public static async Task<(ShareRequest? Request, IResult? Problem)> ReadShareRequestAsync(HttpRequest http)
+    {
+        var (body, problem) = await ApiBody.ReadObjectAsync(http);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+        return TryReadShareRequest(body, out var request, out problem) ? (request, null) : (null, problem);
+    }
+
+    private static bool TryReadShareRequest(JsonElement? body, out ShareRequest request, out IResult? problem)
     {
         request = new ShareRequest(null, null, null);
         if (!TryFields(body, ["user", "group", "scopes"], out problem)
@@ -188,6 +199,22 @@ public static class ShareApi
         var page = live.Skip(offset).Take(limit).ToList();
         var servers = await ServersAsync(services.GetRequiredService<IHubStore>(), page.Select(c => c.Server), context.RequestAborted);
         return ApiPaging.Page(context, hub, context.Request.Path.Value!, page.Select(c => CodeModel(c, servers[c.Server], hub)).ToList(), offset, limit, live.Count, envelope: true);
+    }
+
+    /// <summary>
+    /// The shares (or codes) of the server the route names; on an owner-wide route, those of the owner's servers the
+    /// caller holds <c>read:shares</c> for (a caller with it for some servers only sees those).
+    /// </summary>
+    public static async Task<List<T>> VisibleAsync<T>(Caller caller, ApiTarget target, Func<string, string?, CancellationToken, IAsyncEnumerable<T>> listForOwner,
+        Func<T, ServerKey> serverOf, CancellationToken cancellationToken)
+    {
+        if (target.NamesServer)
+        {
+            return await ToListAsync(listForOwner(target.Server.User, target.Server.Server, cancellationToken));
+        }
+        var user = target.User;
+        var all = await ToListAsync(listForOwner(user.Name, null, cancellationToken));
+        return all.Where(item => caller.Scopes.Allows("read:shares", user.Name, user.Groups, serverOf(item).Server)).ToList();
     }
 
     public static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)

@@ -29,25 +29,11 @@ public static class ShareCodesEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, Caller caller, ApiTarget target)
-    {
-        var store = context.RequestServices.GetRequiredService<IHubStore>();
-        if (target.NamesServer)
-        {
-            var key = target.Server;
-            return await ShareApi.CodePageAsync(context, await ShareApi.ToListAsync(store.ShareCodes.ListForOwnerAsync(key.User, key.Server, context.RequestAborted)));
-        }
-        var user = target.User;
-        var codes = await ShareApi.ToListAsync(store.ShareCodes.ListForOwnerAsync(user.Name, cancellationToken: context.RequestAborted));
-        return await ShareApi.CodePageAsync(context, codes.Where(c => caller.Scopes.Allows("read:shares", user.Name, user.Groups, c.Server.Server)).ToList());
-    }
+    private static async Task<IResult> ListAsync(HttpContext context, Caller caller, ApiTarget target, IHubStore store) =>
+        await ShareApi.CodePageAsync(context, await ShareApi.VisibleAsync(caller, target, store.ShareCodes.ListForOwnerAsync, c => c.Server, context.RequestAborted));
 
     private static async Task<IResult> IssueAsync(HttpContext context, Caller caller, ApiTarget target)
     {
-        if (!target.NamesServer)
-        {
-            return ShareApi.MethodNotAllowed(context);
-        }
         var key = target.Server;
         var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
         if (bodyProblem is not null)
@@ -83,10 +69,6 @@ public static class ShareCodesEndpoints
 
     private static async Task<IResult> RevokeAsync(HttpContext context, ApiTarget target)
     {
-        if (!target.NamesServer)
-        {
-            return ShareApi.MethodNotAllowed(context);
-        }
         var key = target.Server;
         var store = context.RequestServices.GetRequiredService<IHubStore>();
         var cancellationToken = context.RequestAborted;

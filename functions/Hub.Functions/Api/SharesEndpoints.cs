@@ -31,33 +31,14 @@ public static class SharesEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, Caller caller, ApiTarget target)
-    {
-        var store = context.RequestServices.GetRequiredService<IHubStore>();
-        if (target.NamesServer)
-        {
-            var key = target.Server;
-            return await ShareApi.SharePageAsync(context, await ShareApi.ToListAsync(store.Shares.ListForOwnerAsync(key.User, key.Server, context.RequestAborted)));
-        }
-        var user = target.User;
-        var shares = await ShareApi.ToListAsync(store.Shares.ListForOwnerAsync(user.Name, cancellationToken: context.RequestAborted));
-        // A caller holding read:shares for some servers of the owner only sees those.
-        return await ShareApi.SharePageAsync(context, shares.Where(s => caller.Scopes.Allows("read:shares", user.Name, user.Groups, s.Server.Server)).ToList());
-    }
+    private static async Task<IResult> ListAsync(HttpContext context, Caller caller, ApiTarget target, IHubStore store) =>
+        await ShareApi.SharePageAsync(context, await ShareApi.VisibleAsync(caller, target, store.Shares.ListForOwnerAsync, s => s.Server, context.RequestAborted));
 
     private static async Task<IResult> GrantAsync(HttpContext context, Caller caller, ApiTarget target)
     {
-        if (!target.NamesServer)
-        {
-            return ShareApi.MethodNotAllowed(context);
-        }
         var key = target.Server;
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
-        }
-        if (!ShareApi.TryReadShareRequest(body, out var request, out var requestProblem))
+        var (request, requestProblem) = await ShareApi.ReadShareRequestAsync(context.Request);
+        if (request is null)
         {
             return requestProblem!;
         }
@@ -82,17 +63,9 @@ public static class SharesEndpoints
 
     private static async Task<IResult> RevokeAsync(HttpContext context, Caller caller, ApiTarget target)
     {
-        if (!target.NamesServer)
-        {
-            return ShareApi.MethodNotAllowed(context);
-        }
         var key = target.Server;
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
-        }
-        if (!ShareApi.TryReadShareRequest(body, out var request, out var requestProblem))
+        var (request, requestProblem) = await ShareApi.ReadShareRequestAsync(context.Request);
+        if (request is null)
         {
             return requestProblem!;
         }
@@ -120,10 +93,6 @@ public static class SharesEndpoints
 
     private static async Task<IResult> RevokeAllAsync(HttpContext context, ApiTarget target)
     {
-        if (!target.NamesServer)
-        {
-            return ShareApi.MethodNotAllowed(context);
-        }
         var key = target.Server;
         var store = context.RequestServices.GetRequiredService<IHubStore>();
         await foreach (var share in store.Shares.ListForOwnerAsync(key.User, key.Server, context.RequestAborted))

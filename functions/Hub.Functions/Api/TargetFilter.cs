@@ -33,7 +33,8 @@ public sealed class TargetFilter : IEndpointFilter
 
         /// <summary>
         /// Sharing routes: <c>{server}</c> from the route, which must exist; without one, the default server when the
-        /// path ends in <c>/</c> (<c>/shares/{owner}/</c>), otherwise the owner as a whole.
+        /// path ends in <c>/</c> (<c>/shares/{owner}/</c>), otherwise the owner as a whole (only to read: a change
+        /// without a server is a 405).
         /// </summary>
         Shared,
     }
@@ -62,6 +63,10 @@ public sealed class TargetFilter : IEndpointFilter
             : route.TryGetValue("server", out var value) ? value as string ?? ""
             : server == ServerRule.Route || ShareApi.NamesDefaultServer(context) ? ""
             : null;
+        if (rawServer is null && server == ServerRule.Shared && !HttpMethods.IsGet(context.Request.Method))
+        {
+            return ShareApi.MethodNotAllowed(context);
+        }
         string? serverName = null;
         if (rawServer is not null)
         {
