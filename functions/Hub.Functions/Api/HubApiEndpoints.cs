@@ -2,7 +2,9 @@ using System.Reflection;
 using Hub.Core.Auth;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
+using Hub.Functions.Api.Models;
 using Hub.Functions.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hub.Functions.Api;
 
@@ -28,7 +30,7 @@ public static class HubApiEndpoints
         return endpoints;
     }
 
-    private static IResult Version() => ApiJson.Ok(new Dictionary<string, object?> { ["version"] = CompatibleVersion });
+    private static JsonHttpResult<VersionResponse> Version() => ApiJson.Ok(new VersionResponse(CompatibleVersion));
 
     private static IResult Info(Caller caller, AuthOptions auth, IServiceProvider services)
     {
@@ -38,15 +40,9 @@ public static class HubApiEndpoints
         }
         string ours = typeof(HubApiEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
         var spawner = services.GetService<IServerLifecycle>();
-        return ApiJson.Ok(new Dictionary<string, object?>
-        {
-            ["version"] = CompatibleVersion,
-            ["python"] = "",
-            ["sys_executable"] = "",
-            ["serverless_hub"] = ours,
-            ["authenticator"] = new Dictionary<string, object?> { ["class"] = Core.Configuration.SettingValue.Kebab(auth.Authenticator.ToString()), ["version"] = ours },
-            ["spawner"] = new Dictionary<string, object?> { ["class"] = spawner?.GetType().Name ?? "none", ["version"] = ours },
-        });
+        return ApiJson.Ok(new InfoResponse(CompatibleVersion, Python: "", SysExecutable: "", ServerlessHub: ours,
+            Authenticator: new PluginResponse(Core.Configuration.SettingValue.Kebab(auth.Authenticator.ToString()), ours),
+            Spawner: new PluginResponse(spawner?.GetType().Name ?? "none", ours)));
     }
 
     private static async Task<IResult> WhoAmIAsync(HttpContext context, Caller caller, IHubStore store, ApiModels models) =>

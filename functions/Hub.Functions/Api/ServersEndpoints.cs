@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Hub.Core.Security;
+using Hub.Functions.Api.Models;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Functions.Metrics;
@@ -252,25 +253,13 @@ public static class ServersEndpoints
 
         private async Task WriteAsync(HttpResponse response, SpawnProgress progress, CancellationToken cancellationToken)
         {
-            var data = new Dictionary<string, object?>
+            var data = new ProgressEvent(progress.Progress, progress.Message, HtmlEncoder.Default.Encode(progress.Message))
             {
-                ["progress"] = progress.Progress,
-                ["message"] = progress.Message,
-                ["html_message"] = HtmlEncoder.Default.Encode(progress.Message),
+                QueuePosition = progress.QueuePosition,
+                Ready = progress.Ready ? true : null,
+                Url = progress.Ready ? progress.Url ?? url : null,
+                Failed = progress.Failed ? true : null,
             };
-            if (progress.QueuePosition is { } position)
-            {
-                data["queue_position"] = position;
-            }
-            if (progress.Ready)
-            {
-                data["ready"] = true;
-                data["url"] = progress.Url ?? url;
-            }
-            if (progress.Failed)
-            {
-                data["failed"] = true;
-            }
             await response.WriteAsync("data: " + JsonSerializer.Serialize(data, ApiJson.Options) + "\n\n", cancellationToken);
             await response.Body.FlushAsync(cancellationToken);
         }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hub.Core.Auth;
 using Hub.Core.Security;
 using Hub.Core.Store;
@@ -15,9 +14,6 @@ namespace Hub.Functions.Api;
 /// </summary>
 public static class TokensEndpoints
 {
-    public const int MaxNoteLength = 1000;
-    public const int MaxScopes = 100;
-
     public static IEndpointRouteBuilder MapTokensEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/users/{name}/tokens", ListAsync).AddEndpointFilter(TargetFilter.User("read:tokens"));
@@ -66,29 +62,13 @@ public static class TokensEndpoints
         {
             return bodyProblem;
         }
-        var json = body ?? default;
-        bool hasBody = body is not null;
-
-        string? note = null;
-        if (hasBody && json.TryGetProperty("note", out var noteValue) && noteValue.ValueKind != JsonValueKind.Null)
+        if (!TokenRequest.TryRead(body, out var request, out var requestProblem))
         {
-            if (noteValue.ValueKind != JsonValueKind.String || noteValue.GetString()!.Length > MaxNoteLength)
-            {
-                return ApiProblem.BadRequest($"note must be a string of at most {MaxNoteLength} characters.");
-            }
-            note = noteValue.GetString();
+            return requestProblem!;
         }
-        note ??= caller.Credential == CallerCredential.Token ? "Requested via api by token " + caller.Token!.Id : "Requested via api";
-
-        TimeSpan? lifetime = null;
-        if (hasBody && json.TryGetProperty("expires_in", out var expiresValue) && expiresValue.ValueKind != JsonValueKind.Null)
-        {
-            if (expiresValue.ValueKind != JsonValueKind.Number || !expiresValue.TryGetDouble(out double seconds) || seconds < 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
-            {
-                return ApiProblem.BadRequest("expires_in must be a number of seconds (0 or absent: no expiry).");
-            }
-            lifetime = seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
-        }
+        string note = request.Note
+            ?? (caller.Credential == CallerCredential.Token ? "Requested via api by token " + caller.Token!.Id : "Requested via api");
+        var lifetime = request.ExpiresIn;
         if (options.TokenMaxLifetime > TimeSpan.Zero && (lifetime is null || lifetime > options.TokenMaxLifetime))
         {
             if (lifetime is not null)
@@ -97,37 +77,14 @@ public static class TokensEndpoints
             }
             lifetime = options.TokenMaxLifetime;
         }
-
-        var requested = new List<string>();
-        if (hasBody && json.TryGetProperty("scopes", out var scopesValue) && scopesValue.ValueKind != JsonValueKind.Null)
+        var requested = new List<string>(request.Scopes);
+        foreach (var role in request.Roles)
         {
-            if (!TryStrings(scopesValue, out var scopes))
+            if (!ScopeCatalog.Roles.TryGetValue(role, out var roleScopes))
             {
-                return ApiProblem.BadRequest($"scopes must be a list of at most {MaxScopes} strings.");
+                return ApiProblem.Forbidden($"Role {LogText.Cap(role)} does not exist.");
             }
-            foreach (var scope in scopes)
-            {
-                if (scope != ScopeCatalog.Inherit && !Scope.TryParse(scope, out _, out string why))
-                {
-                    return ApiProblem.BadRequest(why);
-                }
-            }
-            requested.AddRange(scopes);
-        }
-        if (hasBody && json.TryGetProperty("roles", out var rolesValue) && rolesValue.ValueKind != JsonValueKind.Null)
-        {
-            if (!TryStrings(rolesValue, out var roles))
-            {
-                return ApiProblem.BadRequest("roles must be a list of role names.");
-            }
-            foreach (var role in roles)
-            {
-                if (!ScopeCatalog.Roles.TryGetValue(role, out var roleScopes))
-                {
-                    return ApiProblem.Forbidden($"Role {LogText.Cap(role)} does not exist.");
-                }
-                requested.AddRange(roleScopes);
-            }
+            requested.AddRange(roleScopes);
         }
         if (requested.Count == 0)
         {
@@ -181,23 +138,5 @@ public static class TokensEndpoints
             }
         }
         return null;
-    }
-
-    private static bool TryStrings(JsonElement value, out List<string> strings)
-    {
-        strings = [];
-        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > MaxScopes)
-        {
-            return false;
-        }
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String)
-            {
-                return false;
-            }
-            strings.Add(item.GetString()!);
-        }
-        return true;
     }
 }

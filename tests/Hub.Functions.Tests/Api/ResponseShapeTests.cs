@@ -69,4 +69,21 @@ public sealed class ResponseShapeTests
         Assert.Equal("""{"kind":"group","name":"tas"}""", Json(ApiModels.Group("tas", ["bob"], nameOnly)));
         Assert.Equal("""{"kind":"group","name":"tas","users":["bob"],"properties":{}}""", Json(ApiModels.Group("tas", ["bob"], reader)));
     }
+
+    [Fact]
+    public void Page_Envelope_NamesPaginationWithItsUnderscore()
+    {
+        var page = new PageResponse<NameResponse>([new("bob")], new PaginationResponse(0, 1, 2, new NextPageResponse(1, 1, "http://hub/hub/api/users?offset=1&limit=1")));
+
+        Assert.Equal(
+            """{"items":[{"name":"bob"}],"_pagination":{"offset":0,"limit":1,"total":2,"next":{"offset":1,"limit":1,"url":"http://hub/hub/api/users?offset=1\u0026limit=1"}}}""",
+            Json(page));
+    }
+
+    [Fact]
+    public void ProgressEvent_OptionalFieldsOnlyWhenTheyApply()
+    {
+        Assert.Equal("""{"progress":10,"message":"Queued","html_message":"Queued","queue_position":3}""", Json(new ProgressEvent(10, "Queued", "Queued") { QueuePosition = 3 }));
+        Assert.Equal("""{"progress":100,"message":"Ready","html_message":"Ready","ready":true,"url":"/user/bob/"}""", Json(new ProgressEvent(100, "Ready", "Ready") { Ready = true, Url = "/user/bob/" }));
+    }
 }
