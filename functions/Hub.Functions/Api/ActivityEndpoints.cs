@@ -16,17 +16,12 @@ public static class ActivityEndpoints
 
     public static IEndpointRouteBuilder MapActivityEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/hub/api/users/{name}/activity", PostAsync);
+        endpoints.MapPost("/users/{name}/activity", PostAsync);
         return endpoints;
     }
 
-    private static async Task<IResult> PostAsync(HttpContext context, string name, IHubStore store, TimeProvider time)
+    private static async Task<IResult> PostAsync(HttpContext context, string name, Caller caller, IHubStore store, TimeProvider time)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         if (!caller.Scopes.HasAny("users:activity"))
         {
             return ApiProblem.MissingScope("users:activity");
@@ -75,11 +70,11 @@ public static class ActivityEndpoints
             return ApiProblem.BadRequest("The body must hold last_activity and/or servers.");
         }
 
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "users:activity");
+        var (user, notFound) = await ApiTargets.UserAsync(context, caller.Identity, name, "users:activity");
         if (user is null && serverActivity.Count > 0)
         {
             // A server token (users:activity!server=…) may report its own server's activity.
-            (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "users:activity", serverActivity.Keys.First());
+            (user, notFound) = await ApiTargets.UserAsync(context, caller.Identity, name, "users:activity", serverActivity.Keys.First());
             if (user is not null && serverActivity.Keys.Any(s => !caller.Scopes.Allows("users:activity", user.Name, user.Groups, s)))
             {
                 user = null;

@@ -2,7 +2,10 @@ using Hub.Functions.Auth;
 
 namespace Hub.Functions.Api;
 
-/// <summary>Authentication at the top of every API handler, with JupyterHub's answers for nobody (403) and a cookie without XSRF (403).</summary>
+/// <summary>
+/// The caller of a request with JupyterHub's answers for nobody (403) and a cookie without XSRF (403): run once per
+/// API request by <see cref="CallerFilter"/>, and by the few routes under <c>/hub/api</c> mapped outside its group.
+/// </summary>
 public static class ApiAccess
 {
     public static async Task<(HubCaller? Caller, IResult? Problem)> AuthenticateAsync(HttpContext context)

@@ -3,11 +3,20 @@ using Hub.Functions.Services;
 
 namespace Hub.Functions.Api;
 
-/// <summary>The JupyterHub-compatible REST API under <c>/hub/api</c>, area by area.</summary>
+/// <summary>
+/// The JupyterHub-compatible REST API under <c>/hub/api</c>, area by area, in one route group whose
+/// <see cref="CallerFilter"/> resolves the caller (and checks XSRF) once for every endpoint; the endpoints that must
+/// answer without a caller say so with <c>.AllowAnonymous()</c>.
+/// </summary>
 public static class ApiEndpoints
 {
-    public static IEndpointRouteBuilder MapHubApi(this IEndpointRouteBuilder endpoints) =>
-        endpoints
+    public const string Prefix = "/hub/api";
+
+    public static IEndpointRouteBuilder MapHubApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup(Prefix);
+        api.AddEndpointFilter<CallerFilter>();
+        api
             .MapHubApiEndpoints()
             .MapUsersEndpoints()
             .MapGroupsEndpoints()
@@ -20,4 +29,6 @@ public static class ApiEndpoints
             .MapOAuthEndpoints()
             .MapServicesEndpoints()
             .MapNotImplementedEndpoints();
+        return endpoints;
+    }
 }

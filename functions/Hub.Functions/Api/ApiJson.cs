@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hub.Functions.Api;
 
@@ -15,6 +16,7 @@ public static class ApiJson
     public static string? Time(DateTimeOffset? value) =>
         value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static IResult Ok(object value, int statusCode = StatusCodes.Status200OK) =>
-        Results.Json(value, Options, "application/json", statusCode);
+    /// <summary>A typed JSON answer written with <see cref="Options"/> (an <c>object</c> is written as what it holds).</summary>
+    public static JsonHttpResult<T> Ok<T>(T value, int statusCode = StatusCodes.Status200OK) =>
+        TypedResults.Json(value, Options, "application/json", statusCode);
 }

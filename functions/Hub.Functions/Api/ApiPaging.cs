@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hub.Functions.Api.Models;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Hub.Functions.Api;
@@ -40,20 +41,16 @@ public static class ApiPaging
         {
             return ApiJson.Ok(page);
         }
-        object? next = null;
+        NextPageResponse? next = null;
         if (offset + limit < total)
         {
             var parameters = context.Request.Query.Where(p => p.Key is not ("offset" or "limit")).ToDictionary(p => p.Key, p => p.Value.ToString());
             parameters["offset"] = (offset + limit).ToString(CultureInfo.InvariantCulture);
             parameters["limit"] = limit.ToString(CultureInfo.InvariantCulture);
             string url = QueryHelpers.AddQueryString(new Uri(hub.PublicUrl, path).AbsoluteUri, parameters!);
-            next = new Dictionary<string, object?> { ["offset"] = offset + limit, ["limit"] = limit, ["url"] = url };
+            next = new NextPageResponse(offset + limit, limit, url);
         }
-        return ApiJson.Ok(new Dictionary<string, object?>
-        {
-            ["items"] = page,
-            ["_pagination"] = new Dictionary<string, object?> { ["offset"] = offset, ["limit"] = limit, ["total"] = total, ["next"] = next },
-        });
+        return ApiJson.Ok(new PageResponse<T>(page, new PaginationResponse(offset, limit, total, next)));
     }
 
     private static bool TryNumber(Microsoft.Extensions.Primitives.StringValues raw, int min, out int value, int fallback)

@@ -21,23 +21,18 @@ public static class GroupsEndpoints
 
     public static IEndpointRouteBuilder MapGroupsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/api/groups", ListAsync);
-        endpoints.MapGet("/hub/api/groups/{name}", GetAsync);
-        endpoints.MapPost("/hub/api/groups/{name}", CreateAsync);
-        endpoints.MapDelete("/hub/api/groups/{name}", DeleteAsync);
-        endpoints.MapPost("/hub/api/groups/{name}/users", AddUsersAsync);
-        endpoints.MapDelete("/hub/api/groups/{name}/users", RemoveUsersAsync);
-        endpoints.MapPut("/hub/api/groups/{name}/properties", SetPropertiesAsync);
+        endpoints.MapGet("/groups", ListAsync);
+        endpoints.MapGet("/groups/{name}", GetAsync);
+        endpoints.MapPost("/groups/{name}", CreateAsync);
+        endpoints.MapDelete("/groups/{name}", DeleteAsync);
+        endpoints.MapPost("/groups/{name}/users", AddUsersAsync);
+        endpoints.MapDelete("/groups/{name}/users", RemoveUsersAsync);
+        endpoints.MapPut("/groups/{name}/properties", SetPropertiesAsync);
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IHubStore store, Core.Hosting.HubOptions hub)
+    private static async Task<IResult> ListAsync(HttpContext context, Caller caller, IHubStore store, Core.Hosting.HubOptions hub)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         if (!caller.Scopes.HasAny("list:groups"))
         {
             return ApiProblem.MissingScope("list:groups");
@@ -51,13 +46,8 @@ public static class GroupsEndpoints
         return ApiPaging.Page(context, hub, "/hub/api/groups", page, offset, limit, groups.Count);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string name, IHubStore store)
+    private static async Task<IResult> GetAsync(HttpContext context, string name, Caller caller, IHubStore store)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         if (!caller.Scopes.HasAny("read:groups") && !caller.Scopes.HasAny("read:groups:name"))
         {
             return ApiProblem.MissingScope("read:groups", "read:groups:name");
@@ -69,9 +59,9 @@ public static class GroupsEndpoints
     }
 
     /// <summary>JupyterHub creates an empty group here; one without members is answered but not kept (see the class summary).</summary>
-    private static async Task<IResult> CreateAsync(HttpContext context, string name, IHubStore store)
+    private static async Task<IResult> CreateAsync(HttpContext context, string name, Caller caller, IHubStore store)
     {
-        var (caller, group, body, problem) = await CallerGroupAndBodyAsync(context, name, "admin:groups");
+        var (group, body, problem) = await GroupAndBodyAsync(context, caller, name, "admin:groups");
         if (problem is not null)
         {
             return problem;
@@ -99,9 +89,9 @@ public static class GroupsEndpoints
         return ApiJson.Ok(ApiModels.Group(group, await MembersAsync(store, group, context.RequestAborted), caller.Scopes), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, string name, IHubStore store)
+    private static async Task<IResult> DeleteAsync(HttpContext context, string name, Caller caller, IHubStore store)
     {
-        var (caller, group, problem) = await CallerAndGroupAsync(context, name, "delete:groups");
+        var (group, problem) = GroupOf(caller, name, "delete:groups");
         if (problem is not null)
         {
             return problem;
@@ -120,9 +110,9 @@ public static class GroupsEndpoints
     }
 
     /// <summary>Adds users to the group, creating it if it has no members yet (JupyterHub answers 404 for a group never created).</summary>
-    private static async Task<IResult> AddUsersAsync(HttpContext context, string name, IHubStore store)
+    private static async Task<IResult> AddUsersAsync(HttpContext context, string name, Caller caller, IHubStore store)
     {
-        var (caller, group, body, problem) = await CallerGroupAndBodyAsync(context, name, "groups");
+        var (group, body, problem) = await GroupAndBodyAsync(context, caller, name, "groups");
         if (problem is not null)
         {
             return problem;
@@ -137,9 +127,9 @@ public static class GroupsEndpoints
         return members.Count > 0 ? ApiJson.Ok(ApiModels.Group(group, members, caller.Scopes)) : NoSuchGroup(group);
     }
 
-    private static async Task<IResult> RemoveUsersAsync(HttpContext context, string name, IHubStore store)
+    private static async Task<IResult> RemoveUsersAsync(HttpContext context, string name, Caller caller, IHubStore store)
     {
-        var (caller, group, body, problem) = await CallerGroupAndBodyAsync(context, name, "groups");
+        var (group, body, problem) = await GroupAndBodyAsync(context, caller, name, "groups");
         if (problem is not null)
         {
             return problem;
@@ -167,9 +157,9 @@ public static class GroupsEndpoints
     /// JupyterHub 3.2's <c>PUT /groups/{name}/properties</c>. This hub stores no group properties, so setting none (an
     /// empty object) answers the group as it is, and setting any is a 400 that says so; nothing is changed either way.
     /// </summary>
-    private static async Task<IResult> SetPropertiesAsync(HttpContext context, string name, IHubStore store)
+    private static async Task<IResult> SetPropertiesAsync(HttpContext context, string name, Caller caller, IHubStore store)
     {
-        var (caller, group, body, problem) = await CallerGroupAndBodyAsync(context, name, "groups");
+        var (group, body, problem) = await GroupAndBodyAsync(context, caller, name, "groups");
         if (problem is not null)
         {
             return problem;
@@ -195,42 +185,37 @@ public static class GroupsEndpoints
     private static bool IsEmptyObject(JsonElement value) => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any();
 
     /// <summary>
-    /// Authenticates, checks the scope for the named group (none at all: 403; a <c>!group=</c> filter for another
-    /// group: 404, as for users) and the name itself (400).
+    /// Checks the caller's scope for the named group (none at all: 403; a <c>!group=</c> filter for another group:
+    /// 404, as for users) and the name itself (400).
     /// </summary>
-    private static async Task<(HubCaller Caller, string Group, IResult? Problem)> CallerAndGroupAsync(HttpContext context, string rawName, string scope)
+    private static (string Group, IResult? Problem) GroupOf(Caller caller, string rawName, string scope)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return (null!, "", problem);
-        }
         string group = rawName;
         if (!caller.Scopes.HasAny(scope))
         {
-            return (caller, group, ApiProblem.MissingScope(scope));
+            return (group, ApiProblem.MissingScope(scope));
         }
         if (!caller.Scopes.AllowsGroup(scope, group))
         {
-            return (caller, group, NoSuchGroup(group));
+            return (group, NoSuchGroup(group));
         }
         if (GroupNames.Problem(group) is { } why)
         {
-            return (caller, group, ApiProblem.BadRequest("Invalid group name " + LogText.Cap(group) + ": " + why));
+            return (group, ApiProblem.BadRequest("Invalid group name " + LogText.Cap(group) + ": " + why));
         }
-        return (caller, group, null);
+        return (group, null);
     }
 
-    /// <summary><see cref="CallerAndGroupAsync"/>, then the request's JSON object body (<c>null</c> when empty).</summary>
-    private static async Task<(HubCaller Caller, string Group, JsonElement? Body, IResult? Problem)> CallerGroupAndBodyAsync(HttpContext context, string rawName, string scope)
+    /// <summary><see cref="GroupOf"/>, then the request's JSON object body (<c>null</c> when empty).</summary>
+    private static async Task<(string Group, JsonElement? Body, IResult? Problem)> GroupAndBodyAsync(HttpContext context, Caller caller, string rawName, string scope)
     {
-        var (caller, group, problem) = await CallerAndGroupAsync(context, rawName, scope);
+        var (group, problem) = GroupOf(caller, rawName, scope);
         if (problem is not null)
         {
-            return (caller, group, null, problem);
+            return (group, null, problem);
         }
         var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
-        return (caller, group, body, bodyProblem);
+        return (group, body, bodyProblem);
     }
 
     /// <summary>The users a body's <c>"users"</c> names, all of them existing; otherwise a 400 naming the problem (nothing is changed).</summary>
@@ -282,7 +267,7 @@ public static class GroupsEndpoints
         return (users, null);
     }
 
-    private static async Task AddAsync(HttpContext context, IHubStore store, HubCaller caller, string group, List<UserRecord> users)
+    private static async Task AddAsync(HttpContext context, IHubStore store, Caller caller, string group, List<UserRecord> users)
     {
         int added = 0;
         foreach (var user in users.Where(u => !u.Groups.Contains(group, StringComparer.Ordinal)))

@@ -2,7 +2,9 @@ using System.Reflection;
 using Hub.Core.Auth;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
+using Hub.Functions.Api.Models;
 using Hub.Functions.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hub.Functions.Api;
 
@@ -19,49 +21,32 @@ public static class HubApiEndpoints
     public static IEndpointRouteBuilder MapHubApiEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // Routing ignores a trailing slash: this answers both /hub/api and /hub/api/.
-        endpoints.MapGet("/hub/api/", Version);
-        endpoints.MapGet("/hub/api/info", InfoAsync);
-        endpoints.MapGet("/hub/api/user", WhoAmIAsync);
-        endpoints.MapGet("/hub/api/authorizations/token/{token}", IdentifyTokenAsync);
-        endpoints.Map("/hub/api/{**rest}", (string rest) => ApiProblem.NotFound("No such API endpoint: /hub/api/" + Core.Security.LogText.Cap(rest)));
+        endpoints.MapGet("/", Version).AllowAnonymous();
+        endpoints.MapGet("/info", Info);
+        endpoints.MapGet("/user", WhoAmIAsync);
+        endpoints.MapGet("/authorizations/token/{token}", IdentifyTokenAsync);
+        // Anonymous, as before the group existed: an unknown path is a 404 whoever asks.
+        endpoints.Map("/{**rest}", (string rest) => ApiProblem.NotFound("No such API endpoint: /hub/api/" + Core.Security.LogText.Cap(rest))).AllowAnonymous();
         return endpoints;
     }
 
-    private static IResult Version() => ApiJson.Ok(new Dictionary<string, object?> { ["version"] = CompatibleVersion });
+    private static JsonHttpResult<VersionResponse> Version() => ApiJson.Ok(new VersionResponse(CompatibleVersion));
 
-    private static async Task<IResult> InfoAsync(HttpContext context, AuthOptions auth, IServiceProvider services)
+    private static IResult Info(Caller caller, AuthOptions auth, IServiceProvider services)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         if (!caller.Scopes.HasUnfiltered("read:hub"))
         {
             return ApiProblem.MissingScope("read:hub");
         }
         string ours = typeof(HubApiEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
         var spawner = services.GetService<IServerLifecycle>();
-        return ApiJson.Ok(new Dictionary<string, object?>
-        {
-            ["version"] = CompatibleVersion,
-            ["python"] = "",
-            ["sys_executable"] = "",
-            ["serverless_hub"] = ours,
-            ["authenticator"] = new Dictionary<string, object?> { ["class"] = Core.Configuration.SettingValue.Kebab(auth.Authenticator.ToString()), ["version"] = ours },
-            ["spawner"] = new Dictionary<string, object?> { ["class"] = spawner?.GetType().Name ?? "none", ["version"] = ours },
-        });
+        return ApiJson.Ok(new InfoResponse(CompatibleVersion, Python: "", SysExecutable: "", ServerlessHub: ours,
+            Authenticator: new PluginResponse(Core.Configuration.SettingValue.Kebab(auth.Authenticator.ToString()), ours),
+            Spawner: new PluginResponse(spawner?.GetType().Name ?? "none", ours)));
     }
 
-    private static async Task<IResult> WhoAmIAsync(HttpContext context, IHubStore store, ApiModels models)
-    {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
-        return ApiJson.Ok(await IdentityAsync(caller, store, models, context.RequestAborted));
-    }
+    private static async Task<IResult> WhoAmIAsync(HttpContext context, Caller caller, IHubStore store, ApiModels models) =>
+        ApiJson.Ok(await IdentityAsync(caller.Identity, store, models, context.RequestAborted));
 
     /// <summary>
     /// The deprecated <c>GET /authorizations/token/{token}</c>, still used by older single-user servers: the owner of
@@ -69,11 +54,6 @@ public static class HubApiEndpoints
     /// </summary>
     private static async Task<IResult> IdentifyTokenAsync(string token, HttpContext context, IHubStore store, ApiModels models, RequestAuthenticator authenticator)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         var owner = await authenticator.IdentifyTokenAsync(token, context.RequestAborted);
         return owner is null
             ? ApiProblem.NotFound("No user or service is identified by this token.")
@@ -81,7 +61,7 @@ public static class HubApiEndpoints
     }
 
     /// <summary>The user model of a caller as <c>GET /user</c> gives it: what its scopes show, plus the scopes themselves.</summary>
-    private static async Task<Dictionary<string, object?>> IdentityAsync(HubCaller caller, IHubStore store, ApiModels models, CancellationToken cancellationToken)
+    private static async Task<object> IdentityAsync(HubCaller caller, IHubStore store, ApiModels models, CancellationToken cancellationToken)
     {
         if (caller.Service is { } service)
         {
@@ -92,10 +72,11 @@ public static class HubApiEndpoints
         {
             servers.Add(server);
         }
-        var model = models.User(caller.User, servers, caller.Scopes, includeStopped: false);
-        model["scopes"] = caller.Scopes.ToList();
-        model["session_id"] = null;
-        model["token_id"] = caller.Token?.Id;
-        return model;
+        return models.User(caller.User, servers, caller.Scopes, includeStopped: false) with
+        {
+            Scopes = caller.Scopes.ToList(),
+            SessionId = new Models.Optional<string?>(null),
+            TokenId = caller.Token?.Id,
+        };
     }
 }

@@ -23,8 +23,9 @@ public static class NotImplementedEndpoints
         foreach (var (method, route) in Operations)
         {
             string operation = $"{method} /hub/api{route}";
-            endpoints.MapMethods("/hub/api" + route, [method], () => ApiProblem.Of(StatusCodes.Status501NotImplemented,
-                $"{operation} is part of JupyterHub's REST API but not implemented by this hub (docs/api.md lists what is)."));
+            endpoints.MapMethods(route, [method], () => ApiProblem.Of(StatusCodes.Status501NotImplemented,
+                $"{operation} is part of JupyterHub's REST API but not implemented by this hub (docs/api.md lists what is)."))
+                .AllowAnonymous();
         }
         return endpoints;
     }

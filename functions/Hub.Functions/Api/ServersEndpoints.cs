@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Hub.Core.Security;
+using Hub.Functions.Api.Models;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Functions.Metrics;
@@ -29,32 +30,20 @@ public static class ServersEndpoints
 
     public static IEndpointRouteBuilder MapServersEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/hub/api/users/{name}/server", (HttpContext c, string name) => StartAsync(c, name, ""));
-        endpoints.MapDelete("/hub/api/users/{name}/server", (HttpContext c, string name) => StopAsync(c, name, "", namedRoute: false));
-        endpoints.MapPost("/hub/api/users/{name}/servers/{server}", (HttpContext c, string name, string server) => StartAsync(c, name, server));
-        endpoints.MapDelete("/hub/api/users/{name}/servers/{server}", (HttpContext c, string name, string server) => StopAsync(c, name, server, namedRoute: true));
-        endpoints.MapGet("/hub/api/users/{name}/server/progress", (HttpContext c, string name) => ProgressAsync(c, name, ""));
-        endpoints.MapGet("/hub/api/users/{name}/servers/{server}/progress", (HttpContext c, string name, string server) => ProgressAsync(c, name, server));
+        var start = TargetFilter.Server(scopes => scopes.HasAny("start:servers") ? "start:servers" : "servers");
+        var stop = TargetFilter.Server("delete:servers");
+        var read = TargetFilter.Server("read:servers");
+        endpoints.MapPost("/users/{name}/server", StartAsync).AddEndpointFilter(start);
+        endpoints.MapDelete("/users/{name}/server", (HttpContext c, ApiTarget target) => StopAsync(c, target, namedRoute: false)).AddEndpointFilter(stop);
+        endpoints.MapPost("/users/{name}/servers/{server}", StartAsync).AddEndpointFilter(start);
+        endpoints.MapDelete("/users/{name}/servers/{server}", (HttpContext c, ApiTarget target) => StopAsync(c, target, namedRoute: true)).AddEndpointFilter(stop);
+        endpoints.MapGet("/users/{name}/server/progress", ProgressAsync).AddEndpointFilter(read);
+        endpoints.MapGet("/users/{name}/servers/{server}/progress", ProgressAsync).AddEndpointFilter(read);
         return endpoints;
     }
 
-    private static async Task<IResult> StartAsync(HttpContext context, string name, string rawServer)
+    private static async Task<IResult> StartAsync(HttpContext context, ApiTarget target)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
-        if (!ApiTargets.TryServerName(rawServer, out string serverName, out var badName))
-        {
-            return badName!;
-        }
-        string scope = caller.Scopes.HasAny("start:servers") ? "start:servers" : "servers";
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, scope, serverName);
-        if (user is null)
-        {
-            return notFound!;
-        }
         var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
         if (bodyProblem is not null)
         {
@@ -64,7 +53,7 @@ public static class ServersEndpoints
         {
             return NoSpawning();
         }
-        var key = new ServerKey(user.Name, serverName);
+        var key = target.Server;
         var result = await lifecycle.RequestStartAsync(key, Options(body), context.RequestAborted);
         string label = LogText.Cap(key.ToString());
         switch (result.Status)
@@ -91,22 +80,10 @@ public static class ServersEndpoints
         }
     }
 
-    private static async Task<IResult> StopAsync(HttpContext context, string name, string rawServer, bool namedRoute)
+    private static async Task<IResult> StopAsync(HttpContext context, ApiTarget target, bool namedRoute)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
-        if (!ApiTargets.TryServerName(rawServer, out string serverName, out var badName))
-        {
-            return badName!;
-        }
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "delete:servers", serverName);
-        if (user is null)
-        {
-            return notFound!;
-        }
+        var key = target.Server;
+        string serverName = key.Server;
         var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
         if (bodyProblem is not null)
         {
@@ -126,11 +103,10 @@ public static class ServersEndpoints
             return ApiProblem.BadRequest("The default server cannot be removed, only stopped.");
         }
         var store = context.RequestServices.GetRequiredService<IHubStore>();
-        var key = new ServerKey(user.Name, serverName);
         var record = await store.Servers.GetAsync(key, context.RequestAborted);
         if (record is null)
         {
-            return namedRoute ? ApiProblem.NotFound($"{LogText.Cap(user.Name)} has no server named '{LogText.Cap(serverName)}'") : Results.NoContent();
+            return namedRoute ? ApiProblem.NotFound($"{LogText.Cap(key.User)} has no server named '{LogText.Cap(serverName)}'") : Results.NoContent();
         }
         if (context.RequestServices.GetService<IServerLifecycle>() is not { } lifecycle)
         {
@@ -150,27 +126,13 @@ public static class ServersEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> ProgressAsync(HttpContext context, string name, string rawServer)
+    private static async Task<IResult> ProgressAsync(HttpContext context, ApiTarget target)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
-        if (!ApiTargets.TryServerName(rawServer, out string serverName, out var badName))
-        {
-            return badName!;
-        }
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, "read:servers", serverName);
-        if (user is null)
-        {
-            return notFound!;
-        }
         if (context.RequestServices.GetService<IServerLifecycle>() is not { } lifecycle)
         {
             return NoSpawning();
         }
-        var key = new ServerKey(user.Name, serverName);
+        var key = target.Server;
         // The watch ends with the request, or earlier when the stream reaches its longest duration.
         var watch = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var events = lifecycle.WatchAsync(key, watch.Token).GetAsyncEnumerator(watch.Token);
@@ -185,7 +147,7 @@ public static class ServersEndpoints
             watch.Dispose();
             return ApiProblem.BadRequest($"{LogText.Cap(key.ToString())} is not starting");
         }
-        return new ProgressStream(events, watch, hasFirst, ServerUrls.BasePath(user.Name, serverName));
+        return new ProgressStream(events, watch, hasFirst, ServerUrls.BasePath(key));
     }
 
     private static StartOptions Options(JsonElement? body)
@@ -291,25 +253,13 @@ public static class ServersEndpoints
 
         private async Task WriteAsync(HttpResponse response, SpawnProgress progress, CancellationToken cancellationToken)
         {
-            var data = new Dictionary<string, object?>
+            var data = new ProgressEvent(progress.Progress, progress.Message, HtmlEncoder.Default.Encode(progress.Message))
             {
-                ["progress"] = progress.Progress,
-                ["message"] = progress.Message,
-                ["html_message"] = HtmlEncoder.Default.Encode(progress.Message),
+                QueuePosition = progress.QueuePosition,
+                Ready = progress.Ready ? true : null,
+                Url = progress.Ready ? progress.Url ?? url : null,
+                Failed = progress.Failed ? true : null,
             };
-            if (progress.QueuePosition is { } position)
-            {
-                data["queue_position"] = position;
-            }
-            if (progress.Ready)
-            {
-                data["ready"] = true;
-                data["url"] = progress.Url ?? url;
-            }
-            if (progress.Failed)
-            {
-                data["failed"] = true;
-            }
             await response.WriteAsync("data: " + JsonSerializer.Serialize(data, ApiJson.Options) + "\n\n", cancellationToken);
             await response.Body.FlushAsync(cancellationToken);
         }

@@ -4,46 +4,16 @@ using Hub.Core.Security;
 using Hub.Core.Sharing;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
-using Hub.Functions.Auth;
+using Hub.Functions.Api.Models;
 
 namespace Hub.Functions.Api;
 
 /// <summary>
-/// What the sharing endpoints have in common: finding the shared server (its owner checked with the operation's
-/// scope, the server with JupyterHub's 404), reading the request bodies as JupyterHub's validators do (unknown fields
+/// What the sharing endpoints have in common (the shared server itself is found by <see cref="TargetFilter.SharedServer"/>): reading the request bodies as JupyterHub's validators do (unknown fields
 /// refused), and the <c>Share</c> and <c>ShareCode</c> models.
 /// </summary>
 public static class ShareApi
 {
-    /// <summary>
-    /// The caller, the owner and the server a sharing route names, with the caller's <paramref name="scope"/> checked
-    /// for that server (403 without it at all, 404 when it does not cover the server), and the server found: a default
-    /// server exists with its user, a named one while its record does.
-    /// </summary>
-    public static async Task<(HubCaller Caller, UserRecord Owner, ServerKey Server, IResult? Problem)> ServerAsync(HttpContext context, string owner, string? rawServer, string scope)
-    {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return (null!, null!, default, problem);
-        }
-        if (!ApiTargets.TryServerName(rawServer, out string serverName, out var badName))
-        {
-            return (caller, null!, default, badName);
-        }
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, owner, scope, serverName);
-        if (user is null)
-        {
-            return (caller, null!, default, notFound);
-        }
-        var server = new ServerKey(user.Name, serverName);
-        if (serverName.Length > 0 && await context.RequestServices.GetRequiredService<IHubStore>().Servers.GetAsync(server, context.RequestAborted) is null)
-        {
-            return (caller, null!, default, NoSuchServer(server));
-        }
-        return (caller, user, server, null);
-    }
-
     public static IResult NoSuchServer(ServerKey server) => ApiProblem.NotFound($"No such server: {LogText.Cap(server.User)}/{LogText.Cap(server.Server)}");
 
     /// <summary>Whether the request path ends in <c>/</c>: <c>/shares/{owner}/</c> names the owner's default server.</summary>
@@ -56,7 +26,18 @@ public static class ShareApi
     /// <summary>The body of a grant or revocation: <c>user</c> or <c>group</c> (exactly one) and optional <c>scopes</c>.</summary>
     public sealed record ShareRequest(string? User, string? Group, IReadOnlyList<string>? Scopes);
 
-    public static bool TryReadShareRequest(JsonElement? body, out ShareRequest request, out IResult? problem)
+    /// <summary>The request's body as a <see cref="ShareRequest"/>, or the problem with it.</summary>
+    public static async Task<(ShareRequest? Request, IResult? Problem)> ReadShareRequestAsync(HttpRequest http)
+    {
+        var (body, problem) = await ApiBody.ReadObjectAsync(http);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+        return TryReadShareRequest(body, out var request, out problem) ? (request, null) : (null, problem);
+    }
+
+    private static bool TryReadShareRequest(JsonElement? body, out ShareRequest request, out IResult? problem)
     {
         request = new ShareRequest(null, null, null);
         if (!TryFields(body, ["user", "group", "scopes"], out problem)
@@ -155,38 +136,28 @@ public static class ShareApi
     }
 
     /// <summary>JupyterHub's shortened server model in shares: owner, name, URLs and whether it is ready.</summary>
-    public static Dictionary<string, object?> ServerModel(ServerKey server, ServerRecord? record, HubOptions hub)
+    public static SharedServerResponse ServerModel(ServerKey server, ServerRecord? record, HubOptions hub)
     {
         string url = ServerUrls.BasePath(server);
-        return new Dictionary<string, object?>
-        {
-            ["user"] = new Dictionary<string, object?> { ["name"] = server.User },
-            ["name"] = server.Server,
-            ["url"] = url,
-            ["full_url"] = new Uri(hub.PublicUrl, url).AbsoluteUri,
-            ["ready"] = record is not null && ApiModels.IsReady(record),
-        };
+        return new SharedServerResponse(new NameResponse(server.User), server.Server, url, new Uri(hub.PublicUrl, url).AbsoluteUri, record is not null && ApiModels.IsReady(record));
     }
 
-    public static Dictionary<string, object?> ShareModel(ShareRecord share, ServerRecord? server, HubOptions hub) => new()
+    public static ShareResponse ShareModel(ShareRecord share, ServerRecord? server, HubOptions hub)
     {
-        ["server"] = ServerModel(share.Server, server, hub),
-        ["scopes"] = share.Scopes,
-        ["user"] = share.Recipient.Kind == ShareRecipientKind.User ? new Dictionary<string, object?> { ["name"] = share.Recipient.Name } : null,
-        ["group"] = share.Recipient.Kind == ShareRecipientKind.Group ? new Dictionary<string, object?> { ["name"] = share.Recipient.Name } : null,
-        ["kind"] = share.Recipient.Kind == ShareRecipientKind.User ? "user" : "group",
-        ["created_at"] = ApiJson.Time(share.Created),
-    };
+        bool user = share.Recipient.Kind == ShareRecipientKind.User;
+        var name = new NameResponse(share.Recipient.Name);
+        return new ShareResponse(ServerModel(share.Server, server, hub), share.Scopes, user ? name : null, user ? null : name, user ? "user" : "group", ApiJson.Time(share.Created));
+    }
 
-    public static Dictionary<string, object?> CodeModel(ShareCodeRecord code, ServerRecord? server, HubOptions hub) => new()
+    public static ShareCodeResponse CodeModel(ShareCodeRecord code, ServerRecord? server, HubOptions hub) => new()
     {
-        ["server"] = ServerModel(code.Server, server, hub),
-        ["scopes"] = code.Scopes,
-        ["id"] = code.Id,
-        ["created_at"] = ApiJson.Time(code.Created),
-        ["expires_at"] = ApiJson.Time(code.Expires),
-        ["exchange_count"] = code.ExchangeCount,
-        ["last_exchanged_at"] = ApiJson.Time(code.LastExchanged),
+        Server = ServerModel(code.Server, server, hub),
+        Scopes = code.Scopes,
+        Id = code.Id,
+        CreatedAt = ApiJson.Time(code.Created),
+        ExpiresAt = ApiJson.Time(code.Expires),
+        ExchangeCount = code.ExchangeCount,
+        LastExchangedAt = ApiJson.Time(code.LastExchanged),
     };
 
     /// <summary>The server records of <paramref name="servers"/> (for <c>ready</c>), read once each.</summary>
@@ -228,6 +199,22 @@ public static class ShareApi
         var page = live.Skip(offset).Take(limit).ToList();
         var servers = await ServersAsync(services.GetRequiredService<IHubStore>(), page.Select(c => c.Server), context.RequestAborted);
         return ApiPaging.Page(context, hub, context.Request.Path.Value!, page.Select(c => CodeModel(c, servers[c.Server], hub)).ToList(), offset, limit, live.Count, envelope: true);
+    }
+
+    /// <summary>
+    /// The shares (or codes) of the server the route names; on an owner-wide route, those of the owner's servers the
+    /// caller holds <c>read:shares</c> for (a caller with it for some servers only sees those).
+    /// </summary>
+    public static async Task<List<T>> VisibleAsync<T>(Caller caller, ApiTarget target, Func<string, string?, CancellationToken, IAsyncEnumerable<T>> listForOwner,
+        Func<T, ServerKey> serverOf, CancellationToken cancellationToken)
+    {
+        if (target.NamesServer)
+        {
+            return await ToListAsync(listForOwner(target.Server.User, target.Server.Server, cancellationToken));
+        }
+        var user = target.User;
+        var all = await ToListAsync(listForOwner(user.Name, null, cancellationToken));
+        return all.Where(item => caller.Scopes.Allows("read:shares", user.Name, user.Groups, serverOf(item).Server)).ToList();
     }
 
     public static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)

@@ -17,45 +17,24 @@ public static class ShareCodesEndpoints
 {
     public static IEndpointRouteBuilder MapShareCodesEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/api/share-codes/{owner}", (HttpContext c, string owner) => ShareApi.NamesDefaultServer(c) ? ListServerAsync(c, owner, "") : ListOwnerAsync(c, owner));
-        endpoints.MapPost("/hub/api/share-codes/{owner}", (HttpContext c, string owner) => ShareApi.NamesDefaultServer(c) ? IssueAsync(c, owner, "") : Task.FromResult(ShareApi.MethodNotAllowed(c)));
-        endpoints.MapDelete("/hub/api/share-codes/{owner}", (HttpContext c, string owner) => ShareApi.NamesDefaultServer(c) ? RevokeAsync(c, owner, "") : Task.FromResult(ShareApi.MethodNotAllowed(c)));
-        endpoints.MapGet("/hub/api/share-codes/{owner}/{server}", ListServerAsync);
-        endpoints.MapPost("/hub/api/share-codes/{owner}/{server}", IssueAsync);
-        endpoints.MapDelete("/hub/api/share-codes/{owner}/{server}", RevokeAsync);
+        var read = TargetFilter.SharedServer("read:shares");
+        var change = TargetFilter.SharedServer("shares");
+        // "/share-codes/{owner}/" (routing drops the slash) names the default server; the filter tells them apart.
+        foreach (string route in (string[])["/share-codes/{owner}", "/share-codes/{owner}/{server}"])
+        {
+            endpoints.MapGet(route, ListAsync).AddEndpointFilter(read);
+            endpoints.MapPost(route, IssueAsync).AddEndpointFilter(change);
+            endpoints.MapDelete(route, RevokeAsync).AddEndpointFilter(change);
+        }
         return endpoints;
     }
 
-    private static async Task<IResult> ListOwnerAsync(HttpContext context, string owner)
-    {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, owner, "read:shares");
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var store = context.RequestServices.GetRequiredService<IHubStore>();
-        var codes = await ShareApi.ToListAsync(store.ShareCodes.ListForOwnerAsync(user.Name, cancellationToken: context.RequestAborted));
-        return await ShareApi.CodePageAsync(context, codes.Where(c => caller.Scopes.Allows("read:shares", user.Name, user.Groups, c.Server.Server)).ToList());
-    }
+    private static async Task<IResult> ListAsync(HttpContext context, Caller caller, ApiTarget target, IHubStore store) =>
+        await ShareApi.CodePageAsync(context, await ShareApi.VisibleAsync(caller, target, store.ShareCodes.ListForOwnerAsync, c => c.Server, context.RequestAborted));
 
-    private static async Task<IResult> ListServerAsync(HttpContext context, string owner, string server)
+    private static async Task<IResult> IssueAsync(HttpContext context, Caller caller, ApiTarget target)
     {
-        var (_, _, key, problem) = await ShareApi.ServerAsync(context, owner, server, "read:shares");
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var store = context.RequestServices.GetRequiredService<IHubStore>();
-        return await ShareApi.CodePageAsync(context, await ShareApi.ToListAsync(store.ShareCodes.ListForOwnerAsync(key.User, key.Server, context.RequestAborted)));
-    }
-
-    private static async Task<IResult> IssueAsync(HttpContext context, string owner, string server)
-    {
-        var (caller, user, key, problem) = await ShareApi.ServerAsync(context, owner, server, "shares");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var key = target.Server;
         var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
         if (bodyProblem is not null)
         {
@@ -69,7 +48,7 @@ public static class ShareCodesEndpoints
         {
             return ApiProblem.BadRequest(scopeProblem);
         }
-        if (ShareScopes.NotHeld(caller.Scopes, scopes, key, user.Groups) is { } notHeld)
+        if (ShareScopes.NotHeld(caller.Scopes, scopes, key, target.User.Groups) is { } notHeld)
         {
             return ApiProblem.Forbidden($"Do not have permission to grant share with scope {notHeld}");
         }
@@ -77,22 +56,20 @@ public static class ShareCodesEndpoints
         var store = services.GetRequiredService<IHubStore>();
         var hub = services.GetRequiredService<HubOptions>();
         var (record, code) = await ShareGrants.IssueCodeAsync(store, key, scopes, lifetime, services.GetRequiredService<TimeProvider>().GetUtcNow(), context.RequestAborted);
-        var model = ShareApi.CodeModel(record, await store.Servers.GetAsync(key, context.RequestAborted), hub);
         string accept = QueryHelpers.AddQueryString("/hub/accept-share", "code", code);
-        model["code"] = code;
-        model["accept_url"] = accept;
-        model["full_accept_url"] = new Uri(hub.PublicUrl, accept).AbsoluteUri;
+        var model = ShareApi.CodeModel(record, await store.Servers.GetAsync(key, context.RequestAborted), hub) with
+        {
+            Code = code,
+            AcceptUrl = accept,
+            FullAcceptUrl = new Uri(hub.PublicUrl, accept).AbsoluteUri,
+        };
         context.Response.Headers.CacheControl = "no-store";
         return ApiJson.Ok(model);
     }
 
-    private static async Task<IResult> RevokeAsync(HttpContext context, string owner, string server)
+    private static async Task<IResult> RevokeAsync(HttpContext context, ApiTarget target)
     {
-        var (_, _, key, problem) = await ShareApi.ServerAsync(context, owner, server, "shares");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var key = target.Server;
         var store = context.RequestServices.GetRequiredService<IHubStore>();
         var cancellationToken = context.RequestAborted;
         string? code = context.Request.Query["code"].ToString() is { Length: > 0 } c ? c : null;

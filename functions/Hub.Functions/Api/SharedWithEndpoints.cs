@@ -16,16 +16,18 @@ public static class SharedWithEndpoints
 {
     public static IEndpointRouteBuilder MapSharedWithEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/api/users/{name}/shared", ListForUserAsync);
-        endpoints.MapGet("/hub/api/users/{name}/shared/{owner}", (HttpContext c, string name, string owner) => DefaultOnly(c, () => UserShareAsync(c, name, owner, "", delete: false)));
-        endpoints.MapDelete("/hub/api/users/{name}/shared/{owner}", (HttpContext c, string name, string owner) => DefaultOnly(c, () => UserShareAsync(c, name, owner, "", delete: true)));
-        endpoints.MapGet("/hub/api/users/{name}/shared/{owner}/{server}", (HttpContext c, string name, string owner, string server) => UserShareAsync(c, name, owner, server, delete: false));
-        endpoints.MapDelete("/hub/api/users/{name}/shared/{owner}/{server}", (HttpContext c, string name, string owner, string server) => UserShareAsync(c, name, owner, server, delete: true));
-        endpoints.MapGet("/hub/api/groups/{name}/shared", ListForGroupAsync);
-        endpoints.MapGet("/hub/api/groups/{name}/shared/{owner}", (HttpContext c, string name, string owner) => DefaultOnly(c, () => GroupShareAsync(c, name, owner, "", delete: false)));
-        endpoints.MapDelete("/hub/api/groups/{name}/shared/{owner}", (HttpContext c, string name, string owner) => DefaultOnly(c, () => GroupShareAsync(c, name, owner, "", delete: true)));
-        endpoints.MapGet("/hub/api/groups/{name}/shared/{owner}/{server}", (HttpContext c, string name, string owner, string server) => GroupShareAsync(c, name, owner, server, delete: false));
-        endpoints.MapDelete("/hub/api/groups/{name}/shared/{owner}/{server}", (HttpContext c, string name, string owner, string server) => GroupShareAsync(c, name, owner, server, delete: true));
+        var read = TargetFilter.User("read:users:shares");
+        var leave = TargetFilter.User("users:shares");
+        endpoints.MapGet("/users/{name}/shared", ListForUserAsync).AddEndpointFilter(read);
+        endpoints.MapGet("/users/{name}/shared/{owner}", (HttpContext c, ApiTarget t, string owner) => DefaultOnly(c, () => UserShareAsync(c, t, owner, "", delete: false))).AddEndpointFilter(read);
+        endpoints.MapDelete("/users/{name}/shared/{owner}", (HttpContext c, ApiTarget t, string owner) => DefaultOnly(c, () => UserShareAsync(c, t, owner, "", delete: true))).AddEndpointFilter(leave);
+        endpoints.MapGet("/users/{name}/shared/{owner}/{server}", (HttpContext c, ApiTarget t, string owner, string server) => UserShareAsync(c, t, owner, server, delete: false)).AddEndpointFilter(read);
+        endpoints.MapDelete("/users/{name}/shared/{owner}/{server}", (HttpContext c, ApiTarget t, string owner, string server) => UserShareAsync(c, t, owner, server, delete: true)).AddEndpointFilter(leave);
+        endpoints.MapGet("/groups/{name}/shared", ListForGroupAsync);
+        endpoints.MapGet("/groups/{name}/shared/{owner}", (HttpContext c, Caller caller, string name, string owner) => DefaultOnly(c, () => GroupShareAsync(c, caller, name, owner, "", delete: false)));
+        endpoints.MapDelete("/groups/{name}/shared/{owner}", (HttpContext c, Caller caller, string name, string owner) => DefaultOnly(c, () => GroupShareAsync(c, caller, name, owner, "", delete: true)));
+        endpoints.MapGet("/groups/{name}/shared/{owner}/{server}", (HttpContext c, Caller caller, string name, string owner, string server) => GroupShareAsync(c, caller, name, owner, server, delete: false));
+        endpoints.MapDelete("/groups/{name}/shared/{owner}/{server}", (HttpContext c, Caller caller, string name, string owner, string server) => GroupShareAsync(c, caller, name, owner, server, delete: true));
         return endpoints;
     }
 
@@ -34,30 +36,19 @@ public static class SharedWithEndpoints
             ? handler()
             : Task.FromResult(ApiProblem.NotFound("No such API endpoint: add '/' for the owner's default server or '/{server_name}'."));
 
-    private static async Task<IResult> ListForUserAsync(HttpContext context, string name)
+    private static async Task<IResult> ListForUserAsync(HttpContext context, ApiTarget target)
     {
-        var (_, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "read:users:shares");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var user = target.User;
         var store = context.RequestServices.GetRequiredService<IHubStore>();
         return await ShareApi.SharePageAsync(context, await ShareApi.ToListAsync(store.Shares.ListForRecipientsAsync(SharedAccess.RecipientsOf(user), context.RequestAborted)));
     }
 
-    private static async Task<IResult> UserShareAsync(HttpContext context, string name, string owner, string server, bool delete)
-    {
-        var (_, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, delete ? "users:shares" : "read:users:shares");
-        if (problem is not null)
-        {
-            return problem;
-        }
-        return await OneShareAsync(context, ShareRecipient.User(user.Name), owner, server, delete);
-    }
+    private static Task<IResult> UserShareAsync(HttpContext context, ApiTarget target, string owner, string server, bool delete) =>
+        OneShareAsync(context, ShareRecipient.User(target.User.Name), owner, server, delete);
 
-    private static async Task<IResult> ListForGroupAsync(HttpContext context, string name)
+    private static async Task<IResult> ListForGroupAsync(HttpContext context, Caller caller, string name)
     {
-        var (group, problem) = await GroupAsync(context, name, "read:groups:shares");
+        var (group, problem) = GroupOf(caller, name, "read:groups:shares");
         if (group is null)
         {
             return problem!;
@@ -66,9 +57,9 @@ public static class SharedWithEndpoints
         return await ShareApi.SharePageAsync(context, await ShareApi.ToListAsync(store.Shares.ListForRecipientsAsync([ShareRecipient.Group(group)], context.RequestAborted)));
     }
 
-    private static async Task<IResult> GroupShareAsync(HttpContext context, string name, string owner, string server, bool delete)
+    private static async Task<IResult> GroupShareAsync(HttpContext context, Caller caller, string name, string owner, string server, bool delete)
     {
-        var (group, problem) = await GroupAsync(context, name, delete ? "groups:shares" : "read:groups:shares");
+        var (group, problem) = GroupOf(caller, name, delete ? "groups:shares" : "read:groups:shares");
         if (group is null)
         {
             return problem!;
@@ -77,13 +68,8 @@ public static class SharedWithEndpoints
     }
 
     /// <summary>The group a route names, with the caller's scope for it (403 without it at all, 404 when it does not cover the group).</summary>
-    private static async Task<(string? Group, IResult? Problem)> GroupAsync(HttpContext context, string name, string scope)
+    private static (string? Group, IResult? Problem) GroupOf(Caller caller, string name, string scope)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return (null, problem);
-        }
         if (!caller.Scopes.HasAny(scope))
         {
             return (null, ApiProblem.MissingScope(scope));

@@ -18,54 +18,27 @@ public static class SharesEndpoints
 {
     public static IEndpointRouteBuilder MapSharesEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/api/shares/{owner}", (HttpContext c, string owner) => ShareApi.NamesDefaultServer(c) ? ListServerAsync(c, owner, "") : ListOwnerAsync(c, owner));
-        endpoints.MapPost("/hub/api/shares/{owner}", (HttpContext c, string owner) => ShareApi.NamesDefaultServer(c) ? GrantAsync(c, owner, "") : Task.FromResult(ShareApi.MethodNotAllowed(c)));
-        endpoints.MapPatch("/hub/api/shares/{owner}", (HttpContext c, string owner) => ShareApi.NamesDefaultServer(c) ? RevokeAsync(c, owner, "") : Task.FromResult(ShareApi.MethodNotAllowed(c)));
-        endpoints.MapDelete("/hub/api/shares/{owner}", (HttpContext c, string owner) => ShareApi.NamesDefaultServer(c) ? RevokeAllAsync(c, owner, "") : Task.FromResult(ShareApi.MethodNotAllowed(c)));
-        endpoints.MapGet("/hub/api/shares/{owner}/{server}", ListServerAsync);
-        endpoints.MapPost("/hub/api/shares/{owner}/{server}", GrantAsync);
-        endpoints.MapPatch("/hub/api/shares/{owner}/{server}", RevokeAsync);
-        endpoints.MapDelete("/hub/api/shares/{owner}/{server}", RevokeAllAsync);
+        var read = TargetFilter.SharedServer("read:shares");
+        var change = TargetFilter.SharedServer("shares");
+        // "/shares/{owner}/" (routing drops the slash) names the default server; the filter tells them apart.
+        foreach (string route in (string[])["/shares/{owner}", "/shares/{owner}/{server}"])
+        {
+            endpoints.MapGet(route, ListAsync).AddEndpointFilter(read);
+            endpoints.MapPost(route, GrantAsync).AddEndpointFilter(change);
+            endpoints.MapPatch(route, RevokeAsync).AddEndpointFilter(change);
+            endpoints.MapDelete(route, RevokeAllAsync).AddEndpointFilter(change);
+        }
         return endpoints;
     }
 
-    private static async Task<IResult> ListOwnerAsync(HttpContext context, string owner)
-    {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, owner, "read:shares");
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var store = context.RequestServices.GetRequiredService<IHubStore>();
-        var shares = await ShareApi.ToListAsync(store.Shares.ListForOwnerAsync(user.Name, cancellationToken: context.RequestAborted));
-        // A caller holding read:shares for some servers of the owner only sees those.
-        return await ShareApi.SharePageAsync(context, shares.Where(s => caller.Scopes.Allows("read:shares", user.Name, user.Groups, s.Server.Server)).ToList());
-    }
+    private static async Task<IResult> ListAsync(HttpContext context, Caller caller, ApiTarget target, IHubStore store) =>
+        await ShareApi.SharePageAsync(context, await ShareApi.VisibleAsync(caller, target, store.Shares.ListForOwnerAsync, s => s.Server, context.RequestAborted));
 
-    private static async Task<IResult> ListServerAsync(HttpContext context, string owner, string server)
+    private static async Task<IResult> GrantAsync(HttpContext context, Caller caller, ApiTarget target)
     {
-        var (_, _, key, problem) = await ShareApi.ServerAsync(context, owner, server, "read:shares");
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var store = context.RequestServices.GetRequiredService<IHubStore>();
-        return await ShareApi.SharePageAsync(context, await ShareApi.ToListAsync(store.Shares.ListForOwnerAsync(key.User, key.Server, context.RequestAborted)));
-    }
-
-    private static async Task<IResult> GrantAsync(HttpContext context, string owner, string server)
-    {
-        var (caller, user, key, problem) = await ShareApi.ServerAsync(context, owner, server, "shares");
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
-        }
-        if (!ShareApi.TryReadShareRequest(body, out var request, out var requestProblem))
+        var key = target.Server;
+        var (request, requestProblem) = await ShareApi.ReadShareRequestAsync(context.Request);
+        if (request is null)
         {
             return requestProblem!;
         }
@@ -73,7 +46,7 @@ public static class SharesEndpoints
         {
             return ApiProblem.BadRequest(scopeProblem);
         }
-        if (ShareScopes.NotHeld(caller.Scopes, scopes, key, user.Groups) is { } notHeld)
+        if (ShareScopes.NotHeld(caller.Scopes, scopes, key, target.User.Groups) is { } notHeld)
         {
             return ApiProblem.Forbidden($"Do not have permission to grant share with scope {notHeld}");
         }
@@ -88,19 +61,11 @@ public static class SharesEndpoints
         return ApiJson.Ok(ShareApi.ShareModel(share, await store.Servers.GetAsync(key, context.RequestAborted), context.RequestServices.GetRequiredService<Core.Hosting.HubOptions>()));
     }
 
-    private static async Task<IResult> RevokeAsync(HttpContext context, string owner, string server)
+    private static async Task<IResult> RevokeAsync(HttpContext context, Caller caller, ApiTarget target)
     {
-        var (caller, _, key, problem) = await ShareApi.ServerAsync(context, owner, server, "shares");
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
-        }
-        if (!ShareApi.TryReadShareRequest(body, out var request, out var requestProblem))
+        var key = target.Server;
+        var (request, requestProblem) = await ShareApi.ReadShareRequestAsync(context.Request);
+        if (request is null)
         {
             return requestProblem!;
         }
@@ -126,13 +91,9 @@ public static class SharesEndpoints
             : ApiJson.Ok(ShareApi.ShareModel(left, await store.Servers.GetAsync(key, context.RequestAborted), context.RequestServices.GetRequiredService<Core.Hosting.HubOptions>()));
     }
 
-    private static async Task<IResult> RevokeAllAsync(HttpContext context, string owner, string server)
+    private static async Task<IResult> RevokeAllAsync(HttpContext context, ApiTarget target)
     {
-        var (_, _, key, problem) = await ShareApi.ServerAsync(context, owner, server, "shares");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var key = target.Server;
         var store = context.RequestServices.GetRequiredService<IHubStore>();
         await foreach (var share in store.Shares.ListForOwnerAsync(key.User, key.Server, context.RequestAborted))
         {
@@ -145,7 +106,7 @@ public static class SharesEndpoints
     /// The user or group a grant or revocation names. A grant needs to read the name (403 without) and the user or
     /// group to exist (400 without, as JupyterHub); a revocation of someone unknown is <c>(null, null)</c>.
     /// </summary>
-    private static async Task<(ShareRecipient? Recipient, IResult? Problem)> RecipientAsync(HttpContext context, HubCaller caller, ShareApi.ShareRequest request, bool mustExist)
+    private static async Task<(ShareRecipient? Recipient, IResult? Problem)> RecipientAsync(HttpContext context, Caller caller, ShareApi.ShareRequest request, bool mustExist)
     {
         var store = context.RequestServices.GetRequiredService<IHubStore>();
         if (request.User is { } rawUser)

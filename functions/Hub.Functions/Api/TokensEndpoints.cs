@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Hub.Core.Auth;
 using Hub.Core.Security;
 using Hub.Core.Store;
+using Hub.Functions.Api.Models;
 using Hub.Functions.Auth;
 using Hub.Functions.Logging;
 
@@ -14,51 +14,36 @@ namespace Hub.Functions.Api;
 /// </summary>
 public static class TokensEndpoints
 {
-    public const int MaxNoteLength = 1000;
-    public const int MaxScopes = 100;
-
     public static IEndpointRouteBuilder MapTokensEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/api/users/{name}/tokens", ListAsync);
-        endpoints.MapPost("/hub/api/users/{name}/tokens", CreateAsync);
-        endpoints.MapGet("/hub/api/users/{name}/tokens/{id}", GetAsync);
-        endpoints.MapDelete("/hub/api/users/{name}/tokens/{id}", DeleteAsync);
+        endpoints.MapGet("/users/{name}/tokens", ListAsync).AddEndpointFilter(TargetFilter.User("read:tokens"));
+        endpoints.MapPost("/users/{name}/tokens", CreateAsync).AddEndpointFilter(TargetFilter.User("tokens"));
+        endpoints.MapGet("/users/{name}/tokens/{id}", GetAsync).AddEndpointFilter(TargetFilter.User("read:tokens"));
+        endpoints.MapDelete("/users/{name}/tokens/{id}", DeleteAsync).AddEndpointFilter(TargetFilter.User("tokens"));
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, string name, IHubStore store)
+    private static async Task<IResult> ListAsync(HttpContext context, ApiTarget target, IHubStore store)
     {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "read:tokens");
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var tokens = new List<Dictionary<string, object?>>();
+        var user = target.User;
+        var tokens = new List<TokenResponse>();
         await foreach (var token in store.Tokens.ListForUserAsync(user.Name, context.RequestAborted))
         {
             tokens.Add(ApiModels.Token(token));
         }
-        return ApiJson.Ok(new Dictionary<string, object?> { ["api_tokens"] = tokens.OrderBy(t => (string?)t["created"], StringComparer.Ordinal).ToList(), ["oauth_tokens"] = Array.Empty<object>() });
+        return ApiJson.Ok(new TokenListResponse(tokens.OrderBy(t => t.Created, StringComparer.Ordinal).ToList()));
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string name, string id, IHubStore store)
+    private static async Task<IResult> GetAsync(HttpContext context, ApiTarget target, string id, IHubStore store)
     {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "read:tokens");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var user = target.User;
         var token = await FindAsync(store, user.Name, id, context.RequestAborted);
         return token is null ? ApiProblem.NotFound("No such token: " + LogText.Cap(id)) : ApiJson.Ok(ApiModels.Token(token));
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, string name, string id, IHubStore store, ILogger<TokenRecord> logger)
+    private static async Task<IResult> DeleteAsync(HttpContext context, Caller caller, ApiTarget target, string id, IHubStore store, ILogger<TokenRecord> logger)
     {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "tokens");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var user = target.User;
         var token = await FindAsync(store, user.Name, id, context.RequestAborted);
         if (token is null)
         {
@@ -69,41 +54,21 @@ public static class TokensEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, string name, IHubStore store, AuthOptions options, TimeProvider time, ILogger<TokenRecord> logger)
+    private static async Task<IResult> CreateAsync(HttpContext context, Caller caller, ApiTarget target, IHubStore store, AuthOptions options, TimeProvider time, ILogger<TokenRecord> logger)
     {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "tokens");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var user = target.User;
         var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
         if (bodyProblem is not null)
         {
             return bodyProblem;
         }
-        var json = body ?? default;
-        bool hasBody = body is not null;
-
-        string? note = null;
-        if (hasBody && json.TryGetProperty("note", out var noteValue) && noteValue.ValueKind != JsonValueKind.Null)
+        if (!TokenRequest.TryRead(body, out var request, out var requestProblem))
         {
-            if (noteValue.ValueKind != JsonValueKind.String || noteValue.GetString()!.Length > MaxNoteLength)
-            {
-                return ApiProblem.BadRequest($"note must be a string of at most {MaxNoteLength} characters.");
-            }
-            note = noteValue.GetString();
+            return requestProblem!;
         }
-        note ??= caller.Credential == CallerCredential.Token ? "Requested via api by token " + caller.Token!.Id : "Requested via api";
-
-        TimeSpan? lifetime = null;
-        if (hasBody && json.TryGetProperty("expires_in", out var expiresValue) && expiresValue.ValueKind != JsonValueKind.Null)
-        {
-            if (expiresValue.ValueKind != JsonValueKind.Number || !expiresValue.TryGetDouble(out double seconds) || seconds < 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
-            {
-                return ApiProblem.BadRequest("expires_in must be a number of seconds (0 or absent: no expiry).");
-            }
-            lifetime = seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
-        }
+        string note = request.Note
+            ?? (caller.Credential == CallerCredential.Token ? "Requested via api by token " + caller.Token!.Id : "Requested via api");
+        var lifetime = request.ExpiresIn;
         if (options.TokenMaxLifetime > TimeSpan.Zero && (lifetime is null || lifetime > options.TokenMaxLifetime))
         {
             if (lifetime is not null)
@@ -112,37 +77,14 @@ public static class TokensEndpoints
             }
             lifetime = options.TokenMaxLifetime;
         }
-
-        var requested = new List<string>();
-        if (hasBody && json.TryGetProperty("scopes", out var scopesValue) && scopesValue.ValueKind != JsonValueKind.Null)
+        var requested = new List<string>(request.Scopes);
+        foreach (var role in request.Roles)
         {
-            if (!TryStrings(scopesValue, out var scopes))
+            if (!ScopeCatalog.Roles.TryGetValue(role, out var roleScopes))
             {
-                return ApiProblem.BadRequest($"scopes must be a list of at most {MaxScopes} strings.");
+                return ApiProblem.Forbidden($"Role {LogText.Cap(role)} does not exist.");
             }
-            foreach (var scope in scopes)
-            {
-                if (scope != ScopeCatalog.Inherit && !Scope.TryParse(scope, out _, out string why))
-                {
-                    return ApiProblem.BadRequest(why);
-                }
-            }
-            requested.AddRange(scopes);
-        }
-        if (hasBody && json.TryGetProperty("roles", out var rolesValue) && rolesValue.ValueKind != JsonValueKind.Null)
-        {
-            if (!TryStrings(rolesValue, out var roles))
-            {
-                return ApiProblem.BadRequest("roles must be a list of role names.");
-            }
-            foreach (var role in roles)
-            {
-                if (!ScopeCatalog.Roles.TryGetValue(role, out var roleScopes))
-                {
-                    return ApiProblem.Forbidden($"Role {LogText.Cap(role)} does not exist.");
-                }
-                requested.AddRange(roleScopes);
-            }
+            requested.AddRange(roleScopes);
         }
         if (requested.Count == 0)
         {
@@ -178,10 +120,8 @@ public static class TokensEndpoints
             return ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, "Could not store the new token; try again.");
         }
         Log.TokenCreated(logger, record.Id, LogText.Cap(user.Name), LogText.Cap(caller.User.Name));
-        var model = ApiModels.Token(created.Record!);
-        model["token"] = secret;
         context.Response.Headers.CacheControl = "no-store";
-        return ApiJson.Ok(model, StatusCodes.Status201Created);
+        return ApiJson.Ok(ApiModels.Token(created.Record!, secret), StatusCodes.Status201Created);
     }
 
     private static async Task<TokenRecord?> FindAsync(IHubStore store, string user, string id, CancellationToken cancellationToken)
@@ -198,23 +138,5 @@ public static class TokensEndpoints
             }
         }
         return null;
-    }
-
-    private static bool TryStrings(JsonElement value, out List<string> strings)
-    {
-        strings = [];
-        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > MaxScopes)
-        {
-            return false;
-        }
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String)
-            {
-                return false;
-            }
-            strings.Add(item.GetString()!);
-        }
-        return true;
     }
 }

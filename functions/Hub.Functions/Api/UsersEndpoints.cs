@@ -23,22 +23,17 @@ public static class UsersEndpoints
 
     public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/api/users", ListAsync);
-        endpoints.MapPost("/hub/api/users", CreateManyAsync);
-        endpoints.MapGet("/hub/api/users/{name}", GetAsync);
-        endpoints.MapPost("/hub/api/users/{name}", CreateOneAsync);
-        endpoints.MapPatch("/hub/api/users/{name}", ChangeAsync);
-        endpoints.MapDelete("/hub/api/users/{name}", DeleteAsync);
+        endpoints.MapGet("/users", ListAsync);
+        endpoints.MapPost("/users", CreateManyAsync);
+        endpoints.MapGet("/users/{name}", GetAsync).AddEndpointFilter(TargetFilter.User(ReadScope));
+        endpoints.MapPost("/users/{name}", CreateOneAsync);
+        endpoints.MapPatch("/users/{name}", ChangeAsync).AddEndpointFilter(TargetFilter.User("admin:users"));
+        endpoints.MapDelete("/users/{name}", DeleteAsync).AddEndpointFilter(TargetFilter.User("delete:users"));
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IHubStore store, ApiModels models, Core.Hosting.HubOptions hub)
+    private static async Task<IResult> ListAsync(HttpContext context, Caller caller, IHubStore store, ApiModels models, Core.Hosting.HubOptions hub)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         if (!caller.Scopes.HasAny("list:users"))
         {
             return ApiProblem.MissingScope("list:users");
@@ -108,19 +103,13 @@ public static class UsersEndpoints
         return ApiPaging.Page(context, hub, "/hub/api/users", page, offset, limit, users.Count);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string name, IHubStore store, ApiModels models)
+    /// <summary>Reading a user needs any of these, the first the caller holds in some form deciding (JupyterHub's order).</summary>
+    private static string ReadScope(Core.Auth.ScopeSet scopes) =>
+        scopes.HasAny("read:users") ? "read:users" : scopes.HasAny("read:servers") ? "read:servers" : "read:users:name";
+
+    private static async Task<IResult> GetAsync(HttpContext context, Caller caller, ApiTarget target, IHubStore store, ApiModels models)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
-        string scope = caller.Scopes.HasAny("read:users") ? "read:users" : caller.Scopes.HasAny("read:servers") ? "read:servers" : "read:users:name";
-        var (user, notFound) = await ApiTargets.UserAsync(context, caller, name, scope);
-        if (user is null)
-        {
-            return notFound!;
-        }
+        var user = target.User;
         var servers = new List<ServerRecord>();
         await foreach (var server in store.Servers.ListForUserAsync(user.Name, context.RequestAborted))
         {
@@ -130,13 +119,8 @@ public static class UsersEndpoints
         return ApiJson.Ok(models.User(user, servers, caller.Scopes, includeStopped));
     }
 
-    private static async Task<IResult> CreateManyAsync(HttpContext context, IHubStore store, ApiModels models, UserNamePolicy names, TimeProvider time)
+    private static async Task<IResult> CreateManyAsync(HttpContext context, Caller caller, IHubStore store, ApiModels models, UserNamePolicy names, TimeProvider time)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         if (!caller.Scopes.HasUnfiltered("admin:users"))
         {
             return ApiProblem.MissingScope("admin:users");
@@ -192,13 +176,8 @@ public static class UsersEndpoints
         return ApiJson.Ok(created, StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> CreateOneAsync(HttpContext context, string name, IHubStore store, ApiModels models, UserNamePolicy names, TimeProvider time)
+    private static async Task<IResult> CreateOneAsync(HttpContext context, string name, Caller caller, IHubStore store, ApiModels models, UserNamePolicy names, TimeProvider time)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         if (!caller.Scopes.HasUnfiltered("admin:users"))
         {
             return ApiProblem.MissingScope("admin:users");
@@ -232,13 +211,9 @@ public static class UsersEndpoints
             : ApiProblem.Of(StatusCodes.Status409Conflict, $"User {LogText.Cap(normalized)} already exists.");
     }
 
-    private static async Task<IResult> ChangeAsync(HttpContext context, string name, IHubStore store, ApiModels models, UserNamePolicy names)
+    private static async Task<IResult> ChangeAsync(HttpContext context, Caller caller, ApiTarget target, IHubStore store, ApiModels models, UserNamePolicy names)
     {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "admin:users");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var user = target.User;
         var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
         if (bodyProblem is not null)
         {
@@ -292,7 +267,7 @@ public static class UsersEndpoints
         return ApiJson.Ok(models.User(changed, servers, caller.Scopes, false));
     }
 
-    private static async Task<IResult> RenameAsync(HttpContext context, IHubStore store, ApiModels models, HubCaller caller, UserRecord user, string newName, bool admin)
+    private static async Task<IResult> RenameAsync(HttpContext context, IHubStore store, ApiModels models, Caller caller, UserRecord user, string newName, bool admin)
     {
         var cancellationToken = context.RequestAborted;
         await foreach (var _ in store.Servers.ListForUserAsync(user.Name, cancellationToken))
@@ -319,13 +294,9 @@ public static class UsersEndpoints
         return ApiJson.Ok(models.User(created.Record!, [], caller.Scopes, false));
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, string name, IHubStore store, IServiceProvider services)
+    private static async Task<IResult> DeleteAsync(HttpContext context, Caller caller, ApiTarget target, IHubStore store, IServiceProvider services)
     {
-        var (caller, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "delete:users");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var user = target.User;
         var cancellationToken = context.RequestAborted;
         var servers = new List<ServerRecord>();
         await foreach (var server in store.Servers.ListForUserAsync(user.Name, cancellationToken))

@@ -28,8 +28,9 @@ public static class OAuthEndpoints
 
     public static IEndpointRouteBuilder MapOAuthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/api/oauth2/authorize", AuthorizeAsync);
-        endpoints.MapPost("/hub/api/oauth2/token", TokenAsync).DisableAntiforgery();
+        // Mapped in the /hub/api group, but with their own authentication: a login page, and the client's secret.
+        endpoints.MapGet("/oauth2/authorize", AuthorizeAsync).AllowAnonymous();
+        endpoints.MapPost("/oauth2/token", TokenAsync).DisableAntiforgery().AllowAnonymous();
         return endpoints;
     }
 

@@ -14,18 +14,13 @@ public static class ServicesEndpoints
 {
     public static IEndpointRouteBuilder MapServicesEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/api/services", ListAsync);
-        endpoints.MapGet("/hub/api/services/{name}", GetAsync);
+        endpoints.MapGet("/services", List);
+        endpoints.MapGet("/services/{name}", Get);
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, ServiceCatalog services, HubOptions hub)
+    private static IResult List(HttpContext context, Caller caller, ServiceCatalog services, HubOptions hub)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         if (!caller.Scopes.HasAny("list:services"))
         {
             return ApiProblem.MissingScope("list:services");
@@ -41,13 +36,8 @@ public static class ServicesEndpoints
         return ApiPaging.Page(context, hub, "/hub/api/services", listed.Skip(offset).Take(limit).ToList(), offset, limit, listed.Count);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string name, ServiceCatalog services)
+    private static IResult Get(string name, Caller caller, ServiceCatalog services)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         if (!caller.Scopes.HasAny("read:services") && !caller.Scopes.HasAny("read:services:name"))
         {
             return ApiProblem.MissingScope("read:services");
