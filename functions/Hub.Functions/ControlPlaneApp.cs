@@ -68,7 +68,6 @@ public static class ControlPlaneApp
         app.MapHealthEndpoints();
         app.MapTimerEndpoints();
         app.MapLoginEndpoints();
-        app.MapUsageEndpoints();
         app.MapHubApi();
         app.MapMetricsEndpoints();
         app.MapPages();

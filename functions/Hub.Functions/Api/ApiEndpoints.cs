@@ -1,5 +1,6 @@
 using Hub.Functions.OAuth;
 using Hub.Functions.Services;
+using Hub.Functions.Usage;
 
 namespace Hub.Functions.Api;
 
@@ -28,6 +29,7 @@ public static class ApiEndpoints
             .MapSharedWithEndpoints()
             .MapOAuthEndpoints()
             .MapServicesEndpoints()
+            .MapUsageEndpoints()
             .MapNotImplementedEndpoints();
         return endpoints;
     }

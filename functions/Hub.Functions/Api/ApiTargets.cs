@@ -30,18 +30,6 @@ public static class ApiTargets
         return allowed ? (user, null) : (null, ApiProblem.NotFound("No such user: " + LogText.Cap(name)));
     }
 
-    /// <summary>Authenticates the request, then finds the user it names with <see cref="UserAsync"/>: the prelude of most handlers.</summary>
-    public static async Task<(HubCaller Caller, UserRecord User, IResult? Problem)> CallerAndUserAsync(HttpContext context, string rawName, string scope)
-    {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return (null!, null!, problem);
-        }
-        var (user, notFound) = await UserAsync(context, caller, rawName, scope);
-        return user is null ? (caller, null!, notFound) : (caller, user, null);
-    }
-
     /// <summary>A server name from a route: at most 255 characters, no slashes, control characters or white space.</summary>
     public static bool TryServerName(string? raw, out string name, out IResult? problem)
     {

@@ -11,20 +11,16 @@ namespace Hub.Functions.Usage;
 /// </summary>
 public static class UsageEndpoints
 {
+    /// <summary>Maps both routes into the <c>/hub/api</c> group (<see cref="ApiEndpoints.MapHubApi"/>).</summary>
     public static IEndpointRouteBuilder MapUsageEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/hub/api/usage", ReportAsync);
-        endpoints.MapGet("/hub/api/users/{name}/usage", UserAsync);
+        endpoints.MapGet("/usage", ReportAsync);
+        endpoints.MapGet("/users/{name}/usage", UserAsync).AddEndpointFilter(TargetFilter.User("read:users"));
         return endpoints;
     }
 
-    private static async Task<IResult> ReportAsync(HttpContext context, IHubStore store, UsageLedger ledger, QuotaPolicy quotas, BudgetOptions budget, TimeProvider time)
+    private static async Task<IResult> ReportAsync(HttpContext context, Caller caller, IHubStore store, UsageLedger ledger, QuotaPolicy quotas, BudgetOptions budget, TimeProvider time)
     {
-        var (caller, problem) = await ApiAccess.AuthenticateAsync(context);
-        if (caller is null)
-        {
-            return problem!;
-        }
         if (!caller.Scopes.HasUnfiltered("admin:users"))
         {
             return ApiProblem.MissingScope("admin:users");
@@ -49,13 +45,9 @@ public static class UsageEndpoints
         return ApiJson.Ok(report.ToJson());
     }
 
-    private static async Task<IResult> UserAsync(HttpContext context, string name, Quotas quotas, TimeProvider time)
+    private static async Task<IResult> UserAsync(HttpContext context, ApiTarget target, Quotas quotas, TimeProvider time)
     {
-        var (_, user, problem) = await ApiTargets.CallerAndUserAsync(context, name, "read:users");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        var user = target.User;
         var now = time.GetUtcNow();
         var status = await quotas.StatusAsync(user, now, context.RequestAborted);
         var storage = StorageJson(user);
