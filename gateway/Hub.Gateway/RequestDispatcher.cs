@@ -1,3 +1,4 @@
+using Hub.Core.Auth.Credentials;
 using Hub.Core.Security;
 using Hub.Core.Store;
 using Hub.Gateway.Activity;
@@ -78,18 +79,11 @@ public sealed class RequestDispatcher(
         }
         bool webSocket = WebSocketRequests.IsWebSocket(context);
         var request = context.Request;
-        var authentication = await credentials.AuthenticateAsync(request).ConfigureAwait(false);
-        switch (authentication.Outcome)
+        if (await AuthenticateOrRefuseAsync(context, webSocket).ConfigureAwait(false) is not { } identity)
         {
-            case AuthenticationOutcome.Unavailable:
-                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Cannot check your login right now", authentication.Reason!, "store-unavailable",
-                    GatewayResponses.RetryAfterSeconds).ConfigureAwait(false);
-                return;
-            case AuthenticationOutcome.None or AuthenticationOutcome.Invalid:
-                await NotLoggedInAsync(context, authentication.Reason, webSocket).ConfigureAwait(false);
-                return;
+            return;
         }
-        if (!AccessPolicy.MayOpen(authentication.Identity!, service))
+        if (!AccessPolicy.MayOpen(identity, service))
         {
             await RefuseAsync(context, StatusCodes.Status403Forbidden, "Not allowed",
                 $"You may not open the service {service.Name} (it needs the {service.AccessScope} scope).", "forbidden").ConfigureAwait(false);
@@ -113,19 +107,11 @@ public sealed class RequestDispatcher(
             return;
         }
         bool webSocket = WebSocketRequests.IsWebSocket(context);
-
-        var authentication = await credentials.AuthenticateAsync(request).ConfigureAwait(false);
-        switch (authentication.Outcome)
+        if (await AuthenticateOrRefuseAsync(context, webSocket).ConfigureAwait(false) is not { } authenticated)
         {
-            case AuthenticationOutcome.Unavailable:
-                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Cannot check your login right now", authentication.Reason!, "store-unavailable",
-                    GatewayResponses.RetryAfterSeconds).ConfigureAwait(false);
-                return;
-            case AuthenticationOutcome.None or AuthenticationOutcome.Invalid:
-                await NotLoggedInAsync(context, authentication.Reason, webSocket).ConfigureAwait(false);
-                return;
+            return;
         }
-        var identity = authentication.Identity!;
+        var identity = authenticated;
         if (!AccessPolicy.MayOpenServersOf(identity, path.User))
         {
             try
@@ -188,7 +174,7 @@ public sealed class RequestDispatcher(
             activity.Record(route.Key, kind);
         }
         // A connection opened through a share must not outlive the share: it is checked again while it lasts.
-        await using var watch = webSocket && !AccessPolicy.MayOpen(authentication.Identity!, route.Key)
+        await using var watch = webSocket && !AccessPolicy.MayOpen(authenticated, route.Key)
             ? sharedConnections.Watch(context, identity.User.Name, route.Key)
             : null;
         var result = await ForwardCoreAsync(context, route.Target, webSocket).ConfigureAwait(false);
@@ -265,6 +251,28 @@ public sealed class RequestDispatcher(
         }
         GatewayResponses.Redirect(context, path.HubLocation, preserveMethod: !IsBodiless(context.Request));
         metrics.CountGatewayResponse(context.Response.StatusCode);
+    }
+
+    /// <summary>
+    /// The one login check of user servers and services: the identity of the request's session or token, or
+    /// <c>null</c> once the refusal is written (503 with Retry-After when the store cannot be asked; for no or invalid
+    /// credentials a redirect to the login page for a page a browser navigates to, a 403 otherwise).
+    /// </summary>
+    private async ValueTask<CredentialIdentity?> AuthenticateOrRefuseAsync(HttpContext context, bool webSocket)
+    {
+        var authentication = await credentials.AuthenticateAsync(context.Request).ConfigureAwait(false);
+        switch (authentication.Outcome)
+        {
+            case AuthenticationOutcome.Authenticated:
+                return authentication.Identity;
+            case AuthenticationOutcome.Unavailable:
+                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Cannot check your login right now", authentication.Reason!, "store-unavailable",
+                    GatewayResponses.RetryAfterSeconds).ConfigureAwait(false);
+                return null;
+            default:
+                await NotLoggedInAsync(context, authentication.Reason, webSocket).ConfigureAwait(false);
+                return null;
+        }
     }
 
     private async Task NotLoggedInAsync(HttpContext context, string? reason, bool webSocket)

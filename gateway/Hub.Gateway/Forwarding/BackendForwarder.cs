@@ -1,3 +1,4 @@
+using System.Net;
 using Hub.Core.Security;
 using Hub.Gateway.Activity;
 using Hub.Gateway.Hosting;
@@ -26,6 +27,12 @@ public sealed class BackendForwarder(
     // a 504 that retries instead of a hang. Its progress streams (server-sent events for a whole start) keep the long limit.
     private readonly ForwarderRequestConfig _controlPlaneConfig = new() { ActivityTimeout = options.ControlPlaneTimeout };
 
+    // Over plain http a backend speaks HTTP/1.1 whatever is asked (no h2c without prior knowledge), so the request says
+    // so and the client skips choosing a version for every request; https backends keep YARP's HTTP/2-or-lower by ALPN.
+    // A WebSocket is then an HTTP/1.1 upgrade, as it was before.
+    private readonly ForwarderRequestConfig _plainConfig = Http11(options.BackendResponseTimeout);
+    private readonly ForwarderRequestConfig _plainControlPlaneConfig = Http11(options.ControlPlaneTimeout);
+
     public async ValueTask<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, bool webSocket)
     {
         var transformer = new GatewayTransformer(target, webSocket, options.TrustForwardedHeaders, metrics, activity, activityRules, clientAddress);
@@ -47,6 +54,14 @@ public sealed class BackendForwarder(
     private ValueTask<YarpError> SendAsync(HttpContext context, ForwardTarget target, GatewayTransformer transformer) =>
         forwarder.SendAsync(context, target.Prefix, backend.Invoker, ConfigFor(context, target), transformer);
 
-    private ForwarderRequestConfig ConfigFor(HttpContext context, ForwardTarget target) =>
-        target.IsOutsideHub || (context.Request.Path.Value ?? "").EndsWith("/progress", StringComparison.Ordinal) ? _config : _controlPlaneConfig;
+    private ForwarderRequestConfig ConfigFor(HttpContext context, ForwardTarget target)
+    {
+        bool longLimit = target.IsOutsideHub || (context.Request.Path.Value ?? "").EndsWith("/progress", StringComparison.Ordinal);
+        return target.IsPlainHttp
+            ? longLimit ? _plainConfig : _plainControlPlaneConfig
+            : longLimit ? _config : _controlPlaneConfig;
+    }
+
+    private static ForwarderRequestConfig Http11(TimeSpan activityTimeout) =>
+        new() { ActivityTimeout = activityTimeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
 }

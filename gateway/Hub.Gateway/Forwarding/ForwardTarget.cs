@@ -29,6 +29,9 @@ public sealed record ForwardTarget(Uri Origin, BackendKind Kind, string? Authori
     /// </summary>
     public bool IsOutsideHub => Kind != BackendKind.ControlPlane;
 
+    /// <summary>The backend is reached over <c>http://</c>, where it speaks HTTP/1.1.</summary>
+    public bool IsPlainHttp { get; } = Origin.Scheme == Uri.UriSchemeHttp;
+
     /// <summary>The URL prefix, without a trailing slash, that the request's raw path and query are appended to.</summary>
     public string Prefix { get; } = Origin.GetLeftPart(UriPartial.Authority) + Origin.AbsolutePath.TrimEnd('/');
 }

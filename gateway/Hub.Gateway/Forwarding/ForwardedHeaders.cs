@@ -21,8 +21,10 @@ internal static class ForwardedHeaders
     public static void Apply(HttpContext context, HttpRequestHeaders headers, bool trustIncoming)
     {
         var request = context.Request;
-        foreach (var name in request.Headers.Keys)
+        // Enumerated rather than through Keys, which Kestrel builds as a new set on every call.
+        foreach (var header in request.Headers)
         {
+            string name = header.Key;
             if (IsForwardedHeader(name) && !(trustIncoming && name.Equals(Forwarded, StringComparison.OrdinalIgnoreCase)))
             {
                 headers.Remove(name);

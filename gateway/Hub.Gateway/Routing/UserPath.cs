@@ -46,13 +46,13 @@ public sealed record UserPath(string User, string? NextSegment, string Rest)
         }
         string rest = nameEnd < 0 ? rawPathAndQuery[rawPath.Length..] : rawPathAndQuery[nameEnd..];
 
-        string? next = null;
+        string? next = null, rawNext = null;
         if (nameEnd >= 0)
         {
-            string segment = RawSegmentAfter(rawPath, nameEnd);
-            next = segment.Length == 0 ? null : Uri.UnescapeDataString(segment);
+            rawNext = RawSegmentAfter(rawPath, nameEnd);
+            next = rawNext.Length == 0 ? null : Uri.UnescapeDataString(rawNext);
         }
-        path = new UserPath(user, next, rest) { RawName = nameSegment, RawNext = nameEnd < 0 ? null : RawSegmentAfter(rawPath, nameEnd) };
+        path = new UserPath(user, next, rest) { RawName = nameSegment, RawNext = rawNext };
         return true;
     }
 

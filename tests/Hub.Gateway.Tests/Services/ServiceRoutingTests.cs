@@ -114,6 +114,22 @@ public sealed class ServiceRoutingTests(AzuriteFixture azurite) : GatewayTestBas
         Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
     }
 
+    [Fact]
+    public async Task ExpiredSessionOrUnknownCookie_Is403_AsForUserServers()
+    {
+        await SessionOfTeacherAsync();
+        using var expired = Gateway.CreateClient(await Gateway.StartSessionAsync("tina", TimeSpan.FromSeconds(-1)));
+        using var unknown = Gateway.CreateClient("not-a-session");
+
+        var fromExpired = await expired.GetAsync("/services/grader/api");
+        var fromUnknown = await unknown.GetAsync("/services/grader/api");
+
+        Assert.Equal(HttpStatusCode.Forbidden, fromExpired.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, fromUnknown.StatusCode);
+        Assert.Equal("application/problem+json", fromUnknown.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("urn:serverless-hub:gateway:unauthenticated", await fromUnknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/services/nosuch/")]
     [InlineData("/services/culler/")]
