@@ -156,7 +156,7 @@ public sealed class CullIdleJob(
     /// since (the gateway recorded activity, the server was started or stopped again), it is read again and decided
     /// again, so what landed in between wins.
     /// </summary>
-    /// <returns>The decision the stop was made on (or why the server stays); <c>null</c> if the record is gone.</returns>
+    /// <returns>The decision the stop was made on (or why the server stays); <c>null</c> if the record is gone or stopped already.</returns>
     private async Task<CullDecision?> StopUnlessChangedAsync(ServerRecord read, CullDecision decision, ServerActivity? reported, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var current = read;
@@ -176,6 +176,12 @@ public sealed class CullIdleJob(
                 return null;
             }
             decision = CullPolicy.Decide(new CullCandidate(fresh, reported), now, options);
+            if (decision.Reason == CullReason.NotRunning)
+            {
+                // Stopped in between, by someone else or by this write when a try that had landed was retried:
+                // either way nothing is left to do, and the server was not kept.
+                return null;
+            }
             if (decision.Action != CullAction.Stop)
             {
                 return decision;
