@@ -5,7 +5,7 @@
 # kernel list (with --activity traffic: /api/status, then the kernel list) on a local Kestrel stand-in on 127.0.0.1,
 # and checks that only idle servers were written to.
 #
-#   bash bench/cull-run.sh [--servers 10000] [--idle 0.05] [--runs 3] [--concurrency 10] [--activity user|traffic]
+#   bash bench/cull-run.sh [--servers 10000] [--idle 0.05] [--runs 3] [--concurrency N (the app default)] [--activity user|traffic]
 #
 # Three runs by default; the program prints every run and the medians, and exits non-zero if a server that stays was
 # written to or an idle one was not culled.

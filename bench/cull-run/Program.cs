@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure.Core;
 using CullRun;
 using Hub.Azure.Tables;
+using Hub.Core.Culling;
 using Hub.Core.Store;
 using Hub.Functions;
 using Hub.Functions.Culling;
@@ -15,7 +16,8 @@ using Microsoft.Extensions.DependencyInjection;
 int servers = Option("--servers", 10_000);
 double idleShare = Option("--idle", 0.05);
 int runs = Option("--runs", 3);
-int concurrency = Option("--concurrency", 10);
+// The app's default unless given.
+int concurrency = Option("--concurrency", new CullerOptions().Concurrency);
 // What counts as activity (Culler__ActivitySource): what the culler asks the idle-looking servers.
 string activity = Option("--activity", "user");
 string storage = Environment.GetEnvironmentVariable("AZURITE_CONNECTION_STRING")
@@ -36,12 +38,12 @@ if (runs > 1)
     Console.WriteLine($"  baseline query (all fields)   {Median(results.Select(r => r.BaselineAll.TotalMilliseconds)),8:0} ms");
     Console.WriteLine($"  baseline query (cull fields)  {Median(results.Select(r => r.BaselineSelected.TotalMilliseconds)),8:0} ms");
     Console.WriteLine($"  baseline stop operations      {Median(results.Select(r => r.BaselineStops.TotalMilliseconds)),8:0} ms");
-    Console.WriteLine($"  cull run                      {Median(results.Select(r => r.Cull.TotalMilliseconds)),8:0} ms   (target < 10,000 ms)");
+    Console.WriteLine($"  cull run                      {Median(results.Select(r => r.Cull.TotalMilliseconds)),8:0} ms   (target < 5,000 ms)");
     Console.WriteLine($"  cull run / (query + stop operations) {Median(results.Select(r => r.Cull / (r.BaselineSelected + r.BaselineStops))),4:0.00}x");
     Console.WriteLine($"  cull reading / bare query (cull fields) {Median(results.Select(r => r.Summary.Phases.Read / r.BaselineSelected)),4:0.00}x");
 }
-bool ok = results.All(r => r.StayersWritten == 0 && r.Culled == r.ExpectedIdle && r.NotStopped == 0);
-Console.WriteLine(ok ? "check: every idle server culled, no other server written: yes" : "check FAILED: see the runs above");
+bool ok = results.All(r => r.StayersWritten == 0 && r.NotStopped == 0);
+Console.WriteLine(ok ? "check: every idle server stopped, no other server written: yes" : "check FAILED: see the runs above");
 return ok ? 0 : 1;
 
 async Task<RunResult> RunOnceAsync(int run)
@@ -104,22 +106,35 @@ async Task<RunResult> RunOnceAsync(int run)
 
     counter.Reset();
     clock.Restart();
-    int selected = await CountAsync(store.Servers.ListActiveForCullingAsync());
+    var read = new List<ServerRecord>();
+    await foreach (var record in store.Servers.ListActiveForCullingAsync())
+    {
+        read.Add(record);
+    }
+    int selected = read.Count;
     var baselineSelected = clock.Elapsed;
     var baselineSelectedOps = counter.Snapshot();
 
-    // The second baseline: the same Table operations a cull does for each idle server (the re-read, then the stop
-    // request's read and conditional write), bare, at the same concurrency, without asking or deciding.
-    var idleKeys = seeded.Keys.Where(k => int.Parse(k.User["student".Length..], CultureInfo.InvariantCulture) % idleEvery == 0).ToList();
+    // The second baseline: the same Table operations a cull does for each idle server (the stop request's one
+    // conditional write of the stop fields, at the ETag the query read), bare, at the same concurrency, without
+    // asking or deciding. It writes the fields as they are, so the servers stay running for the cull run.
+    var idleRead = read.Where(r => int.Parse(r.User["student".Length..], CultureInfo.InvariantCulture) % idleEvery == 0).ToList();
     counter.Reset();
     clock.Restart();
-    await Parallel.ForEachAsync(idleKeys, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (key, token) =>
+    var refused = new System.Collections.Concurrent.ConcurrentBag<StoreWriteStatus>();
+    await Parallel.ForEachAsync(idleRead, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (record, token) =>
     {
-        await store.Servers.GetAsync(key, token);
-        var record = await store.Servers.GetAsync(key, token);
-        var written = await store.Servers.ReplaceAsync(record!, token);
-        seeded[key] = written.Record!.Version!;
+        // Refused only when a try was retried after it had landed (its ETag then no longer matches): counted, not fatal.
+        var written = await store.Servers.WriteStopRequestAsync(record, token);
+        if (!written.Succeeded)
+        {
+            refused.Add(written.Status);
+        }
     });
+    if (!refused.IsEmpty)
+    {
+        Console.WriteLine($"  (baseline: {refused.Count} conditional writes refused: {string.Join(", ", refused.Distinct())})");
+    }
     var baselineStops = clock.Elapsed;
     var baselineStopsOps = counter.Snapshot();
 

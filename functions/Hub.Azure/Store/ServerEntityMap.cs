@@ -8,6 +8,12 @@ internal sealed class ServerEntityMap : ITableRecordMap<ServerKey, ServerRecord>
 {
     public static readonly ServerEntityMap Instance = new();
 
+    /// <summary>
+    /// A merge cannot remove a property, so a merge that clears the message stores it empty; read, an empty message
+    /// is none.
+    /// </summary>
+    public const string NoMessage = "";
+
     public (string PartitionKey, string RowKey) KeysOf(ServerKey key) => (EntityValues.UserKey(key.User), TableKey.Encode(key.Server));
 
     public ServerKey KeyOf(ServerRecord record) => record.Key;
@@ -54,7 +60,7 @@ internal sealed class ServerEntityMap : ITableRecordMap<ServerKey, ServerRecord>
         Target = entity.GetString("Target"),
         SpawnerState = entity.GetString("SpawnerState"),
         Profile = entity.GetString("Profile"),
-        Message = entity.GetString("Message"),
+        Message = entity.GetString("Message") is { Length: > 0 } message ? message : null,
         TokenNonce = entity.GetString("TokenNonce"),
         PhaseSince = entity.GetDateTimeOffset("PhaseSince"),
         Admitted = entity.GetDateTimeOffset("Admitted"),

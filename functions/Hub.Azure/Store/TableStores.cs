@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Hub.Core.Store;
 
@@ -15,6 +16,36 @@ internal sealed class TableServerStore(TableClient table) : TableRecordStore<Ser
 
     public IAsyncEnumerable<ServerRecord> ListActiveForCullingAsync(CancellationToken cancellationToken = default) =>
         QueryAsync(ActiveFilter, CullingFields, cancellationToken);
+
+    public async Task<StoreWriteResult<ServerRecord>> WriteStopRequestAsync(ServerRecord record, CancellationToken cancellationToken = default)
+    {
+        if (record.Version is null)
+        {
+            throw new ArgumentException("A stop request is written at the version it was decided on.", nameof(record));
+        }
+        // A merge leaves the properties it does not name as stored; the ETag makes sure they are the ones decided on.
+        var (pk, rk) = Map.KeysOf(record.Key);
+        var entity = new TableEntity(pk, rk)
+        {
+            ["Desired"] = record.Desired.ToString(),
+            ["Phase"] = record.Phase.ToString(),
+            ["Message"] = record.Message ?? ServerEntityMap.NoMessage,
+        };
+        if (record.PhaseSince is { } since)
+        {
+            entity["PhaseSince"] = since;
+        }
+        try
+        {
+            var response = await TableResponses.ReadAsync(() =>
+                Table.UpdateEntityAsync(entity, new ETag(record.Version), TableUpdateMode.Merge, cancellationToken)).ConfigureAwait(false);
+            return new StoreWriteResult<ServerRecord>(StoreWriteStatus.Written, record with { Version = TableResponses.ETagOf(response) });
+        }
+        catch (RequestFailedException ex) when (TableResponses.Outcome(ex) is { } status)
+        {
+            return new StoreWriteResult<ServerRecord>(status, null);
+        }
+    }
 
     private static readonly string ActiveFilter = TableClient.CreateQueryFilter($"Phase ne {nameof(ServerPhase.Stopped)} and Phase ne {nameof(ServerPhase.Failed)}");
 

@@ -27,8 +27,12 @@ public sealed class CullerOptions : ISettingsSection
     /// <summary>A server running this long is stopped even when active or busy; zero turns the limit off.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.Zero;
 
-    /// <summary>How many servers one run asks about or stops at the same time.</summary>
-    public int Concurrency { get; set; } = 10;
+    /// <summary>
+    /// How many servers one run asks about or stops at the same time. Each ask goes to a different server and each stop
+    /// is one conditional write to that server's own table partition; the run calls no Azure Resource Manager API (the
+    /// reconcile loop removes stopped servers, paced by its own ARM limiter), so this bounds only those requests.
+    /// </summary>
+    public int Concurrency { get; set; } = 32;
 
     /// <summary>
     /// Remove user accounts (never their files) that have had no activity and no running server for this long; zero

@@ -25,6 +25,19 @@ public interface IServerLifecycle
     Task<StopResult> BeginStopAsync(ServerKey server, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// <see cref="BeginStopAsync(ServerKey, CancellationToken)"/> for a record the caller has read and decided on,
+    /// without reading it again: the stop is recorded only if the record is still at <paramref name="seen"/>'s
+    /// version, so activity, a start or any other write that landed since is never overwritten. The record may be
+    /// partial (<see cref="IServerStore.ListActiveForCullingAsync"/>): its key, desired state, phase and version are
+    /// what is used. For callers that decide on many records read at once, such as the idle culler.
+    /// </summary>
+    /// <returns>
+    /// As <see cref="BeginStopAsync(ServerKey, CancellationToken)"/>; <c>null</c> if the record changed since it was
+    /// read: read it again and decide again.
+    /// </returns>
+    Task<StopResult?> BeginStopIfUnchangedAsync(ServerRecord seen, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Progress of the current start, as JupyterHub's progress event stream reports it: events until one is
     /// <see cref="SpawnProgress.Ready"/> or <see cref="SpawnProgress.Failed"/>, then the sequence ends. Ends at once
     /// with the ready event if the server is running. Throws <see cref="ServerNotStartingException"/> if the server

@@ -135,35 +135,58 @@ public sealed class ServerLifecycle(
             ? new StopResult(StopStatus.Stopped)
             : new StopResult(StopStatus.Pending, "Stopping");
 
+    public async Task<StopResult?> BeginStopIfUnchangedAsync(ServerRecord seen, CancellationToken cancellationToken = default) =>
+        await TryRecordStopAsync(seen.Key, seen, cancellationToken).ConfigureAwait(false) switch
+        {
+            null => null,
+            true => new StopResult(StopStatus.Stopped),
+            false => new StopResult(StopStatus.Pending, "Stopping"),
+        };
+
     /// <summary>Records the wish to stop and wakes the reconcile loop; <c>true</c> if the server was not running at all.</summary>
     private async Task<bool> RecordStopAsync(ServerKey server, CancellationToken cancellationToken)
     {
         while (true)
         {
             var record = await store.Servers.GetAsync(server, cancellationToken).ConfigureAwait(false);
-            if (record is null || record.Phase is ServerPhase.Stopped or ServerPhase.Failed && record.Desired == ServerDesiredState.Stopped)
+            if (await TryRecordStopAsync(server, record, cancellationToken).ConfigureAwait(false) is { } notRunning)
             {
-                return true;
+                return notRunning;
             }
-            if (record.Desired == ServerDesiredState.Running)
-            {
-                var wanted = record with { Desired = ServerDesiredState.Stopped, Message = null };
-                if (record.Phase == ServerPhase.Queued)
-                {
-                    wanted = wanted with { Phase = ServerPhase.Stopped, PhaseSince = time.GetUtcNow() };
-                }
-                var written = await store.Servers.ReplaceAsync(wanted, cancellationToken).ConfigureAwait(false);
-                if (!written.Succeeded)
-                {
-                    continue;
-                }
-                signal.Notify(server);
-                board.NoteStopped(server);
-                SpawnLog.StopRequested(logger, SpawnLog.Name(server));
-            }
-            scheduler.ScheduleNow(server);
-            return false;
         }
+    }
+
+    /// <summary>
+    /// Records the wish to stop on <paramref name="record"/> as read, at its version, writing only the fields a stop
+    /// changes (so a partial record will do); <c>null</c> if someone wrote first.
+    /// </summary>
+    private async Task<bool?> TryRecordStopAsync(ServerKey server, ServerRecord? record, CancellationToken cancellationToken)
+    {
+        if (record is null || record.Phase is ServerPhase.Stopped or ServerPhase.Failed && record.Desired == ServerDesiredState.Stopped)
+        {
+            return true;
+        }
+        if (record.Desired == ServerDesiredState.Running)
+        {
+            var wanted = record with { Desired = ServerDesiredState.Stopped, Message = null };
+            if (record.Phase == ServerPhase.Queued)
+            {
+                wanted = wanted with { Phase = ServerPhase.Stopped, PhaseSince = time.GetUtcNow() };
+            }
+            var written = await store.Servers.WriteStopRequestAsync(wanted, cancellationToken).ConfigureAwait(false);
+            switch (written.Status)
+            {
+                case StoreWriteStatus.NotFound:
+                    return true;
+                case not StoreWriteStatus.Written:
+                    return null;
+            }
+            signal.Notify(server);
+            board.NoteStopped(server);
+            SpawnLog.StopRequested(logger, SpawnLog.Name(server));
+        }
+        scheduler.ScheduleNow(server);
+        return false;
     }
 
     public async IAsyncEnumerable<SpawnProgress> WatchAsync(ServerKey server, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -23,6 +23,20 @@ public interface IServerStore : IRecordStore<ServerKey, ServerRecord>
     /// default. A store that cannot narrow its reads returns whole records.
     /// </summary>
     IAsyncEnumerable<ServerRecord> ListActiveForCullingAsync(CancellationToken cancellationToken = default) => ListActiveAsync(cancellationToken);
+
+    /// <summary>
+    /// Writes only the fields a stop request changes (<see cref="ServerRecord.Desired"/>,
+    /// <see cref="ServerRecord.Phase"/>, <see cref="ServerRecord.PhaseSince"/> when set, and
+    /// <see cref="ServerRecord.Message"/>, cleared when <c>null</c>) if the stored record is still at the record's
+    /// <see cref="IStoredRecord.Version"/>; every other field stays as stored. So the record may come from a partial
+    /// read such as <see cref="ListActiveForCullingAsync"/>: with the version unchanged, the rest is what was there.
+    /// </summary>
+    /// <returns>
+    /// <see cref="StoreWriteStatus.Written"/> with the record as given at its new version (still partial if it was);
+    /// otherwise <see cref="StoreWriteStatus.Changed"/> or <see cref="StoreWriteStatus.NotFound"/>, as
+    /// <see cref="IRecordStore{TKey,TRecord}.ReplaceAsync"/> answers.
+    /// </returns>
+    Task<StoreWriteResult<ServerRecord>> WriteStopRequestAsync(ServerRecord record, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Routes of ready servers, keyed like servers.</summary>

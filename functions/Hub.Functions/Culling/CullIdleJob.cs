@@ -15,7 +15,9 @@ namespace Hub.Functions.Culling;
 /// stored activity (the gateway's); only servers that look idle are asked about their own activity (what they are
 /// asked depends on <see cref="CullerOptions.ActivitySource"/>), at most <see cref="CullerOptions.Concurrency"/> at a
 /// time. A server kept by what it reported (a busy kernel, or a kernel active after the stored time) has that written
-/// as its activity, moving forward only; nothing is written for the other servers that stay.
+/// as its activity, moving forward only; nothing is written for the other servers that stay. A stop is one
+/// conditional write on the record as the query read it (its version): a record that changed since is read again
+/// and decided again.
 /// </summary>
 public sealed class CullIdleJob(
     IHubStore store,
@@ -119,28 +121,26 @@ public sealed class CullIdleJob(
         int culledIdle = 0, culledMaxAge = 0, stopFailures = 0;
         await Parallel.ForEachAsync(stops, parallel, async (stop, token) =>
         {
-            // Read once more just before stopping: the gateway may have recorded activity since the listing.
-            var current = await store.Servers.GetAsync(stop.Server.Key, token).ConfigureAwait(false);
-            if (current is null)
-            {
-                return;
-            }
-            var decision = CullPolicy.Decide(new CullCandidate(current, stop.Reported), now, options);
-            if (decision.Action != CullAction.Stop)
-            {
-                Interlocked.Increment(ref keptActive);
-                return;
-            }
             try
             {
-                await lifecycle.BeginStopAsync(current.Key, token).ConfigureAwait(false);
-                Interlocked.Increment(ref decision.Reason == CullReason.MaxAge ? ref culledMaxAge : ref culledIdle);
-                Log.ServerCulled(logger, LogText.Cap(current.Key.ToString()), decision.Reason, decision.Idle);
+                var outcome = await StopUnlessChangedAsync(stop.Server, stop.Decision, stop.Reported, now, token).ConfigureAwait(false);
+                switch (outcome)
+                {
+                    case null:
+                        return;
+                    case { Action: CullAction.Keep }:
+                        Interlocked.Increment(ref keptActive);
+                        return;
+                    default:
+                        Interlocked.Increment(ref outcome.Reason == CullReason.MaxAge ? ref culledMaxAge : ref culledIdle);
+                        Log.ServerCulled(logger, LogText.Cap(stop.Server.Key.ToString()), outcome.Reason, outcome.Idle);
+                        return;
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
                 Interlocked.Increment(ref stopFailures);
-                Log.CullStopFailed(logger, LogText.Cap(current.Key.ToString()), ex);
+                Log.CullStopFailed(logger, LogText.Cap(stop.Server.Key.ToString()), ex);
             }
         }).ConfigureAwait(false);
 
@@ -150,6 +150,48 @@ public sealed class CullIdleJob(
         return new CullRunSummary(servers.Count, pending, idleLooking.Count, probeFailures, keptActive, keptBusy,
             culledIdle, culledMaxAge, stopFailures, usersRemoved, time.GetElapsedTime(started), new CullPhases(read, asked - read, stopped - asked));
     }
+
+    /// <summary>
+    /// Stops a server on the record the run read, at its version: no read before the write. If the record changed
+    /// since (the gateway recorded activity, the server was started or stopped again), it is read again and decided
+    /// again, so what landed in between wins.
+    /// </summary>
+    /// <returns>The decision the stop was made on (or why the server stays); <c>null</c> if the record is gone or stopped already.</returns>
+    private async Task<CullDecision?> StopUnlessChangedAsync(ServerRecord read, CullDecision decision, ServerActivity? reported, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var current = read;
+        for (int attempt = 1; ; attempt++)
+        {
+            if (await lifecycle.BeginStopIfUnchangedAsync(current, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return decision;
+            }
+            if (attempt == MaxStopAttempts)
+            {
+                throw new InvalidOperationException($"The record changed {attempt} times while it was being stopped; the next run decides again.");
+            }
+            var fresh = await store.Servers.GetAsync(current.Key, cancellationToken).ConfigureAwait(false);
+            if (fresh is null)
+            {
+                return null;
+            }
+            decision = CullPolicy.Decide(new CullCandidate(fresh, reported), now, options);
+            if (decision.Reason == CullReason.NotRunning)
+            {
+                // Stopped in between, by someone else or by this write when a try that had landed was retried:
+                // either way nothing is left to do, and the server was not kept.
+                return null;
+            }
+            if (decision.Action != CullAction.Stop)
+            {
+                return decision;
+            }
+            current = fresh;
+        }
+    }
+
+    /// <summary>Lost races in a row after which a stop is left to the next run: the record is being written to all the time.</summary>
+    private const int MaxStopAttempts = 5;
 
     /// <summary>
     /// Writes what a server reported as its activity, so the admin page shows it and the next runs do not ask again

@@ -178,6 +178,53 @@ public sealed class TableHubStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Empty(stored.Groups);
     }
 
+    private static ServerRecord RunningServer(string user) => new()
+    {
+        User = user,
+        Desired = ServerDesiredState.Running,
+        Phase = ServerPhase.Running,
+        Requested = Now,
+        Started = Now,
+        PhaseSince = Now,
+        LastActivity = Now,
+        Target = "http://127.0.0.1:9999/",
+        TokenNonce = "nonce",
+        SpawnerState = "{\"pid\":1}",
+        Profile = "default",
+        Message = "Server ready",
+        UsedSeconds = 42,
+    };
+
+    [Fact]
+    public async Task WriteStopRequest_OnAPartialRead_WritesOnlyTheStopFieldsAndKeepsTheRest()
+    {
+        var created = (await _store.Servers.CreateAsync(RunningServer("hana"))).Record!;
+        var partial = Assert.Single(await _store.Servers.ListActiveForCullingAsync().ToListAsync());
+
+        var written = await _store.Servers.WriteStopRequestAsync(partial with { Desired = ServerDesiredState.Stopped, Message = null });
+
+        Assert.Equal(StoreWriteStatus.Written, written.Status);
+        var stored = (await _store.Servers.GetAsync(created.Key))!;
+        Assert.Equal(created with { Desired = ServerDesiredState.Stopped, Message = null, Version = stored.Version }, stored);
+        Assert.Equal(stored.Version, written.Record!.Version);
+        Assert.NotEqual(created.Version, stored.Version);
+    }
+
+    [Fact]
+    public async Task WriteStopRequest_AtAStaleVersion_IsChangedAndKeepsWhatLandedInBetween()
+    {
+        var created = (await _store.Servers.CreateAsync(RunningServer("ines"))).Record!;
+        var partial = Assert.Single(await _store.Servers.ListActiveForCullingAsync().ToListAsync());
+        var active = (await _store.Servers.ReplaceAsync(created with { LastActivity = Now.AddMinutes(5) })).Record!;
+
+        var stale = await _store.Servers.WriteStopRequestAsync(partial with { Desired = ServerDesiredState.Stopped });
+        var gone = await _store.Servers.WriteStopRequestAsync(RunningServer("nobody") with { Version = active.Version });
+
+        Assert.Equal((StoreWriteStatus.Changed, StoreWriteStatus.NotFound), (stale.Status, gone.Status));
+        Assert.Equal(active, await _store.Servers.GetAsync(created.Key));
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.Servers.WriteStopRequestAsync(RunningServer("ines")));
+    }
+
     [Fact]
     public async Task Replace_WithoutVersion_IsRefused()
     {

@@ -95,6 +95,9 @@ public sealed class ScriptedServerLifecycle(IHubStore store) : IServerLifecycle
     public Task<StopResult> BeginStopAsync(ServerKey server, CancellationToken cancellationToken = default) =>
         RequestStopAsync(server, cancellationToken);
 
+    public async Task<StopResult?> BeginStopIfUnchangedAsync(ServerRecord seen, CancellationToken cancellationToken = default) =>
+        (await store.Servers.GetAsync(seen.Key, cancellationToken))?.Version == seen.Version ? await RequestStopAsync(seen.Key, cancellationToken) : null;
+
     public async IAsyncEnumerable<SpawnProgress> WatchAsync(ServerKey server, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var record = await store.Servers.GetAsync(server, cancellationToken);

@@ -145,6 +145,40 @@ public sealed class CullIdleJobTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_RecordsChangedBetweenTheQueryAndTheStop_AreDecidedAgain_WhatLandedInBetweenWins()
+    {
+        var options = new CullerOptions { ActivitySource = ActivitySource.User, IdleTimeout = TimeSpan.FromHours(1), Concurrency = 4 };
+        var idleKernel = new StubActivity(Now - Minutes(120), IdleKernels: 1);
+        var idle = await RunningAsync("idle", Minutes(180), Minutes(120), idleKernel);
+        var getsActive = await RunningAsync("gets-active", Minutes(180), Minutes(120), idleKernel);
+        var restarted = await RunningAsync("restarted", Minutes(180), Minutes(120), idleKernel);
+        var movedOn = await RunningAsync("moved-on", Minutes(180), Minutes(120), idleKernel);
+        // While the culler asks each server, the gateway records activity for one, another is stopped and started
+        // again, and a third is written to without becoming active.
+        _stub.BeforeAnswer = user => user switch
+        {
+            "gets-active" => _store.Servers.ChangeAsync(getsActive.Key, r => ActivityMerge.Forward(r, Now - Minutes(1), ActivityKind.Traffic)),
+            "restarted" => _store.Servers.ChangeAsync(restarted.Key, r => r with { Phase = ServerPhase.Queued, Requested = Now, Started = null }),
+            "moved-on" => _store.Servers.ChangeAsync(movedOn.Key, r => r with { SpawnerState = "{\"pid\":2}" }),
+            _ => Task.CompletedTask,
+        };
+        var (job, lifecycle, _) = CreateJob(options);
+
+        var summary = await job.CullAsync(CancellationToken.None);
+
+        Assert.Equal(["idle", "moved-on"], lifecycle.Stopped.Select(s => s.User).Order());
+        Assert.Equal(["gets-active", "moved-on", "restarted"], lifecycle.ChangedBeforeStop.Select(s => s.User).Order());
+        Assert.Equal((4, 2, 2, 0), (summary.Probed, summary.KeptActive, summary.CulledIdle, summary.StopFailures));
+        var activeNow = (await _store.Servers.GetAsync(getsActive.Key))!;
+        Assert.Equal((ServerDesiredState.Running, Now - Minutes(1)), (activeNow.Desired, activeNow.LastActivity));
+        var restartedNow = (await _store.Servers.GetAsync(restarted.Key))!;
+        Assert.Equal((ServerDesiredState.Running, ServerPhase.Queued), (restartedNow.Desired, restartedNow.Phase));
+        var movedOnNow = (await _store.Servers.GetAsync(movedOn.Key))!;
+        Assert.Equal((ServerDesiredState.Stopped, "{\"pid\":2}"), (movedOnNow.Desired, movedOnNow.SpawnerState));
+        Assert.Equal(ServerDesiredState.Stopped, (await _store.Servers.GetAsync(idle.Key))!.Desired);
+    }
+
+    [Fact]
     public async Task Store_ListActiveForCulling_ReadsOnlyActiveServersAndOnlyTheFieldsTheCullerNeeds()
     {
         var running = await RunningAsync("reader", Minutes(30), Minutes(5));

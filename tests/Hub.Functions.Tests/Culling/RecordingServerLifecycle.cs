@@ -23,9 +23,32 @@ public sealed class RecordingServerLifecycle(IHubStore store) : IServerLifecycle
         return new StopResult(StopStatus.Stopped);
     }
 
-    /// <summary>The culler's way: recorded like <see cref="RequestStopAsync"/>, so a run's stops are all seen here.</summary>
+    /// <summary>Recorded like <see cref="RequestStopAsync"/>.</summary>
     public Task<StopResult> BeginStopAsync(ServerKey server, CancellationToken cancellationToken = default) =>
         RequestStopAsync(server, cancellationToken);
+
+    /// <summary>
+    /// The culler's way: one conditional write at the version it read, as the real lifecycle writes it; stops that
+    /// lost to a write in between are not recorded.
+    /// </summary>
+    public async Task<StopResult?> BeginStopIfUnchangedAsync(ServerRecord seen, CancellationToken cancellationToken = default)
+    {
+        var written = await store.Servers.WriteStopRequestAsync(seen with { Desired = ServerDesiredState.Stopped, Phase = ServerPhase.Stopped }, cancellationToken);
+        if (written.Status == StoreWriteStatus.Changed)
+        {
+            ChangedBeforeStop.Add(seen.Key);
+            return null;
+        }
+        if (written.Status == StoreWriteStatus.NotFound)
+        {
+            return new StopResult(StopStatus.Stopped);
+        }
+        Stopped.Add(seen.Key);
+        return new StopResult(StopStatus.Stopped);
+    }
+
+    /// <summary>Stops not written because the record had changed since it was read.</summary>
+    public ConcurrentBag<ServerKey> ChangedBeforeStop { get; } = [];
 
     public IAsyncEnumerable<SpawnProgress> WatchAsync(ServerKey server, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("a cull run never watches servers");

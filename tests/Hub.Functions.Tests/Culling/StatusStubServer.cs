@@ -44,6 +44,9 @@ public sealed class StatusStubServer : IAsyncDisposable
 
     public void Answer(string user, string token, StubActivity activity) => _servers[user] = (token, activity);
 
+    /// <summary>Runs before each answer with the user asked about: what lands while the culler is asking.</summary>
+    public Func<string, Task>? BeforeAnswer { get; set; }
+
     public static async Task<StatusStubServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -74,6 +77,10 @@ public sealed class StatusStubServer : IAsyncDisposable
             if (Latency > TimeSpan.Zero)
             {
                 await Task.Delay(Latency, context.RequestAborted);
+            }
+            if (BeforeAnswer is { } before)
+            {
+                await before(name);
             }
             if (!_servers.TryGetValue(name, out var server))
             {

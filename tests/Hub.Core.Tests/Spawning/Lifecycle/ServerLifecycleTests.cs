@@ -135,4 +135,71 @@ public sealed class ServerLifecycleTests(AzuriteFixture azurite)
         Assert.Equal(StartStatus.AlreadyRunning, again.Status);
         Assert.Single(await rig.Store.Servers.ListForUserAsync(Server.User).ToListAsync());
     }
+
+    /// <summary>Starts the rig's server and waits until it runs; the culler's partial read of it.</summary>
+    private static async Task<ServerRecord> RunningAndReadForCullingAsync(LifecycleRig rig)
+    {
+        await rig.Lifecycle.RequestStartAsync(Server, StartOptions.Default);
+        await rig.UntilAsync(r => r.Phase == ServerPhase.Running, "the server to run");
+        return Assert.Single(await rig.Store.Servers.ListActiveForCullingAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task BeginStopIfUnchanged_OnTheCullersPartialRead_StopsWithoutReadingAndKeepsTheRecordsOtherFields()
+    {
+        await using var jupyter = StatusEndpoint.Start(HttpStatusCode.OK);
+        var spawner = new ScriptedSpawner(SpawnerScript.Instant, jupyter.Url);
+        await using var rig = await LifecycleRig.StartAsync(azurite, spawner);
+        var read = await RunningAndReadForCullingAsync(rig);
+        var full = await rig.RecordAsync();
+
+        var result = await rig.Lifecycle.BeginStopIfUnchangedAsync(read);
+        var requested = await rig.RecordAsync();
+        var stopped = await rig.UntilAsync(r => r.Phase == ServerPhase.Stopped, "the server to stop");
+
+        Assert.Equal(StopStatus.Pending, result?.Status);
+        Assert.Equal(ServerDesiredState.Stopped, requested.Desired);
+        Assert.True(requested.Phase is ServerPhase.Running or ServerPhase.Stopping or ServerPhase.Stopped, $"phase {requested.Phase}");
+        Assert.Equal((full.Profile, full.Requested, full.TokenNonce, full.Attempts), (stopped.Profile, stopped.Requested, stopped.TokenNonce, stopped.Attempts));
+        Assert.Null(stopped.Message);
+        Assert.False(spawner.Exists(Server));
+        Assert.Null(await rig.Store.Routes.GetAsync(Server));
+    }
+
+    [Fact]
+    public async Task BeginStopIfUnchanged_ActivityLandedAfterTheRead_WritesNothingAndTheServerKeepsRunning()
+    {
+        await using var jupyter = StatusEndpoint.Start(HttpStatusCode.OK);
+        var spawner = new ScriptedSpawner(SpawnerScript.Instant, jupyter.Url);
+        await using var rig = await LifecycleRig.StartAsync(azurite, spawner);
+        var read = await RunningAndReadForCullingAsync(rig);
+        var active = await rig.Store.Servers.ChangeAsync(Server, r => ActivityMerge.Forward(r, DateTimeOffset.UtcNow, ActivityKind.Traffic));
+
+        var result = await rig.Lifecycle.BeginStopIfUnchangedAsync(read);
+
+        Assert.Null(result);
+        var now = await rig.RecordAsync();
+        Assert.Equal((ServerDesiredState.Running, ServerPhase.Running, active!.LastActivity), (now.Desired, now.Phase, now.LastActivity));
+        Assert.True(spawner.Exists(Server));
+    }
+
+    [Fact]
+    public async Task BeginStopIfUnchanged_StoppedAndStartedAgainAfterTheRead_TheNewStartWins()
+    {
+        await using var jupyter = StatusEndpoint.Start(HttpStatusCode.OK);
+        var spawner = new ScriptedSpawner(SpawnerScript.Instant, jupyter.Url);
+        await using var rig = await LifecycleRig.StartAsync(azurite, spawner);
+        var read = await RunningAndReadForCullingAsync(rig);
+        await rig.Lifecycle.RequestStopAsync(Server);
+        await rig.UntilAsync(r => r.Phase == ServerPhase.Stopped, "the server to stop");
+        var restarted = await RunningAndReadForCullingAsync(rig);
+
+        var result = await rig.Lifecycle.BeginStopIfUnchangedAsync(read);
+
+        Assert.Null(result);
+        var now = await rig.RecordAsync();
+        Assert.Equal((ServerDesiredState.Running, ServerPhase.Running, restarted.Version), (now.Desired, now.Phase, now.Version));
+        Assert.True(spawner.Exists(Server));
+        Assert.Equal((2, 1), (spawner.Creations, spawner.Removals));
+    }
 }
