@@ -119,9 +119,12 @@ public static class ServersEndpoints
         }
         if (remove)
         {
+            if (!await StoppedServerRemoval.DeleteIfStillStoppedAsync(store, key, context.RequestAborted))
+            {
+                return ApiProblem.Of(StatusCodes.Status409Conflict, $"{LogText.Cap(key.ToString())} was started again while it was being removed; stop it again to remove it.");
+            }
             // As JupyterHub's cascade: a server created again under this name starts unshared.
             await Hub.Core.Sharing.SharedAccess.RemoveAsync(store, key.User, key.Server, context.RequestAborted);
-            await store.Servers.DeleteAsync(key, cancellationToken: context.RequestAborted);
         }
         return Results.NoContent();
     }

@@ -303,7 +303,7 @@ public static class UsersEndpoints
         {
             servers.Add(server);
         }
-        if (servers.Any(s => s.Desired == ServerDesiredState.Running || s.Phase != ServerPhase.Stopped && s.Phase != ServerPhase.Failed))
+        if (servers.Any(StoppedServerRemoval.IsActive))
         {
             if (services.GetService<IServerLifecycle>() is not { } lifecycle)
             {
@@ -320,7 +320,10 @@ public static class UsersEndpoints
         }
         foreach (var server in servers)
         {
-            await store.Servers.DeleteAsync(server.Key, cancellationToken: cancellationToken);
+            if (!await StoppedServerRemoval.DeleteIfStillStoppedAsync(store, server.Key, cancellationToken))
+            {
+                return ApiProblem.Of(StatusCodes.Status409Conflict, $"{LogText.Cap(server.Key.ToString())} was started again while the user was being deleted; stop it and delete the user again.");
+            }
         }
         await foreach (var token in store.Tokens.ListForUserAsync(user.Name, cancellationToken))
         {
