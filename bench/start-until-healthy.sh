@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a server (the rest of the arguments) and returns as soon as URL ($1) answers 200; then kills the server.
-# Timed by hyperfine in cold-start.sh, so the time is "process start to first 200" plus a small constant. With
+# Timed by cold-start.sh, so the time is "process start to first 200" plus a small constant. With
 # COLD_START_CPU_LOG set, the server's CPU time until then (user + system, in ms) is appended to that file.
 url="$1"; shift
 "$@" >/dev/null 2>&1 &

@@ -59,7 +59,9 @@ public static class ControlPlaneApp
         builder.Services.AddHubTelemetry(builder.Configuration, "hub-control-plane", [HubMetrics.MeterName], [SpawnTracing.SourceName]);
 
         var app = builder.Build();
-        app.Services.GetRequiredService<StoreInitializer>().Begin();
+        // Both overlap the endpoint mapping and host start below instead of adding to them.
+        StoreInitializer.BeginInBackground(app.Services);
+        app.Services.BeginBuildingMeterProvider();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestMetricsMiddleware>();
@@ -69,8 +71,9 @@ public static class ControlPlaneApp
         app.MapTimerEndpoints();
         app.MapLoginEndpoints();
         app.MapHubApi();
-        app.MapMetricsEndpoints();
         app.MapPages();
+        // Last: the scraping endpoint needs the meter provider, whose build started above.
+        app.MapMetricsEndpoints();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var url in app.Urls)

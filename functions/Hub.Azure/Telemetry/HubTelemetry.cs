@@ -32,9 +32,18 @@ public static class HubTelemetry
     public static IServiceCollection AddHubTelemetry(
         this IServiceCollection services, IConfiguration configuration, string serviceName, string[] meters, string[] activitySources)
     {
-        var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName))
-            .WithMetrics(metrics => metrics
+        string? connectionString = configuration[ConnectionStringKey];
+        bool azureMonitor = !string.IsNullOrWhiteSpace(connectionString);
+        var telemetry = services.AddOpenTelemetry();
+        if (azureMonitor)
+        {
+            telemetry.ConfigureResource(resource => resource.AddService(serviceName));
+        }
+        telemetry.WithMetrics(metrics => (azureMonitor
+                // The Prometheus text carries no resource (TargetInfoEnabled is off), so without Azure Monitor the
+                // default resource's detectors (process, environment) would run at start-up for nothing.
+                ? metrics
+                : metrics.SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(serviceName)))
                 .AddMeter([.. meters, Tables.TableServiceConnection.MeterName])
                 .AddPrometheusExporter(options =>
                 {
@@ -45,14 +54,32 @@ public static class HubTelemetry
                     options.ScrapeResponseCacheDurationMilliseconds = 0;
                 }));
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) => metrics.AddView(HostMeters.OnlyFrom(provider)));
-        string? connectionString = configuration[ConnectionStringKey];
-        if (!string.IsNullOrWhiteSpace(connectionString))
+        if (azureMonitor)
         {
             telemetry.WithTracing(tracing => tracing.AddSource(activitySources));
-            UseAzureMonitor(telemetry, connectionString, configuration[AuthenticationStringKey]);
+            UseAzureMonitor(telemetry, connectionString!, configuration[AuthenticationStringKey]);
         }
         return services;
     }
+
+    /// <summary>
+    /// Starts building the app's meter provider on the thread pool, right after the app's services exist, so that it
+    /// overlaps the rest of start-up (endpoint mapping, hosted services) instead of adding to it. Whoever needs the
+    /// provider first (the scraping endpoint, OpenTelemetry's hosted service) waits for this build or does it itself;
+    /// a failure surfaces there, as without this.
+    /// </summary>
+    public static void BeginBuildingMeterProvider(this IServiceProvider services) =>
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                services.GetService<MeterProvider>();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Reported by the resolution on the start-up path, which tries again.
+            }
+        });
 
     // Kept apart so that the Azure Monitor assemblies are loaded only by an app that exports to it.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -10,7 +10,9 @@ public static class HubWebApplication
     /// <param name="configure">Lets a test add settings or services before the app binds them.</param>
     public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // Settings are environment variables and local.settings.json, bound once at start; the optional appsettings
+        // files the builder adds would otherwise each get a file watcher on start-up's path. A caller's args come after, to override.
+        var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         LocalSettingsFile.AddTo(builder.Configuration, Directory.GetCurrentDirectory());
         HubHostDefaults.AddLoggingDefaults(builder.Configuration);
         builder.Logging.AddSimpleConsole(options =>

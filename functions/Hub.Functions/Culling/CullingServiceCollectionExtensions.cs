@@ -20,12 +20,9 @@ public static class CullingServiceCollectionExtensions
         services.TryAddSingleton(provider => new ServerActivityProbe(Hub.Core.Spawning.ServerProbeClient.Create(), provider.GetRequiredService<Hub.Core.Spawning.ServerTokenSource>()));
         services.TryAddSingleton<InactiveUserRemover>();
         services.TryAddSingleton<CullMetrics>();
-        services.TryAddSingleton<CullIdleJob>();
-        services.TryAddSingleton<PrewarmJob>();
-        services.TryAddSingleton<ReconcileJob>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITimerJob, CullIdleJob>(provider => provider.GetRequiredService<CullIdleJob>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITimerJob, PrewarmJob>(provider => provider.GetRequiredService<PrewarmJob>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITimerJob, ReconcileJob>(provider => provider.GetRequiredService<ReconcileJob>()));
+        services.AddTimerJob<CullIdleJob>(CullIdleJob.FunctionName, timers => timers.CullIdleSchedule);
+        services.AddTimerJob<PrewarmJob>(PrewarmJob.FunctionName, timers => timers.PrewarmSchedule);
+        services.AddTimerJob<ReconcileJob>(ReconcileJob.FunctionName, timers => timers.ReconcileSchedule);
         return services;
     }
 }

@@ -20,6 +20,24 @@ internal sealed class StoreInitializer(IHubStore store, StoreReadiness readiness
     private readonly Lock _gate = new();
     private Task? _run;
 
+    /// <summary>
+    /// Resolves the initializer (and with it the store and its Table clients) on the thread pool and begins there, so
+    /// that building the clients overlaps start-up too. A failure to build them surfaces where the host resolves its
+    /// hosted services, as without this.
+    /// </summary>
+    public static void BeginInBackground(IServiceProvider services) =>
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                services.GetRequiredService<StoreInitializer>().Begin();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Resolved again, and reported, when the host starts its hosted services.
+            }
+        });
+
     /// <summary>Starts creating the tables, once, off the calling thread.</summary>
     public void Begin()
     {

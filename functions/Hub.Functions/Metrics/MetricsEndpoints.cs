@@ -1,5 +1,8 @@
 using Hub.Azure.Telemetry;
 using Hub.Functions.Api;
+using Hub.Functions.Culling;
+using Hub.Functions.Timers;
+using Hub.Functions.Usage;
 
 namespace Hub.Functions.Metrics;
 
@@ -10,6 +13,12 @@ namespace Hub.Functions.Metrics;
 /// </summary>
 public static class MetricsEndpoints
 {
+    /// <summary>
+    /// Owners of instruments that start-up may not have built (the timer jobs' services are built on a job's first
+    /// run): built before the exporter reads, so their families are on the page from the first scrape.
+    /// </summary>
+    private static readonly Type[] InstrumentsBuiltOnDemand = [typeof(CullMetrics), typeof(UsageMetrics), typeof(TimerMetrics)];
+
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapMetricsScrapingEndpoint("/hub/metrics", AuthorizeAsync);
@@ -29,6 +38,10 @@ public static class MetricsEndpoints
         {
             await ApiProblem.MissingScope("read:metrics").ExecuteAsync(context);
             return false;
+        }
+        foreach (var type in InstrumentsBuiltOnDemand)
+        {
+            context.RequestServices.GetRequiredService(type);
         }
         await context.RequestServices.GetRequiredService<StoreGauges>().RefreshAsync(context.RequestAborted);
         return true;

@@ -15,11 +15,13 @@ public static class TimerEndpoints
 {
     public static IEndpointRouteBuilder MapTimerEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        // Only the jobs' names are needed here; the caller check (the hub key's derivation) and the jobs themselves
+        // are built on the first invocation, not on the way to the first request.
         var runner = endpoints.ServiceProvider.GetRequiredService<TimerJobRunner>();
-        var callers = endpoints.ServiceProvider.GetRequiredService<TimerCallers>();
         foreach (var job in runner.Jobs)
         {
-            endpoints.MapPost("/" + job.Name, (HttpContext context, CancellationToken cancellationToken) => InvokeAsync(runner, callers, job, context, cancellationToken));
+            endpoints.MapPost("/" + job.Name, (HttpContext context, CancellationToken cancellationToken) =>
+                InvokeAsync(runner, context.RequestServices.GetRequiredService<TimerCallers>(), job, context, cancellationToken));
         }
         return endpoints;
     }

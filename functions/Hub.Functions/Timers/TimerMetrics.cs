@@ -22,12 +22,14 @@ public sealed class TimerMetrics
     public TimerMetrics(IMeterFactory meters, IEnumerable<ITimerJob> jobs)
     {
         var meter = meters.Create(HubMetrics.MeterName);
-        var periods = jobs.Select(j => (j.Name, Period: PeriodOf(j.Schedule))).Where(p => p.Period is not null).ToArray();
+        // Worked out on the first scrape: a schedule's period takes hundreds of occurrences to find.
+        var periods = new Lazy<(string Name, TimeSpan? Period)[]>(
+            () => [.. jobs.Select(j => (j.Name, Period: PeriodOf(j.Schedule))).Where(p => p.Period is not null)]);
         meter.CreateObservableGauge(HubMetrics.Prefix + "timer_last_run_timestamp_seconds",
             () => _lastRuns.Select(r => new Measurement<double>(r.Value.ToUnixTimeMilliseconds() / 1000.0, Timer(r.Key))).ToArray(),
             HubMetrics.Seconds, "When this instance last completed a run of the timer job (Unix time)");
         meter.CreateObservableGauge(HubMetrics.Prefix + "timer_period_seconds",
-            () => periods.Select(p => new Measurement<double>(p.Period!.Value.TotalSeconds, Timer(p.Name))).ToArray(),
+            () => periods.Value.Select(p => new Measurement<double>(p.Period!.Value.TotalSeconds, Timer(p.Name))).ToArray(),
             HubMetrics.Seconds, "The longest gap between two occurrences of the timer job's schedule");
     }
 
