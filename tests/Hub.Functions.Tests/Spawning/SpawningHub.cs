@@ -82,14 +82,7 @@ internal sealed class SpawningHub : IAsyncDisposable
         }
         finally
         {
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held by a process that is going away.
-            }
+            TemporaryFolder.Delete(DataDirectory);
         }
     }
 }

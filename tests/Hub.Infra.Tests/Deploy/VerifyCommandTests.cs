@@ -69,14 +69,7 @@ public sealed class VerifyCommandTests : IAsyncLifetime
         finally
         {
             await _azurite.DisposeAsync();
-            try
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held by a process that is going away.
-            }
+            TemporaryFolder.Delete(_folder);
         }
     }
 

@@ -320,14 +320,7 @@ public sealed class HubHost : IAsyncDisposable
         }
         if (_ownsDataDirectory && DataDirectory is not null)
         {
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held by a process that is going away; the temp folder is cleaned by the OS eventually.
-            }
+            TemporaryFolder.Delete(DataDirectory);
         }
         if (failures.Count > 0)
         {
