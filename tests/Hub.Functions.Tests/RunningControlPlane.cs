@@ -1,47 +1,32 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
+using System.Net;
+using Hub.Testing.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests;
 
-/// <summary>The real control plane on Kestrel, on a free loopback port, stopped on dispose.</summary>
+/// <summary>The real control plane on Kestrel, on a free loopback port, stopped on dispose: a <see cref="HubHost"/> of the control plane alone.</summary>
 public sealed class RunningControlPlane : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-
-    private RunningControlPlane(WebApplication app, Uri address)
+    /// <summary>Wraps a started host that runs the control plane.</summary>
+    public RunningControlPlane(HubHost host)
     {
-        _app = app;
-        Address = address;
-        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Host = host;
+        // A plain HttpClient keeps cookies; tests written against it may rely on that.
+        Client = host.CreateClient(host.ControlPlaneAddress, new CookieContainer());
     }
 
-    public Uri Address { get; }
+    public HubHost Host { get; }
+
+    public Uri Address => Host.ControlPlaneAddress!;
 
     public HttpClient Client { get; }
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => Host.ControlPlane;
 
     /// <param name="settings">App settings (configuration paths, e.g. <c>Storage:ConnectionString</c>).</param>
     /// <param name="services">Registers services before the app's own (which are added with TryAdd), e.g. a test double.</param>
-    public static async Task<RunningControlPlane> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
-    {
-        var app = ControlPlaneApp.Build([], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["ControlPlane:ListenUrl"] = "http://127.0.0.1:0" });
-            services?.Invoke(builder.Services);
-        });
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningControlPlane(app, new Uri(address));
-    }
+    public static async Task<RunningControlPlane> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
+        new(await HubHost.StartAsync(new HubHostOptions { ControlPlaneSettings = settings, ControlPlaneServices = services, WaitUntilReady = false }));
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
 }

@@ -1,12 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Functions.Tests.Api;
 using Hub.Testing;
+using Hub.Testing.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Auth;
@@ -17,72 +16,59 @@ namespace Hub.Functions.Tests.Auth;
 /// </summary>
 public sealed partial class TestHub : IAsyncDisposable
 {
-    private readonly List<HttpClient> _clients = [];
+    private readonly ScriptedServerLifecycle? _lifecycle;
 
-    private TestHub(RunningControlPlane plane, ScriptedServerLifecycle lifecycle)
+    private TestHub(RunningControlPlane plane, ScriptedServerLifecycle? lifecycle)
     {
         Plane = plane;
-        Lifecycle = lifecycle;
+        _lifecycle = lifecycle;
     }
 
     public RunningControlPlane Plane { get; }
 
-    public ScriptedServerLifecycle Lifecycle { get; }
+    /// <summary>The scripted server lifecycle (not there when the hub was started with a real spawner).</summary>
+    public ScriptedServerLifecycle Lifecycle => _lifecycle ?? throw new InvalidOperationException("This hub runs the app's own server lifecycle.");
 
     public IHubStore Store => Plane.Services.GetRequiredService<IHubStore>();
 
     public Uri Address => Plane.Address;
 
-    public static async Task<TestHub> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    public static Task<TestHub> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        StartAsync(azurite, HubSpawner.Scripted(provider => new ScriptedServerLifecycle(provider.GetRequiredService<IHubStore>())), settings, services);
+
+    /// <summary>Starts the hub with another spawner than the scripted one (e.g. <see cref="HubSpawner.LocalJupyter"/>).</summary>
+    public static async Task<TestHub> StartAsync(AzuriteFixture azurite, HubSpawner spawner, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var all = new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:TablePrefix"] = AzuriteFixture.UniqueTableName("a"),
-            ["Hub:SecretKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Auth:AdminUsers"] = "admin",
-        };
+        var all = new Dictionary<string, string?> { ["Auth:AdminUsers"] = "admin" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
         }
-        var plane = await RunningControlPlane.StartAsync(all, s =>
+        var host = await HubHost.StartAsync(new HubHostOptions
         {
-            s.AddSingleton(provider => new ScriptedServerLifecycle(provider.GetRequiredService<IHubStore>()));
-            s.AddSingleton<IServerLifecycle>(provider => provider.GetRequiredService<ScriptedServerLifecycle>());
-            services?.Invoke(s);
+            Azurite = azurite,
+            TablePrefix = AzuriteFixture.UniqueTableName("a"),
+            // The control plane creates its tables; the host waits for that (and for its first reconcile sweep).
+            CreateTables = false,
+            ControlPlaneSettings = all,
+            Spawner = spawner,
+            ControlPlaneServices = services,
         });
-        var hub = new TestHub(plane, plane.Services.GetRequiredService<ScriptedServerLifecycle>());
-        await Eventually.UntilAsync(async () => (await plane.Client.GetAsync("/hub/health")).StatusCode == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(30), "the control plane's tables to be ready");
-        // The first sweep cleans up servers without a process: records a test writes must come after it. A test whose
-        // spawner cannot sweep (Azure down on purpose) goes on after the wait.
-        if (plane.Services.GetService<Hub.Core.Spawning.ReconcileScheduler>() is { } scheduler)
-        {
-            await Task.WhenAny(scheduler.FirstSweep, Task.Delay(TimeSpan.FromSeconds(10)));
-        }
-        return hub;
+        return new TestHub(new RunningControlPlane(host), host.ControlPlane.GetService<ScriptedServerLifecycle>());
     }
 
     /// <summary>A client that keeps cookies; follows redirects unless told not to (hubtraf does not).</summary>
     public (HttpClient Client, CookieContainer Cookies) Browser(bool followRedirects = true)
     {
         var cookies = new CookieContainer();
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = followRedirects, UseCookies = true })
-        {
-            BaseAddress = Address,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-        _clients.Add(client);
-        return (client, cookies);
+        return (Plane.Host.CreateClient(Address, cookies, followRedirects), cookies);
     }
 
     /// <summary>A client that sends <c>Authorization: token …</c>.</summary>
     public HttpClient Api(string token)
     {
-        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        var client = Plane.Host.CreateClient(Address, new CookieContainer());
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("token", token);
-        _clients.Add(client);
         return client;
     }
 
@@ -123,12 +109,5 @@ public sealed partial class TestHub : IAsyncDisposable
     [GeneratedRegex("name=\"_xsrf\" value=\"([^\"]*)\"")]
     private static partial Regex XsrfField();
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            client.Dispose();
-        }
-        await Plane.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Plane.DisposeAsync();
 }

@@ -1,14 +1,14 @@
 using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Testing;
-using Hub.Testing.Spawning;
+using Hub.Testing.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Spawning;
 
 /// <summary>
-/// The real control plane (Kestrel on port 0, Azurite, a temporary data folder) for spawning tests. Disposing stops
-/// every server it started (servers outlive the control plane by design, so a test must stop them itself).
+/// The real control plane (a <see cref="HubHost"/> with local Jupyter processes, Azurite, a temporary data folder) for
+/// spawning tests. Disposing stops every server it started (servers outlive the control plane by design).
 /// </summary>
 internal sealed class SpawningHub : IAsyncDisposable
 {
@@ -30,21 +30,18 @@ internal sealed class SpawningHub : IAsyncDisposable
         Action<IServiceCollection>? services = null)
     {
         string data = dataDirectory ?? Directory.CreateTempSubdirectory("hub-spawn-").FullName;
-        var all = new Dictionary<string, string?>
+        var host = await HubHost.StartAsync(new HubHostOptions
         {
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:TablePrefix"] = tablePrefix ?? AzuriteFixture.UniqueTableName("sp"),
-            ["Hub:DataDirectory"] = data,
-            ["Spawner:ReconcileInterval"] = "00:00:02",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-        var controlPlane = await RunningControlPlane.StartAsync(all, services);
-        var hub = new SpawningHub(controlPlane, data);
-        await hub.Store.InitializeAsync();
-        return hub;
+            Azurite = azurite,
+            TablePrefix = tablePrefix ?? AzuriteFixture.UniqueTableName("sp"),
+            // Settings may choose another spawner (the ARM double); the host still stops local servers on dispose.
+            Spawner = HubSpawner.LocalJupyter,
+            DataDirectory = data,
+            WaitUntilReady = false,
+            ControlPlaneSettings = settings ?? new Dictionary<string, string?>(),
+            ControlPlaneServices = services,
+        });
+        return new SpawningHub(new RunningControlPlane(host), data);
     }
 
     public async Task AddUsersAsync(params string[] names)
@@ -80,33 +77,12 @@ internal sealed class SpawningHub : IAsyncDisposable
     {
         try
         {
-            var stops = new List<Task>();
-            await foreach (var record in Store.Servers.ListActiveAsync())
-            {
-                stops.Add(Lifecycle.RequestStopAsync(record.Key));
-            }
-            await Task.WhenAll(stops);
-            await Eventually.UntilAsync(async () =>
-            {
-                await foreach (var _ in Store.Servers.ListActiveAsync())
-                {
-                    return false;
-                }
-                return true;
-            }, TimeSpan.FromSeconds(60), "every server to stop");
+            // Stops every server it started, then the control plane.
+            await ControlPlane.DisposeAsync();
         }
         finally
         {
-            await ControlPlane.DisposeAsync();
-            await LocalServers.StopAllAsync(DataDirectory);
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held by a process that is going away.
-            }
+            TemporaryFolder.Delete(DataDirectory);
         }
     }
 }

@@ -19,35 +19,23 @@ public sealed class StaleWindowOffTests : IAsyncLifetime
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private readonly AzuriteFixture _azurite = new();
-    private TestBackend _controlPlane = null!;
-    private RunningGateway _gateway = null!;
-    private JupyterServer _jupyter = null!;
-    private string _session = null!;
+    private OwnStoreGateway _stack = null!;
 
-    public async Task InitializeAsync()
-    {
-        await _azurite.InitializeAsync();
-        _controlPlane = await TestBackend.StartAsync();
-        _gateway = await RunningGateway.StartAsync(_azurite, _controlPlane.Address,
+    public async Task InitializeAsync() =>
+        _stack = await OwnStoreGateway.StartAsync("carol",
             new Dictionary<string, string?> { ["Gateway:StaleCredentialWindow"] = "0" });
-        await _gateway.AddUserAsync("carol");
-        await _gateway.Store.Servers.CreateAsync(new ServerRecord { User = "carol", Desired = ServerDesiredState.Running, Phase = ServerPhase.Running });
-        _session = await _gateway.StartSessionAsync("carol");
-        _jupyter = await JupyterServer.StartRoutedAsync(_gateway, "carol");
-    }
 
     [Fact]
     public async Task StoreFrozen_WindowOff_KnownSessionGetsQuick503NotStaleService()
     {
-        using var carol = _gateway.CreateClient(_session);
+        using var carol = _stack.Gateway.CreateClient(_stack.Session);
         var warm = await carol.GetAsync("/user/carol/api/status");
-        Assert.True(warm.StatusCode == HttpStatusCode.OK, $"before the freeze: {(int)warm.StatusCode}\n{_jupyter.Output}");
+        Assert.True(warm.StatusCode == HttpStatusCode.OK, $"before the freeze: {(int)warm.StatusCode}\n{_stack.Jupyter.Output}");
 
         var slowest = TimeSpan.Zero;
         HttpResponseMessage? refused = null;
         HttpStatusCode after;
-        using (_azurite.Freeze())
+        using (_stack.Azurite.Freeze())
         {
             // Within Gateway__CredentialCacheDuration the fresh check is reused; after it, the store must be asked.
             var since = Stopwatch.StartNew();
@@ -81,19 +69,9 @@ public sealed class StaleWindowOffTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _azurite.Resume();
-        if (_jupyter is not null)
+        if (_stack is not null)
         {
-            await _jupyter.DisposeAsync();
+            await _stack.DisposeAsync();
         }
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-        }
-        if (_controlPlane is not null)
-        {
-            await _controlPlane.DisposeAsync();
-        }
-        await _azurite.DisposeAsync();
     }
 }

@@ -25,43 +25,30 @@ public sealed class StoreFaultTests : IAsyncLifetime
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private readonly AzuriteFixture _azurite = new();
-    private TestBackend _controlPlane = null!;
-    private RunningGateway _gateway = null!;
-    private JupyterServer _jupyter = null!;
-    private string _aliceSession = null!;
+    private OwnStoreGateway _stack = null!;
 
-    public async Task InitializeAsync()
-    {
-        await _azurite.InitializeAsync();
-        _controlPlane = await TestBackend.StartAsync();
-        _gateway = await RunningGateway.StartAsync(_azurite, _controlPlane.Address,
+    public async Task InitializeAsync() =>
+        _stack = await OwnStoreGateway.StartAsync("alice",
             // Every request counts as activity (traffic), so the polling the tests do is activity to keep while the store is down.
-            new Dictionary<string, string?> { ["Gateway:ActivityWriteInterval"] = "500ms", ["Culler:ActivitySource"] = "traffic" });
-        await _gateway.AddUserAsync("alice");
-        await _gateway.AddUserAsync("bob");
-        await _gateway.Store.Servers.CreateAsync(new ServerRecord { User = "alice", Desired = ServerDesiredState.Running, Phase = ServerPhase.Running });
-        _aliceSession = await _gateway.StartSessionAsync("alice");
-        _jupyter = await JupyterServer.StartRoutedAsync(_gateway, "alice");
-    }
+            new Dictionary<string, string?> { ["Gateway:ActivityWriteInterval"] = "500ms", ["Culler:ActivitySource"] = "traffic" }, "bob");
 
     [Fact]
     public async Task StoreFrozen_NotebookKeepsAnswering_UnseenLoginGetsQuick503_ActivityWrittenAfterResume()
     {
-        using var alice = _gateway.CreateClient(_aliceSession);
+        using var alice = _stack.Gateway.CreateClient(_stack.Session);
         var warm = await alice.GetAsync("/user/alice/api/status");
-        Assert.True(warm.StatusCode == HttpStatusCode.OK, $"before the freeze: {(int)warm.StatusCode}\n{_jupyter.Output}");
-        await using var kernel = await KernelSession.StartAsync(_gateway, alice, "alice", _aliceSession, () => _jupyter.Output);
+        Assert.True(warm.StatusCode == HttpStatusCode.OK, $"before the freeze: {(int)warm.StatusCode}\n{_stack.Jupyter.Output}");
+        await using var kernel = await KernelSession.StartAsync(_stack.Gateway, alice, "alice", _stack.Session, () => _stack.Jupyter.Output);
         Assert.Equal("2", await kernel.ExecuteAsync("1+1"));
         // Bob logged in, but the gateway has never seen his session.
-        using var bob = _gateway.CreateClient(await _gateway.StartSessionAsync("bob"));
+        using var bob = _stack.Gateway.CreateClient(await _stack.Gateway.StartSessionAsync("bob"));
 
         var frozenAt = DateTimeOffset.UtcNow;
         var slowest = TimeSpan.Zero;
         int answered = 0;
         (HttpResponseMessage Response, TimeSpan Elapsed) unseen, unseenPage;
         string kernelDuringFreeze, health;
-        using (_azurite.Freeze())
+        using (_stack.Azurite.Freeze())
         {
             var until = Stopwatch.StartNew();
             while (until.Elapsed < FreezeFor)
@@ -93,9 +80,9 @@ public sealed class StoreFaultTests : IAsyncLifetime
         Assert.Equal("degraded", JsonDocument.Parse(health).RootElement.GetProperty("status").GetString());
 
         // After the store is back: the activity seen during the freeze is written, and Bob's session is checked again.
-        await Eventually.UntilAsync(async () => (await _gateway.Store.Users.GetAsync("alice"))?.LastActivity >= frozenAt,
+        await Eventually.UntilAsync(async () => (await _stack.Gateway.Store.Users.GetAsync("alice"))?.LastActivity >= frozenAt,
             Patience, "alice's activity during the freeze to be written");
-        await Eventually.UntilAsync(async () => (await _gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))?.LastActivity >= frozenAt,
+        await Eventually.UntilAsync(async () => (await _stack.Gateway.Store.Servers.GetAsync(new ServerKey("alice", "")))?.LastActivity >= frozenAt,
             Patience, "her server's activity during the freeze to be written");
         await Eventually.UntilAsync(async () => (await bob.GetAsync("/user/bob/api/status")).StatusCode != HttpStatusCode.ServiceUnavailable,
             Patience, "bob's session to be checked once the store is back");
@@ -108,14 +95,14 @@ public sealed class StoreFaultTests : IAsyncLifetime
     [Fact]
     public async Task StoreKilledThenRestartedOnItsData_NotebookKeepsAnswering_NothingLost()
     {
-        using var alice = _gateway.CreateClient(_aliceSession);
+        using var alice = _stack.Gateway.CreateClient(_stack.Session);
         Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync("/user/alice/api/status")).StatusCode);
         // Azurite saves its tables to disk every few seconds; a kill loses what it has not saved, as a crash of the
         // real service would not. The test waits until the session is on disk.
-        string hash = SecretHash.Of(_aliceSession);
-        await Eventually.UntilAsync(() => _azurite.DataFilesContain(hash), Patience, "Azurite to save the session to disk");
+        string hash = SecretHash.Of(_stack.Session);
+        await Eventually.UntilAsync(() => _stack.Azurite.DataFilesContain(hash), Patience, "Azurite to save the session to disk");
 
-        await _azurite.KillAsync();
+        await _stack.Azurite.KillAsync();
         var killedAt = DateTimeOffset.UtcNow;
         var slowest = TimeSpan.Zero;
         for (int i = 0; i < 10; i++)
@@ -126,11 +113,11 @@ public sealed class StoreFaultTests : IAsyncLifetime
             // Paces the requests past the credential cache's lifetime, so that the store is asked (and found down).
             await Task.Delay(TimeSpan.FromMilliseconds(300));
         }
-        await _azurite.RestartAsync();
+        await _stack.Azurite.RestartAsync();
 
         Assert.True(slowest < Quick, $"the slowest request with the store down took {slowest}");
-        Assert.NotNull(await _gateway.Store.Sessions.GetAsync(hash));
-        await Eventually.UntilAsync(async () => (await _gateway.Store.Users.GetAsync("alice"))?.LastActivity >= killedAt,
+        Assert.NotNull(await _stack.Gateway.Store.Sessions.GetAsync(hash));
+        await Eventually.UntilAsync(async () => (await _stack.Gateway.Store.Users.GetAsync("alice"))?.LastActivity >= killedAt,
             Patience, "alice's activity while the store was down to be written");
         // The notebook's traffic goes on, so the gateway looks its credentials up again and finds the store back.
         await Eventually.UntilAsync(async () => (await alice.GetAsync("/user/alice/api/status")).StatusCode == HttpStatusCode.OK
@@ -147,19 +134,9 @@ public sealed class StoreFaultTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _azurite.Resume();
-        if (_jupyter is not null)
+        if (_stack is not null)
         {
-            await _jupyter.DisposeAsync();
+            await _stack.DisposeAsync();
         }
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-        }
-        if (_controlPlane is not null)
-        {
-            await _controlPlane.DisposeAsync();
-        }
-        await _azurite.DisposeAsync();
     }
 }

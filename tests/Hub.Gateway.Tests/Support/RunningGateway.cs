@@ -1,38 +1,35 @@
-using System.Security.Cryptography;
 using Hub.Azure.Store;
 using Hub.Core.Security;
 using Hub.Core.Store;
 using Hub.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
+using Hub.Testing.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Hub.Gateway.Tests.Support;
 
 /// <summary>
-/// The real gateway on Kestrel, on a free loopback port, over its own tables in the shared Azurite, with helpers that
-/// write the rows the login and spawning parts of the hub would write (users, sessions, tokens, routes).
+/// The real gateway on Kestrel (a <see cref="HubHost"/> of the gateway alone), on a free loopback port, over its own
+/// tables in the shared Azurite, with helpers that write the rows the login and spawning parts of the hub would write
+/// (users, sessions, tokens, routes).
 /// </summary>
 public sealed class RunningGateway : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-
-    private RunningGateway(WebApplication app, TableHubStore store, byte[] secretKey, Uri address, Uri http2Address)
+    private RunningGateway(HubHost host)
     {
-        _app = app;
-        Store = store;
-        SecretKey = secretKey;
-        Address = address;
-        Http2Address = http2Address;
+        Host = host;
+        Store = host.TableStore!;
+        SecretKey = host.SecretKeyBytes;
     }
 
+    /// <summary>The host that runs this gateway alone.</summary>
+    public HubHost Host { get; }
+
     /// <summary>The main listener (HTTP/1.1).</summary>
-    public Uri Address { get; }
+    public Uri Address => Host.GatewayAddress!;
 
     /// <summary>The HTTP/2 (h2c) listener.</summary>
-    public Uri Http2Address { get; }
+    public Uri Http2Address => Host.GatewayHttp2Address!;
 
     /// <summary>The gateway's origin, as a browser on it would send in <c>Origin</c>.</summary>
     public string Origin => Address.GetLeftPart(UriPartial.Authority);
@@ -41,41 +38,22 @@ public sealed class RunningGateway : IAsyncDisposable
 
     public byte[] SecretKey { get; }
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => Host.Gateway;
 
     /// <param name="controlPlane">Where /hub/ goes (a test backend).</param>
     /// <param name="settings">Extra app settings, as configuration paths (<c>Gateway:RouteRefreshInterval</c>).</param>
-    public static async Task<RunningGateway> StartAsync(AzuriteFixture azurite, Uri controlPlane, IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        string prefix = AzuriteFixture.UniqueTableName("g");
-        var store = new TableHubStore(azurite.Tables, prefix);
-        // In the hub the control plane creates the tables; the gateway only reads them.
-        await store.InitializeAsync();
-
-        byte[] key = RandomNumberGenerator.GetBytes(32);
-        var configuration = new Dictionary<string, string?>
+    public static async Task<RunningGateway> StartAsync(AzuriteFixture azurite, Uri controlPlane, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(await HubHost.StartAsync(new HubHostOptions
         {
-            ["Gateway:ListenUrl"] = "http://127.0.0.1:0",
-            ["Gateway:Http2ListenUrl"] = "http://127.0.0.1:0",
-            ["Gateway:ControlPlaneUrl"] = controlPlane.AbsoluteUri,
-            ["Gateway:RouteRefreshInterval"] = "200ms",
-            ["Hub:SecretKey"] = Convert.ToBase64String(key),
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Storage:TablePrefix"] = prefix,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
-        {
-            configuration[name] = value;
-        }
-        var app = GatewayApp.Build([], builder => builder.Configuration.AddInMemoryCollection(configuration));
-        await app.StartAsync();
-        // Kestrel lists the bound addresses in the order the listeners were configured: HTTP/1.1 first.
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
-        return new RunningGateway(app, store, key, new Uri(addresses[0]), new Uri(addresses[1]));
-    }
+            Parts = HubParts.Gateway,
+            Azurite = azurite,
+            TablePrefix = AzuriteFixture.UniqueTableName("g"),
+            ControlPlaneUrl = controlPlane,
+            LogLevel = LogLevel.Warning,
+            GatewaySettings = settings ?? new Dictionary<string, string?>(),
+        }));
 
-    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     public async Task<UserRecord> AddUserAsync(string name, bool admin = false)
     {
@@ -130,11 +108,7 @@ public sealed class RunningGateway : IAsyncDisposable
     /// <summary>A client that shows redirects instead of following them and sends <paramref name="session"/> as the hub's cookie.</summary>
     public HttpClient CreateClient(string? session = null, string? extraCookies = null)
     {
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
-        {
-            BaseAddress = Address,
-            Timeout = TimeSpan.FromSeconds(60),
-        };
+        var client = Host.CreateClient(Address, followRedirects: false, timeout: TimeSpan.FromSeconds(60));
         string cookie = string.Join("; ", new[] { session is null ? null : $"{HubCookies.Session}={session}", extraCookies }.Where(c => c is not null));
         if (cookie.Length > 0)
         {
@@ -143,9 +117,5 @@ public sealed class RunningGateway : IAsyncDisposable
         return client;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
 }

@@ -1,16 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
-using Hub.Functions;
-using Hub.Gateway;
 using Hub.Testing;
+using Hub.Testing.Hosting;
 using Hub.Testing.Spawning;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Infra.Tests.Deploy;
 
@@ -25,8 +18,7 @@ public sealed class VerifyCommandTests : IAsyncLifetime
     private const string Admin = "teacher";
     private readonly AzuriteFixture _azurite = new();
     private readonly string _folder = Directory.CreateTempSubdirectory("hub-verify-").FullName;
-    private WebApplication? _controlPlane;
-    private WebApplication? _gateway;
+    private HubHost? _host;
     private Uri _address = null!;
 
     private string DataDirectory => Path.Combine(_folder, "data");
@@ -44,69 +36,40 @@ public sealed class VerifyCommandTests : IAsyncLifetime
         File.SetUnixFileMode(az, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.WriteAllText(Path.Combine(_folder, "state", "deployed"), "");
 
-        string prefix = AzuriteFixture.UniqueTableName("vf");
-        string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        _address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        await new Hub.Azure.Store.TableHubStore(_azurite.Tables, prefix).InitializeAsync();
-        _controlPlane = ControlPlaneApp.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        _host = await HubHost.StartAsync(new HubHostOptions
         {
-            ["ControlPlane:ListenUrl"] = "http://127.0.0.1:0",
-            ["Storage:ConnectionString"] = _azurite.ConnectionString,
-            ["Storage:TablePrefix"] = prefix,
-            ["Hub:DataDirectory"] = DataDirectory,
-            ["Hub:SecretKey"] = key,
-            ["Hub:PublicUrl"] = _address.AbsoluteUri,
-            ["Auth:AdminUsers"] = Admin,
-            ["Spawner:ReconcileInterval"] = "00:00:02",
-            // Every timer runs every 2 seconds, so each last-run gauge is there to check.
-            ["TIMER_SCHEDULE_CULL_IDLE"] = "*/2 * * * * *",
-            ["TIMER_SCHEDULE_RECONCILE"] = "*/2 * * * * *",
-            ["TIMER_SCHEDULE_PREWARM"] = "*/2 * * * * *",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await _controlPlane.StartAsync();
-        string controlPlaneUrl = _controlPlane.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _gateway = GatewayApp.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Gateway:ListenUrl"] = _address.AbsoluteUri,
-            ["Gateway:ControlPlaneUrl"] = controlPlaneUrl,
-            ["Gateway:RouteRefreshInterval"] = "200ms",
-            ["Hub:SecretKey"] = key,
-            ["Hub:PublicUrl"] = _address.AbsoluteUri,
-            ["Storage:ConnectionString"] = _azurite.ConnectionString,
-            ["Storage:TablePrefix"] = prefix,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await _gateway.StartAsync();
+            Parts = HubParts.Both,
+            Azurite = _azurite,
+            TablePrefix = AzuriteFixture.UniqueTableName("vf"),
+            Spawner = HubSpawner.LocalJupyter,
+            DataDirectory = DataDirectory,
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            ControlPlaneSettings = new Dictionary<string, string?>
+            {
+                ["Auth:AdminUsers"] = Admin,
+                // Every timer runs every 2 seconds, so each last-run gauge is there to check.
+                ["TIMER_SCHEDULE_CULL_IDLE"] = "*/2 * * * * *",
+                ["TIMER_SCHEDULE_RECONCILE"] = "*/2 * * * * *",
+                ["TIMER_SCHEDULE_PREWARM"] = "*/2 * * * * *",
+            },
+        });
+        _address = _host.Address;
     }
 
     public async Task DisposeAsync()
     {
         try
         {
-            if (_gateway is not null)
+            if (_host is not null)
             {
-                await _gateway.StopAsync();
-                await _gateway.DisposeAsync();
-            }
-            if (_controlPlane is not null)
-            {
-                await _controlPlane.StopAsync();
-                await _controlPlane.DisposeAsync();
+                // Stops the hosts and any server process left.
+                await _host.DisposeAsync();
             }
         }
         finally
         {
-            await LocalServers.StopAllAsync(DataDirectory);
             await _azurite.DisposeAsync();
-            try
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held by a process that is going away.
-            }
+            TemporaryFolder.Delete(_folder);
         }
     }
 
