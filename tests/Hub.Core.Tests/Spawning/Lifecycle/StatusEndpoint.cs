@@ -51,7 +51,8 @@ internal sealed class StatusEndpoint : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: after Stop, Close unregisters the prefix again and so binds the port once more, which fails
+        // when another test has taken it meanwhile ("Address already in use").
         _listener.Close();
         await _serving;
     }
