@@ -4,6 +4,7 @@
 # the gateway of this work tree, nginx, and the gateways built from the revisions in REVISIONS (default: the previous,
 # hand-written gateway), ROUNDS interleaved rounds (default 3) of DURATION (default 5s) after a WARMUP (default 5s)
 # per target. What to compare is CPU time per request (from /proc) and the ratios within one run, not requests/s.
+# SYSCALLS=1 then counts each target's system calls per request over DURATION at the same load (perf trace -s).
 # PROFILE=1 then records the work tree's gateway with perf for PROFILE_DURATION (default 15s; JIT code named through
 # the runtime's perf map) and saves the hottest symbols to bench/results/gateway-quick-perf.txt; ROUNDS=0 REVISIONS=
 # PROFILE=1 profiles only.
@@ -19,6 +20,7 @@ REVISIONS="${REVISIONS-6503954}"
 VARIANTS="${VARIANTS-}"
 CONNECTIONS="${CONNECTIONS:-64}"
 PROFILE="${PROFILE:-0}"
+SYSCALLS="${SYSCALLS:-0}"
 PROFILE_DURATION="${PROFILE_DURATION:-15s}"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -127,6 +129,20 @@ for (const t of Object.keys(by)) {
   console.log(`| ${t} | ${Math.round(rps(t)).toLocaleString("en")} | ${cpu(t).toFixed(1)} µs | ${Math.round(rps(t) / rps("nginx") * 100)} % | ${Math.round(rps(t) / rps("gateway") * 100)} % |`);
 }
 ' "$out" | tee "$RESULTS/gateway-quick.md"
+
+if [ "$SYSCALLS" = 1 ]; then
+  command -v perf >/dev/null || need_tools linux-perf:perf
+  for target in "${TARGETS[@]}"; do
+    trace="$work/$target.syscalls"
+    # shellcheck disable=SC2086
+    perf trace -s -p "$(echo ${PIDS[$target]} | tr ' ' ',')" -o "$trace" -- sleep "${DURATION%s}" 2>/dev/null &
+    trace_pid=$!
+    requests="$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$ROOT/bench/gateway-wrk.lua" "${URL[$target]}/user/alice/bench" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s.split("\n").find(l=>l.startsWith("{"))).requests))')"
+    wait "$trace_pid" || true
+    echo "system calls per request, $target ($requests requests):"
+    awk -v n="$requests" '$1 ~ /^[a-z_0-9]+$/ && $2 ~ /^[0-9]+$/ {calls[$1] += $2} END {for (c in calls) if (calls[c] / n >= 0.01) printf "  %-16s %6.2f\n", c, calls[c] / n}' "$trace" | sort -k2 -nr
+  done
+fi
 
 if [ "$PROFILE" = 1 ]; then
   command -v perf >/dev/null || need_tools linux-perf:perf

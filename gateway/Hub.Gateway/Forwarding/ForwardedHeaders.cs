@@ -21,15 +21,7 @@ internal static class ForwardedHeaders
     public static void Apply(HttpContext context, HttpRequestHeaders headers, bool trustIncoming)
     {
         var request = context.Request;
-        // Enumerated rather than through Keys, which Kestrel builds as a new set on every call.
-        foreach (var header in request.Headers)
-        {
-            string name = header.Key;
-            if (IsForwardedHeader(name) && !(trustIncoming && name.Equals(Forwarded, StringComparison.OrdinalIgnoreCase)))
-            {
-                headers.Remove(name);
-            }
-        }
+        RemoveCopied(headers, trustIncoming);
         string peer = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (trustIncoming)
         {
@@ -58,6 +50,31 @@ internal static class ForwardedHeaders
             return address;
         }
         return context.Connection.RemoteIpAddress;
+    }
+
+    /// <summary>
+    /// Drops the forwarding headers YARP copied from the client. The copy is scanned rather than the client's headers:
+    /// its enumerator is a struct, while Kestrel's is boxed behind <see cref="IHeaderDictionary"/> on every request.
+    /// </summary>
+    private static void RemoveCopied(HttpRequestHeaders headers, bool trustIncoming)
+    {
+        List<string>? copied = null;
+        foreach (var header in headers.NonValidated)
+        {
+            string name = header.Key;
+            if (IsForwardedHeader(name) && !(trustIncoming && name.Equals(Forwarded, StringComparison.OrdinalIgnoreCase)))
+            {
+                (copied ??= []).Add(name);
+            }
+        }
+        if (copied is null)
+        {
+            return;
+        }
+        foreach (string name in copied)
+        {
+            headers.Remove(name);
+        }
     }
 
     private static string FirstOr(Microsoft.Extensions.Primitives.StringValues values, string fallback) =>

@@ -22,6 +22,8 @@ public sealed class HttpForwardingTests(AzuriteFixture azurite) : GatewayTestBas
         };
         request.Headers.TryAddWithoutValidation("Authorization", "token user-token");
         request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.9");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Prefix", "/forged");
+        request.Headers.TryAddWithoutValidation("Forwarded", "for=203.0.113.9");
         request.Headers.TryAddWithoutValidation(ClientAddressHeader.Name, "203.0.113.9 forged");
 
         var echo = await EchoOf(await client.SendAsync(request));
@@ -34,6 +36,7 @@ public sealed class HttpForwardingTests(AzuriteFixture azurite) : GatewayTestBas
         Assert.Equal("127.0.0.1", echo.Headers["X-Forwarded-For"]);
         Assert.Equal("http", echo.Headers["X-Forwarded-Proto"]);
         Assert.Equal(Gateway.Address.Authority, echo.Headers["X-Forwarded-Host"]);
+        Assert.DoesNotContain(echo.Headers.Keys, name => name.Equals("X-Forwarded-Prefix", StringComparison.OrdinalIgnoreCase) || name.Equals("Forwarded", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(Backend.Address.Authority, echo.Headers["Host"]);
         Assert.True(echo.BodyLength > 0);
     }
