@@ -130,14 +130,15 @@ public static class UsersEndpoints
         {
             return bodyProblem;
         }
-        if (!UsersCreateRequest.TryRead(body, names, out var request, out var requestProblem))
-        {
-            return requestProblem!;
-        }
+        bool valid = UsersCreateRequest.TryRead(body, names, out var request, out var requestProblem);
         bool admin = request.Admin;
         if (admin && !caller.User.Admin)
         {
             return ApiProblem.Forbidden("Only admins can grant admin.");
+        }
+        if (!valid)
+        {
+            return requestProblem!;
         }
         var wanted = request.Usernames;
         var created = new List<object>();
@@ -200,14 +201,15 @@ public static class UsersEndpoints
         {
             return bodyProblem;
         }
-        if (!UserPatchRequest.TryRead(body, names, out var request, out var requestProblem))
-        {
-            return requestProblem!;
-        }
+        bool valid = UserPatchRequest.TryRead(body, names, out var request, out var requestProblem);
         bool? admin = request.Admin;
         if (admin is { } wanted && wanted != user.Admin && !caller.User.Admin)
         {
             return ApiProblem.Forbidden("Only admins can grant or revoke admin.");
+        }
+        if (!valid)
+        {
+            return requestProblem!;
         }
         string newName = request.Name ?? user.Name;
         if (newName != user.Name)

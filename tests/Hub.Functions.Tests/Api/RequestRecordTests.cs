@@ -71,6 +71,18 @@ public sealed class RequestRecordTests
         Assert.False(request.Admin);
     }
 
+    [Fact]
+    public async Task UsersAndUserPatch_OnlyANameBad_StillGiveAdminForTheGrantCheckFirst()
+    {
+        bool created = UsersCreateRequest.TryRead(Body("{\"usernames\": [\"\"], \"admin\": true}"), Names, out var create, out var createProblem);
+        bool patched = UserPatchRequest.TryRead(Body("{\"name\": 1, \"admin\": true}"), Names, out var patch, out var patchProblem);
+
+        await AssertBadRequestAsync(created, createProblem, "Invalid user name : A user name cannot be empty.");
+        await AssertBadRequestAsync(patched, patchProblem, "Invalid user name: not a string");
+        Assert.True(create.Admin);
+        Assert.True(patch.Admin);
+    }
+
     [Theory]
     [InlineData(null, false)]
     [InlineData("{}", false)]

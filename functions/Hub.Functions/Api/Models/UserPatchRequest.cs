@@ -5,7 +5,8 @@ namespace Hub.Functions.Api.Models;
 
 /// <summary>
 /// The body of <c>PATCH /users/{name}</c>: a new <c>name</c> (normalized) and/or <c>admin</c>; at least one of them.
-/// <c>null</c> stands for "unchanged". Whether the caller may change admin is the handler's question.
+/// <c>null</c> stands for "unchanged". Whether the caller may change admin is the handler's question, asked before a
+/// bad name is answered (as JupyterHub): when only the name is bad, <see cref="TryRead"/> still gives <see cref="Admin"/>.
 /// </summary>
 public sealed record UserPatchRequest(string? Name, bool? Admin)
 {
@@ -27,6 +28,7 @@ public sealed record UserPatchRequest(string? Name, bool? Admin)
         if (adminValue is not null)
         {
             admin = parsed;
+            request = new UserPatchRequest(null, admin);
         }
         string? name = null;
         if (nameValue is { } value)

@@ -7,7 +7,8 @@ namespace Hub.Functions.Api.Models;
 /// <summary>
 /// The body of <c>POST /users</c>: <c>usernames</c> (required, at most <see cref="MaxUsers"/>, each a valid name,
 /// normalized, repeats dropped) and <c>admin</c> (<c>false</c> when absent) for all of them. Whether the caller may
-/// grant admin is the handler's question.
+/// grant admin is the handler's question, asked before a bad name is answered (as JupyterHub): when only a name is
+/// bad, <see cref="TryRead"/> still gives <see cref="Admin"/>.
 /// </summary>
 public sealed record UsersCreateRequest(IReadOnlyList<string> Usernames, bool Admin)
 {
@@ -31,6 +32,7 @@ public sealed record UsersCreateRequest(IReadOnlyList<string> Usernames, bool Ad
         {
             return false;
         }
+        request = new UsersCreateRequest([], admin);
         var wanted = new List<string>();
         foreach (var item in list.EnumerateArray())
         {
