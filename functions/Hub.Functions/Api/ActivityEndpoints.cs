@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.Text.Json;
 using Hub.Core.Security;
 using Hub.Core.Store;
+using Hub.Functions.Api.Models;
 
 namespace Hub.Functions.Api;
 
@@ -12,8 +11,6 @@ namespace Hub.Functions.Api;
 /// </summary>
 public static class ActivityEndpoints
 {
-    public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(59);
-
     public static IEndpointRouteBuilder MapActivityEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/users/{name}/activity", PostAsync);
@@ -31,44 +28,12 @@ public static class ActivityEndpoints
         {
             return bodyProblem;
         }
-        if (body is not { } json)
+        if (!ActivityRequest.TryRead(body, time.GetUtcNow(), out var request, out var requestProblem))
         {
-            return ApiProblem.BadRequest("The body must be an object with last_activity and/or servers.");
+            return requestProblem!;
         }
-        var now = time.GetUtcNow();
-        DateTimeOffset? userActivity = null;
-        if (json.TryGetProperty("last_activity", out var value))
-        {
-            if (!TryTime(value, now, out var parsed, out string why))
-            {
-                return ApiProblem.BadRequest("last_activity " + why);
-            }
-            userActivity = parsed;
-        }
-        var serverActivity = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        if (json.TryGetProperty("servers", out var servers))
-        {
-            if (servers.ValueKind != JsonValueKind.Object)
-            {
-                return ApiProblem.BadRequest("servers must be an object of server names.");
-            }
-            foreach (var server in servers.EnumerateObject())
-            {
-                if (server.Value.ValueKind != JsonValueKind.Object || !server.Value.TryGetProperty("last_activity", out var serverValue))
-                {
-                    return ApiProblem.BadRequest($"servers.{LogText.Cap(server.Name)} must be an object with last_activity.");
-                }
-                if (!TryTime(serverValue, now, out var parsed, out string why))
-                {
-                    return ApiProblem.BadRequest($"servers.{LogText.Cap(server.Name)}.last_activity " + why);
-                }
-                serverActivity[server.Name] = parsed;
-            }
-        }
-        if (userActivity is null && serverActivity.Count == 0)
-        {
-            return ApiProblem.BadRequest("The body must hold last_activity and/or servers.");
-        }
+        DateTimeOffset? userActivity = request.LastActivity;
+        var serverActivity = request.Servers;
 
         var (user, notFound) = await ApiTargets.UserAsync(context, caller.Identity, name, "users:activity");
         if (user is null && serverActivity.Count > 0)
@@ -102,23 +67,5 @@ public static class ActivityEndpoints
             await store.Users.ChangeAsync(user.Name, u => u.LastActivity is { } old && old >= newest ? null : u with { LastActivity = newest }, context.RequestAborted);
         }
         return Results.Ok();
-    }
-
-    private static bool TryTime(JsonElement value, DateTimeOffset now, out DateTimeOffset parsed, out string why)
-    {
-        parsed = default;
-        if (value.ValueKind != JsonValueKind.String
-            || !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out parsed))
-        {
-            why = "must be an ISO 8601 timestamp.";
-            return false;
-        }
-        if (parsed > now + MaxFutureSkew)
-        {
-            why = "is too far in the future.";
-            return false;
-        }
-        why = "";
-        return true;
     }
 }

@@ -3,7 +3,7 @@ using Hub.Core.Store;
 namespace Hub.Functions.Api;
 
 /// <summary>
-/// The user (and server) a route names, as a handler parameter, found and checked by the endpoint's
+/// The user (and server), or the group, a route names, as a handler parameter, found and checked by the endpoint's
 /// <see cref="TargetFilter"/> before the handler runs.
 /// </summary>
 public sealed class ApiTarget
@@ -19,7 +19,10 @@ public sealed class ApiTarget
         : throw new InvalidOperationException($"{context.Request.Path} has no target: add a TargetFilter to the endpoint.");
 
     /// <summary>The user the route names, as stored.</summary>
-    public UserRecord User => Value.User;
+    public UserRecord User => Value.User ?? throw new InvalidOperationException($"{context.Request.Path} names no user: use TargetFilter.User.");
+
+    /// <summary>The group the route names (its name; it may have no members).</summary>
+    public string Group => Value.Group ?? throw new InvalidOperationException($"{context.Request.Path} names no group: use TargetFilter.Group.");
 
     /// <summary>The server the route names (the default server when it names none).</summary>
     public ServerKey Server => Value.Server ?? throw new InvalidOperationException($"{context.Request.Path} names no server: use TargetFilter.Server.");
@@ -29,7 +32,9 @@ public sealed class ApiTarget
 
     public static ValueTask<ApiTarget?> BindAsync(HttpContext context) => ValueTask.FromResult<ApiTarget?>(new ApiTarget(context));
 
-    internal static void Set(HttpContext context, UserRecord user, ServerKey? server) => context.Items[ItemKey] = new Resolved(user, server);
+    internal static void Set(HttpContext context, UserRecord user, ServerKey? server) => context.Items[ItemKey] = new Resolved(user, server, null);
 
-    private sealed record Resolved(UserRecord User, ServerKey? Server);
+    internal static void SetGroup(HttpContext context, string group) => context.Items[ItemKey] = new Resolved(null, null, group);
+
+    private sealed record Resolved(UserRecord? User, ServerKey? Server, string? Group);
 }

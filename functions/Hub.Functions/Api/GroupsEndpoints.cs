@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Hub.Core.Security;
 using Hub.Core.Store;
 using Hub.Core.Users;
+using Hub.Functions.Api.Models;
 using Hub.Functions.Auth;
 using Hub.Functions.Logging;
 
@@ -17,17 +17,18 @@ namespace Hub.Functions.Api;
 public static class GroupsEndpoints
 {
     /// <summary>The most users one request may add or remove.</summary>
-    public const int MaxUsersPerRequest = 1000;
+    public const int MaxUsersPerRequest = GroupUsersRequest.MaxUsers;
 
     public static IEndpointRouteBuilder MapGroupsEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        var change = TargetFilter.Group("groups", badNameIs400: true);
         endpoints.MapGet("/groups", ListAsync);
         endpoints.MapGet("/groups/{name}", GetAsync);
-        endpoints.MapPost("/groups/{name}", CreateAsync);
-        endpoints.MapDelete("/groups/{name}", DeleteAsync);
-        endpoints.MapPost("/groups/{name}/users", AddUsersAsync);
-        endpoints.MapDelete("/groups/{name}/users", RemoveUsersAsync);
-        endpoints.MapPut("/groups/{name}/properties", SetPropertiesAsync);
+        endpoints.MapPost("/groups/{name}", CreateAsync).AddEndpointFilter(TargetFilter.Group("admin:groups", badNameIs400: true));
+        endpoints.MapDelete("/groups/{name}", DeleteAsync).AddEndpointFilter(TargetFilter.Group("delete:groups", badNameIs400: true));
+        endpoints.MapPost("/groups/{name}/users", AddUsersAsync).AddEndpointFilter(change);
+        endpoints.MapDelete("/groups/{name}/users", RemoveUsersAsync).AddEndpointFilter(change);
+        endpoints.MapPut("/groups/{name}/properties", SetPropertiesAsync).AddEndpointFilter(change);
         return endpoints;
     }
 
@@ -59,26 +60,26 @@ public static class GroupsEndpoints
     }
 
     /// <summary>JupyterHub creates an empty group here; one without members is answered but not kept (see the class summary).</summary>
-    private static async Task<IResult> CreateAsync(HttpContext context, string name, Caller caller, IHubStore store)
+    private static async Task<IResult> CreateAsync(HttpContext context, ApiTarget target, Caller caller, IHubStore store)
     {
-        var (group, body, problem) = await GroupAndBodyAsync(context, caller, name, "admin:groups");
-        if (problem is not null)
+        string group = target.Group;
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
         {
-            return problem;
+            return bodyProblem;
         }
-        if (body is { } json && json.TryGetProperty("properties", out var properties)
-            && !(properties.ValueKind == JsonValueKind.Null || IsEmptyObject(properties)))
+        if (!GroupCreateRequest.TryRead(body, out var request, out var requestProblem))
         {
-            return ApiProblem.BadRequest(PropertiesNotStored + " Leave out \"properties\".");
+            return requestProblem!;
         }
         if ((await MembersAsync(store, group, context.RequestAborted)).Count > 0)
         {
             return ApiProblem.Of(StatusCodes.Status409Conflict, $"Group {LogText.Cap(group)} already exists.");
         }
         List<UserRecord> users = [];
-        if (body is { } withUsers && withUsers.TryGetProperty("users", out _))
+        if (request.Users is { } names)
         {
-            var (found, usersProblem) = await UsersOfBodyAsync(context, store, body);
+            var (found, usersProblem) = await ExistingUsersAsync(context, store, names);
             if (usersProblem is not null)
             {
                 return usersProblem;
@@ -89,13 +90,9 @@ public static class GroupsEndpoints
         return ApiJson.Ok(ApiModels.Group(group, await MembersAsync(store, group, context.RequestAborted), caller.Scopes), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, string name, Caller caller, IHubStore store)
+    private static async Task<IResult> DeleteAsync(HttpContext context, ApiTarget target, Caller caller, IHubStore store)
     {
-        var (group, problem) = GroupOf(caller, name, "delete:groups");
-        if (problem is not null)
-        {
-            return problem;
-        }
+        string group = target.Group;
         var members = await MembersAsync(store, group, context.RequestAborted);
         if (members.Count == 0)
         {
@@ -110,14 +107,19 @@ public static class GroupsEndpoints
     }
 
     /// <summary>Adds users to the group, creating it if it has no members yet (JupyterHub answers 404 for a group never created).</summary>
-    private static async Task<IResult> AddUsersAsync(HttpContext context, string name, Caller caller, IHubStore store)
+    private static async Task<IResult> AddUsersAsync(HttpContext context, ApiTarget target, Caller caller, IHubStore store)
     {
-        var (group, body, problem) = await GroupAndBodyAsync(context, caller, name, "groups");
-        if (problem is not null)
+        string group = target.Group;
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
         {
-            return problem;
+            return bodyProblem;
         }
-        var (users, usersProblem) = await UsersOfBodyAsync(context, store, body);
+        if (!GroupUsersRequest.TryRead(body, out var request, out var requestProblem))
+        {
+            return requestProblem!;
+        }
+        var (users, usersProblem) = await ExistingUsersAsync(context, store, request.Users);
         if (usersProblem is not null)
         {
             return usersProblem;
@@ -127,18 +129,23 @@ public static class GroupsEndpoints
         return members.Count > 0 ? ApiJson.Ok(ApiModels.Group(group, members, caller.Scopes)) : NoSuchGroup(group);
     }
 
-    private static async Task<IResult> RemoveUsersAsync(HttpContext context, string name, Caller caller, IHubStore store)
+    private static async Task<IResult> RemoveUsersAsync(HttpContext context, ApiTarget target, Caller caller, IHubStore store)
     {
-        var (group, body, problem) = await GroupAndBodyAsync(context, caller, name, "groups");
-        if (problem is not null)
+        string group = target.Group;
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
         {
-            return problem;
+            return bodyProblem;
         }
         if ((await MembersAsync(store, group, context.RequestAborted)).Count == 0)
         {
             return NoSuchGroup(group);
         }
-        var (users, usersProblem) = await UsersOfBodyAsync(context, store, body);
+        if (!GroupUsersRequest.TryRead(body, out var request, out var requestProblem))
+        {
+            return requestProblem!;
+        }
+        var (users, usersProblem) = await ExistingUsersAsync(context, store, request.Users);
         if (usersProblem is not null)
         {
             return usersProblem;
@@ -157,95 +164,33 @@ public static class GroupsEndpoints
     /// JupyterHub 3.2's <c>PUT /groups/{name}/properties</c>. This hub stores no group properties, so setting none (an
     /// empty object) answers the group as it is, and setting any is a 400 that says so; nothing is changed either way.
     /// </summary>
-    private static async Task<IResult> SetPropertiesAsync(HttpContext context, string name, Caller caller, IHubStore store)
+    private static async Task<IResult> SetPropertiesAsync(HttpContext context, ApiTarget target, Caller caller, IHubStore store)
     {
-        var (group, body, problem) = await GroupAndBodyAsync(context, caller, name, "groups");
-        if (problem is not null)
+        string group = target.Group;
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
         {
-            return problem;
+            return bodyProblem;
         }
-        if (body is not { ValueKind: JsonValueKind.Object } properties)
+        if (!GroupPropertiesRequest.TryRead(body, out var request, out var requestProblem))
         {
-            return ApiProblem.BadRequest("The body must be the group's properties as a JSON object.");
+            return requestProblem!;
         }
         var members = await MembersAsync(store, group, context.RequestAborted);
         if (members.Count == 0)
         {
             return NoSuchGroup(group);
         }
-        if (!IsEmptyObject(properties))
+        if (request.SetsAny)
         {
-            return ApiProblem.BadRequest(PropertiesNotStored + " Only {} can be set.");
+            return ApiProblem.BadRequest(GroupPropertiesRequest.NotStored + " Only {} can be set.");
         }
         return ApiJson.Ok(ApiModels.Group(group, members, caller.Scopes));
     }
 
-    private const string PropertiesNotStored = "This hub does not store group properties.";
-
-    private static bool IsEmptyObject(JsonElement value) => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any();
-
-    /// <summary>
-    /// Checks the caller's scope for the named group (none at all: 403; a <c>!group=</c> filter for another group:
-    /// 404, as for users) and the name itself (400).
-    /// </summary>
-    private static (string Group, IResult? Problem) GroupOf(Caller caller, string rawName, string scope)
+    /// <summary>The users <paramref name="names"/> names, all of them existing; otherwise a 400 naming those that do not (nothing is changed).</summary>
+    private static async Task<(List<UserRecord>? Users, IResult? Problem)> ExistingUsersAsync(HttpContext context, IHubStore store, IReadOnlyList<string> names)
     {
-        string group = rawName;
-        if (!caller.Scopes.HasAny(scope))
-        {
-            return (group, ApiProblem.MissingScope(scope));
-        }
-        if (!caller.Scopes.AllowsGroup(scope, group))
-        {
-            return (group, NoSuchGroup(group));
-        }
-        if (GroupNames.Problem(group) is { } why)
-        {
-            return (group, ApiProblem.BadRequest("Invalid group name " + LogText.Cap(group) + ": " + why));
-        }
-        return (group, null);
-    }
-
-    /// <summary><see cref="GroupOf"/>, then the request's JSON object body (<c>null</c> when empty).</summary>
-    private static async Task<(string Group, JsonElement? Body, IResult? Problem)> GroupAndBodyAsync(HttpContext context, Caller caller, string rawName, string scope)
-    {
-        var (group, problem) = GroupOf(caller, rawName, scope);
-        if (problem is not null)
-        {
-            return (group, null, problem);
-        }
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
-        return (group, body, bodyProblem);
-    }
-
-    /// <summary>The users a body's <c>"users"</c> names, all of them existing; otherwise a 400 naming the problem (nothing is changed).</summary>
-    private static async Task<(List<UserRecord>? Users, IResult? Problem)> UsersOfBodyAsync(HttpContext context, IHubStore store, JsonElement? body)
-    {
-        if (body is not { } json || !json.TryGetProperty("users", out var list) || list.ValueKind != JsonValueKind.Array)
-        {
-            return (null, ApiProblem.BadRequest("The body must be {\"users\": [\"name\", ...]}."));
-        }
-        if (list.GetArrayLength() > MaxUsersPerRequest)
-        {
-            return (null, ApiProblem.BadRequest($"At most {MaxUsersPerRequest} users can be changed at once."));
-        }
-        var names = new List<string>();
-        foreach (var item in list.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String)
-            {
-                return (null, ApiProblem.BadRequest($"Every user must be a name (a string), not {item.ValueKind}."));
-            }
-            string name = UserNamePolicy.Fold(item.GetString()!);
-            if (UserNamePolicy.WellFormednessProblem(name) is { } why)
-            {
-                return (null, ApiProblem.BadRequest("Invalid user name " + LogText.Cap(name) + ": " + why));
-            }
-            if (!names.Contains(name, StringComparer.Ordinal))
-            {
-                names.Add(name);
-            }
-        }
         var users = new List<UserRecord>();
         var unknown = new List<string>();
         foreach (var name in names)
@@ -316,7 +261,7 @@ public static class GroupsEndpoints
         return members;
     }
 
-    private static IResult NoSuchGroup(string group) => ApiProblem.NotFound("No such group: " + LogText.Cap(group));
+    private static IResult NoSuchGroup(string group) => ApiTargets.NoSuchGroup(group);
 
     private static ILogger Logger(HttpContext context) => context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GroupsEndpoints));
 }

@@ -54,7 +54,7 @@ public static class ServersEndpoints
             return NoSpawning();
         }
         var key = target.Server;
-        var result = await lifecycle.RequestStartAsync(key, Options(body), context.RequestAborted);
+        var result = await lifecycle.RequestStartAsync(key, ServerStartRequest.Read(body).Options, context.RequestAborted);
         string label = LogText.Cap(key.ToString());
         switch (result.Status)
         {
@@ -89,15 +89,11 @@ public static class ServersEndpoints
         {
             return bodyProblem;
         }
-        bool remove = false;
-        if (body is { } json && json.TryGetProperty("remove", out var removeValue))
+        if (!ServerStopRequest.TryRead(body, out var request, out var requestProblem))
         {
-            if (removeValue.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                return ApiProblem.BadRequest("remove must be true or false.");
-            }
-            remove = removeValue.ValueKind == JsonValueKind.True;
+            return requestProblem!;
         }
+        bool remove = request.Remove;
         if (remove && serverName.Length == 0)
         {
             return ApiProblem.BadRequest("The default server cannot be removed, only stopped.");
@@ -151,31 +147,6 @@ public static class ServersEndpoints
             return ApiProblem.BadRequest($"{LogText.Cap(key.ToString())} is not starting");
         }
         return new ProgressStream(events, watch, hasFirst, ServerUrls.BasePath(key));
-    }
-
-    private static StartOptions Options(JsonElement? body)
-    {
-        if (body is not { } json)
-        {
-            return StartOptions.Default;
-        }
-        // 6.0 wraps the options in {"user_options": {...}}; 5.x sends them bare.
-        var options = json.TryGetProperty("user_options", out var wrapped) && wrapped.ValueKind == JsonValueKind.Object ? wrapped : json;
-        string? profile = null;
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var property in options.EnumerateObject())
-        {
-            string value = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
-            if (property.Name == "profile" && property.Value.ValueKind == JsonValueKind.String)
-            {
-                profile = value;
-            }
-            else
-            {
-                values[property.Name] = value;
-            }
-        }
-        return new StartOptions(profile, values);
     }
 
     private static IResult NoSpawning() => ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, "Spawning is not available on this hub.");

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hub.Core.Hosting;
 using Hub.Core.Security;
 using Hub.Core.Sharing;
@@ -9,8 +8,9 @@ using Hub.Functions.Api.Models;
 namespace Hub.Functions.Api;
 
 /// <summary>
-/// What the sharing endpoints have in common (the shared server itself is found by <see cref="TargetFilter.SharedServer"/>): reading the request bodies as JupyterHub's validators do (unknown fields
-/// refused), and the <c>Share</c> and <c>ShareCode</c> models.
+/// What the sharing endpoints have in common (the shared server itself is found by <see cref="TargetFilter.SharedServer"/>,
+/// the bodies are read by <see cref="ShareRequest"/> and <see cref="ShareCodeRequest"/>): the <c>Share</c> and
+/// <c>ShareCode</c> models and their pages.
 /// </summary>
 public static class ShareApi
 {
@@ -22,118 +22,6 @@ public static class ShareApi
     /// <summary>405 for a change sent to <c>/shares/{owner}</c> without a server (JupyterHub answers the same).</summary>
     public static IResult MethodNotAllowed(HttpContext context) =>
         ApiProblem.Of(StatusCodes.Status405MethodNotAllowed, $"{context.Request.Method} needs a server: add '/' for the default server or '/{{server_name}}'.");
-
-    /// <summary>The body of a grant or revocation: <c>user</c> or <c>group</c> (exactly one) and optional <c>scopes</c>.</summary>
-    public sealed record ShareRequest(string? User, string? Group, IReadOnlyList<string>? Scopes);
-
-    /// <summary>The request's body as a <see cref="ShareRequest"/>, or the problem with it.</summary>
-    public static async Task<(ShareRequest? Request, IResult? Problem)> ReadShareRequestAsync(HttpRequest http)
-    {
-        var (body, problem) = await ApiBody.ReadObjectAsync(http);
-        if (problem is not null)
-        {
-            return (null, problem);
-        }
-        return TryReadShareRequest(body, out var request, out problem) ? (request, null) : (null, problem);
-    }
-
-    private static bool TryReadShareRequest(JsonElement? body, out ShareRequest request, out IResult? problem)
-    {
-        request = new ShareRequest(null, null, null);
-        if (!TryFields(body, ["user", "group", "scopes"], out problem)
-            || !TryString(body, "user", out string? user, out problem)
-            || !TryString(body, "group", out string? group, out problem)
-            || !TryScopes(body, out var scopes, out problem))
-        {
-            return false;
-        }
-        if (!string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(group))
-        {
-            problem = ApiProblem.BadRequest("Expected exactly one of `user` or `group`, not both.");
-            return false;
-        }
-        if (user is null && group is null)
-        {
-            problem = ApiProblem.BadRequest("Specify exactly one of `user` or `group`.");
-            return false;
-        }
-        request = new ShareRequest(user, group, scopes);
-        return true;
-    }
-
-    /// <summary>The body of a new share code: optional <c>scopes</c> and <c>expires_in</c> (seconds, one minute to a year; one day by default).</summary>
-    public static bool TryReadCodeRequest(JsonElement? body, out IReadOnlyList<string>? scopes, out TimeSpan lifetime, out IResult? problem)
-    {
-        scopes = null;
-        lifetime = ShareGrants.DefaultCodeLifetime;
-        if (!TryFields(body, ["scopes", "expires_in"], out problem) || !TryScopes(body, out scopes, out problem))
-        {
-            return false;
-        }
-        if (body is { } json && json.TryGetProperty("expires_in", out var expires) && expires.ValueKind != JsonValueKind.Null)
-        {
-            double min = ShareGrants.MinCodeLifetime.TotalSeconds, max = ShareGrants.MaxCodeLifetime.TotalSeconds;
-            if (expires.ValueKind != JsonValueKind.Number || !expires.TryGetDouble(out double seconds) || seconds != Math.Floor(seconds) || seconds < min || seconds > max)
-            {
-                problem = ApiProblem.BadRequest($"expires_in must be a whole number of seconds from {min} (a minute) to {max} (a year).");
-                return false;
-            }
-            lifetime = TimeSpan.FromSeconds(seconds);
-        }
-        return true;
-    }
-
-    private static bool TryFields(JsonElement? body, string[] allowed, out IResult? problem)
-    {
-        problem = null;
-        if (body is not { } json)
-        {
-            return true;
-        }
-        foreach (var property in json.EnumerateObject())
-        {
-            if (!allowed.Contains(property.Name, StringComparer.Ordinal))
-            {
-                problem = ApiProblem.BadRequest($"Unknown field '{LogText.Cap(property.Name)}' (expected {string.Join(", ", allowed)}).");
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static bool TryString(JsonElement? body, string name, out string? value, out IResult? problem)
-    {
-        value = null;
-        problem = null;
-        if (body is not { } json || !json.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            problem = ApiProblem.BadRequest($"{name} must be a string.");
-            return false;
-        }
-        value = element.GetString();
-        return true;
-    }
-
-    private static bool TryScopes(JsonElement? body, out IReadOnlyList<string>? scopes, out IResult? problem)
-    {
-        scopes = null;
-        problem = null;
-        if (body is not { } json || !json.TryGetProperty("scopes", out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
-        {
-            problem = ApiProblem.BadRequest("scopes must be a list of strings.");
-            return false;
-        }
-        scopes = element.EnumerateArray().Select(e => e.GetString()!).ToList();
-        return true;
-    }
 
     /// <summary>JupyterHub's shortened server model in shares: owner, name, URLs and whether it is ready.</summary>
     public static SharedServerResponse ServerModel(ServerKey server, ServerRecord? record, HubOptions hub)

@@ -2,6 +2,7 @@ using Hub.Core.Hosting;
 using Hub.Core.Security;
 using Hub.Core.Sharing;
 using Hub.Core.Store;
+using Hub.Functions.Api.Models;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Hub.Functions.Api;
@@ -40,11 +41,11 @@ public static class ShareCodesEndpoints
         {
             return bodyProblem;
         }
-        if (!ShareApi.TryReadCodeRequest(body, out var requested, out var lifetime, out var requestProblem))
+        if (!ShareCodeRequest.TryRead(body, out var request, out var requestProblem))
         {
             return requestProblem!;
         }
-        if (!ShareScopes.TryApply(requested, key, out var scopes, out string scopeProblem))
+        if (!ShareScopes.TryApply(request.Scopes, key, out var scopes, out string scopeProblem))
         {
             return ApiProblem.BadRequest(scopeProblem);
         }
@@ -55,7 +56,7 @@ public static class ShareCodesEndpoints
         var services = context.RequestServices;
         var store = services.GetRequiredService<IHubStore>();
         var hub = services.GetRequiredService<HubOptions>();
-        var (record, code) = await ShareGrants.IssueCodeAsync(store, key, scopes, lifetime, services.GetRequiredService<TimeProvider>().GetUtcNow(), context.RequestAborted);
+        var (record, code) = await ShareGrants.IssueCodeAsync(store, key, scopes, request.ExpiresIn, services.GetRequiredService<TimeProvider>().GetUtcNow(), context.RequestAborted);
         string accept = QueryHelpers.AddQueryString("/hub/accept-share", "code", code);
         var model = ShareApi.CodeModel(record, await store.Servers.GetAsync(key, context.RequestAborted), hub) with
         {

@@ -23,11 +23,13 @@ public static class SharedWithEndpoints
         endpoints.MapDelete("/users/{name}/shared/{owner}", (HttpContext c, ApiTarget t, string owner) => DefaultOnly(c, () => UserShareAsync(c, t, owner, "", delete: true))).AddEndpointFilter(leave);
         endpoints.MapGet("/users/{name}/shared/{owner}/{server}", (HttpContext c, ApiTarget t, string owner, string server) => UserShareAsync(c, t, owner, server, delete: false)).AddEndpointFilter(read);
         endpoints.MapDelete("/users/{name}/shared/{owner}/{server}", (HttpContext c, ApiTarget t, string owner, string server) => UserShareAsync(c, t, owner, server, delete: true)).AddEndpointFilter(leave);
-        endpoints.MapGet("/groups/{name}/shared", ListForGroupAsync);
-        endpoints.MapGet("/groups/{name}/shared/{owner}", (HttpContext c, Caller caller, string name, string owner) => DefaultOnly(c, () => GroupShareAsync(c, caller, name, owner, "", delete: false)));
-        endpoints.MapDelete("/groups/{name}/shared/{owner}", (HttpContext c, Caller caller, string name, string owner) => DefaultOnly(c, () => GroupShareAsync(c, caller, name, owner, "", delete: true)));
-        endpoints.MapGet("/groups/{name}/shared/{owner}/{server}", (HttpContext c, Caller caller, string name, string owner, string server) => GroupShareAsync(c, caller, name, owner, server, delete: false));
-        endpoints.MapDelete("/groups/{name}/shared/{owner}/{server}", (HttpContext c, Caller caller, string name, string owner, string server) => GroupShareAsync(c, caller, name, owner, server, delete: true));
+        var readGroup = TargetFilter.Group("read:groups:shares");
+        var leaveGroup = TargetFilter.Group("groups:shares");
+        endpoints.MapGet("/groups/{name}/shared", ListForGroupAsync).AddEndpointFilter(readGroup);
+        endpoints.MapGet("/groups/{name}/shared/{owner}", (HttpContext c, ApiTarget t, string owner) => DefaultOnly(c, () => GroupShareAsync(c, t, owner, "", delete: false))).AddEndpointFilter(readGroup);
+        endpoints.MapDelete("/groups/{name}/shared/{owner}", (HttpContext c, ApiTarget t, string owner) => DefaultOnly(c, () => GroupShareAsync(c, t, owner, "", delete: true))).AddEndpointFilter(leaveGroup);
+        endpoints.MapGet("/groups/{name}/shared/{owner}/{server}", (HttpContext c, ApiTarget t, string owner, string server) => GroupShareAsync(c, t, owner, server, delete: false)).AddEndpointFilter(readGroup);
+        endpoints.MapDelete("/groups/{name}/shared/{owner}/{server}", (HttpContext c, ApiTarget t, string owner, string server) => GroupShareAsync(c, t, owner, server, delete: true)).AddEndpointFilter(leaveGroup);
         return endpoints;
     }
 
@@ -46,40 +48,14 @@ public static class SharedWithEndpoints
     private static Task<IResult> UserShareAsync(HttpContext context, ApiTarget target, string owner, string server, bool delete) =>
         OneShareAsync(context, ShareRecipient.User(target.User.Name), owner, server, delete);
 
-    private static async Task<IResult> ListForGroupAsync(HttpContext context, Caller caller, string name)
+    private static async Task<IResult> ListForGroupAsync(HttpContext context, ApiTarget target)
     {
-        var (group, problem) = GroupOf(caller, name, "read:groups:shares");
-        if (group is null)
-        {
-            return problem!;
-        }
         var store = context.RequestServices.GetRequiredService<IHubStore>();
-        return await ShareApi.SharePageAsync(context, await ShareApi.ToListAsync(store.Shares.ListForRecipientsAsync([ShareRecipient.Group(group)], context.RequestAborted)));
+        return await ShareApi.SharePageAsync(context, await ShareApi.ToListAsync(store.Shares.ListForRecipientsAsync([ShareRecipient.Group(target.Group)], context.RequestAborted)));
     }
 
-    private static async Task<IResult> GroupShareAsync(HttpContext context, Caller caller, string name, string owner, string server, bool delete)
-    {
-        var (group, problem) = GroupOf(caller, name, delete ? "groups:shares" : "read:groups:shares");
-        if (group is null)
-        {
-            return problem!;
-        }
-        return await OneShareAsync(context, ShareRecipient.Group(group), owner, server, delete);
-    }
-
-    /// <summary>The group a route names, with the caller's scope for it (403 without it at all, 404 when it does not cover the group).</summary>
-    private static (string? Group, IResult? Problem) GroupOf(Caller caller, string name, string scope)
-    {
-        if (!caller.Scopes.HasAny(scope))
-        {
-            return (null, ApiProblem.MissingScope(scope));
-        }
-        if (GroupNames.Problem(name) is not null || !caller.Scopes.AllowsGroup(scope, name))
-        {
-            return (null, ApiProblem.NotFound("No such group: " + LogText.Cap(name)));
-        }
-        return (name, null);
-    }
+    private static Task<IResult> GroupShareAsync(HttpContext context, ApiTarget target, string owner, string server, bool delete) =>
+        OneShareAsync(context, ShareRecipient.Group(target.Group), owner, server, delete);
 
     private static async Task<IResult> OneShareAsync(HttpContext context, ShareRecipient recipient, string owner, string server, bool delete)
     {

@@ -2,6 +2,7 @@ using Hub.Core.Security;
 using Hub.Core.Sharing;
 using Hub.Core.Store;
 using Hub.Core.Users;
+using Hub.Functions.Api.Models;
 using Hub.Functions.Auth;
 
 namespace Hub.Functions.Api;
@@ -37,8 +38,12 @@ public static class SharesEndpoints
     private static async Task<IResult> GrantAsync(HttpContext context, Caller caller, ApiTarget target)
     {
         var key = target.Server;
-        var (request, requestProblem) = await ShareApi.ReadShareRequestAsync(context.Request);
-        if (request is null)
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        if (!ShareRequest.TryRead(body, out var request, out var requestProblem))
         {
             return requestProblem!;
         }
@@ -64,8 +69,12 @@ public static class SharesEndpoints
     private static async Task<IResult> RevokeAsync(HttpContext context, Caller caller, ApiTarget target)
     {
         var key = target.Server;
-        var (request, requestProblem) = await ShareApi.ReadShareRequestAsync(context.Request);
-        if (request is null)
+        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+        if (!ShareRequest.TryRead(body, out var request, out var requestProblem))
         {
             return requestProblem!;
         }
@@ -106,7 +115,7 @@ public static class SharesEndpoints
     /// The user or group a grant or revocation names. A grant needs to read the name (403 without) and the user or
     /// group to exist (400 without, as JupyterHub); a revocation of someone unknown is <c>(null, null)</c>.
     /// </summary>
-    private static async Task<(ShareRecipient? Recipient, IResult? Problem)> RecipientAsync(HttpContext context, Caller caller, ShareApi.ShareRequest request, bool mustExist)
+    private static async Task<(ShareRecipient? Recipient, IResult? Problem)> RecipientAsync(HttpContext context, Caller caller, ShareRequest request, bool mustExist)
     {
         var store = context.RequestServices.GetRequiredService<IHubStore>();
         if (request.User is { } rawUser)

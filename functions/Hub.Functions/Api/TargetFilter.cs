@@ -7,7 +7,8 @@ namespace Hub.Functions.Api;
 /// "The user (and server) this route names exists, and the caller holds the scope on it", once for every route that
 /// names one (<see cref="ApiTargets.UserAsync"/>: 403 without any form of the scope, the 404 of a missing user when a
 /// filtered scope does not reach it; 400 for a malformed server name; 404 for a named server that a sharing route
-/// needs and that does not exist). Runs after <see cref="CallerFilter"/>; the handler reads the result as an
+/// needs and that does not exist). Routes that name a group instead get the same rule for the group
+/// (<see cref="ApiTargets.Group"/>). Runs after <see cref="CallerFilter"/>; the handler reads the result as an
 /// <see cref="ApiTarget"/> parameter.
 /// </summary>
 public sealed class TargetFilter : IEndpointFilter
@@ -15,12 +16,26 @@ public sealed class TargetFilter : IEndpointFilter
     private readonly Func<ScopeSet, string> scope;
     private readonly ServerRule server;
     private readonly string userRoute;
+    private readonly GroupRule group;
 
-    private TargetFilter(Func<ScopeSet, string> scope, ServerRule server, string userRoute)
+    private TargetFilter(Func<ScopeSet, string> scope, ServerRule server, string userRoute, GroupRule group = GroupRule.None)
     {
         this.scope = scope;
         this.server = server;
         this.userRoute = userRoute;
+        this.group = group;
+    }
+
+    private enum GroupRule
+    {
+        /// <summary>The route names a user, not a group.</summary>
+        None,
+
+        /// <summary><c>{name}</c> is a group; a malformed name is the 404 of a group that cannot exist.</summary>
+        Group,
+
+        /// <summary><c>{name}</c> is a group to create or change; a malformed name is a 400 naming its problem.</summary>
+        GroupToChange,
     }
 
     private enum ServerRule
@@ -54,11 +69,28 @@ public sealed class TargetFilter : IEndpointFilter
     /// <summary>The shared server <c>{owner}</c>/<c>{server}</c> (see <see cref="ServerRule.Shared"/>), with <paramref name="scope"/> for it.</summary>
     public static TargetFilter SharedServer(string scope) => new(_ => scope, ServerRule.Shared, "owner");
 
+    /// <summary>
+    /// The group <c>{name}</c>, with <paramref name="scope"/> for that group; with <paramref name="badNameIs400"/>
+    /// (routes that create or change it) a malformed name is a 400 naming its problem rather than a 404.
+    /// </summary>
+    public static TargetFilter Group(string scope, bool badNameIs400 = false) =>
+        new(_ => scope, ServerRule.None, "name", badNameIs400 ? GroupRule.GroupToChange : GroupRule.Group);
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
         var caller = Caller.Of(context).Identity;
         var route = context.Request.RouteValues;
+        if (group != GroupRule.None)
+        {
+            var (name, groupProblem) = ApiTargets.Group(caller, route[userRoute] as string ?? "", scope(caller.Scopes), group == GroupRule.GroupToChange);
+            if (name is null)
+            {
+                return groupProblem;
+            }
+            ApiTarget.SetGroup(context, name);
+            return await next(invocation);
+        }
         string? rawServer = server == ServerRule.None ? null
             : route.TryGetValue("server", out var value) ? value as string ?? ""
             : server == ServerRule.Route || ShareApi.NamesDefaultServer(context) ? ""

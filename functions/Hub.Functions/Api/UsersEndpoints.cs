@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
 using Hub.Core.Security;
 using Hub.Core.Spawning;
 using Hub.Core.Store;
 using Hub.Core.Users;
+using Hub.Functions.Api.Models;
 using Hub.Functions.Auth;
 using Hub.Functions.Logging;
 
@@ -18,7 +18,7 @@ public static class UsersEndpoints
 {
     public const int DefaultLimit = ApiPaging.DefaultLimit;
     public const int MaxLimit = ApiPaging.MaxLimit;
-    public const int MaxBulkCreate = 1000;
+    public const int MaxBulkCreate = UsersCreateRequest.MaxUsers;
     public const string PaginationMediaType = ApiPaging.PaginationMediaType;
 
     public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder endpoints)
@@ -130,35 +130,17 @@ public static class UsersEndpoints
         {
             return bodyProblem;
         }
-        if (body is not { } json || !json.TryGetProperty("usernames", out var list) || list.ValueKind != JsonValueKind.Array)
-        {
-            return ApiProblem.BadRequest("The body must be {\"usernames\": [...], \"admin\": false}.");
-        }
-        if (list.GetArrayLength() > MaxBulkCreate)
-        {
-            return ApiProblem.BadRequest($"At most {MaxBulkCreate} users can be created at once.");
-        }
-        bool admin = false;
-        if (json.TryGetProperty("admin", out var adminValue) && !TryBool(adminValue, out admin))
-        {
-            return ApiProblem.BadRequest("admin must be true or false.");
-        }
+        bool valid = UsersCreateRequest.TryRead(body, names, out var request, out var requestProblem);
+        bool admin = request.Admin;
         if (admin && !caller.User.Admin)
         {
             return ApiProblem.Forbidden("Only admins can grant admin.");
         }
-        var wanted = new List<string>();
-        foreach (var item in list.EnumerateArray())
+        if (!valid)
         {
-            if (item.ValueKind != JsonValueKind.String || !names.TryNormalize(item.GetString(), out string normalized, out string why))
-            {
-                return ApiProblem.BadRequest("Invalid user name " + (item.ValueKind == JsonValueKind.String ? LogText.Cap(item.GetString()) : item.ValueKind.ToString()) + ": " + (item.ValueKind == JsonValueKind.String ? Why(item.GetString(), names) : "not a string"));
-            }
-            if (!wanted.Contains(normalized))
-            {
-                wanted.Add(normalized);
-            }
+            return requestProblem!;
         }
+        var wanted = request.Usernames;
         var created = new List<object>();
         foreach (string name in wanted)
         {
@@ -183,20 +165,20 @@ public static class UsersEndpoints
             return ApiProblem.MissingScope("admin:users");
         }
         string raw = name;
-        if (!names.TryNormalize(raw, out string normalized, out _))
+        if (!names.TryNormalize(raw, out string normalized, out string why))
         {
-            return ApiProblem.BadRequest("Invalid user name " + LogText.Cap(raw) + ": " + Why(raw, names));
+            return ApiProblem.BadRequest("Invalid user name " + LogText.Cap(raw) + ": " + why);
         }
         var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
         if (bodyProblem is not null)
         {
             return bodyProblem;
         }
-        bool admin = false;
-        if (body is { } json && json.TryGetProperty("admin", out var adminValue) && !TryBool(adminValue, out admin))
+        if (!UserCreateRequest.TryRead(body, out var request, out var requestProblem))
         {
-            return ApiProblem.BadRequest("admin must be true or false.");
+            return requestProblem!;
         }
+        bool admin = request.Admin;
         if (admin && !caller.User.Admin)
         {
             return ApiProblem.Forbidden("Only admins can grant admin.");
@@ -219,31 +201,17 @@ public static class UsersEndpoints
         {
             return bodyProblem;
         }
-        if (body is not { } json || (!json.TryGetProperty("name", out _) && !json.TryGetProperty("admin", out _)))
-        {
-            return ApiProblem.BadRequest("The body must change name or admin: {\"name\": \"…\", \"admin\": true}.");
-        }
-        bool? admin = null;
-        if (json.TryGetProperty("admin", out var adminValue))
-        {
-            if (!TryBool(adminValue, out bool parsed))
-            {
-                return ApiProblem.BadRequest("admin must be true or false.");
-            }
-            admin = parsed;
-        }
+        bool valid = UserPatchRequest.TryRead(body, names, out var request, out var requestProblem);
+        bool? admin = request.Admin;
         if (admin is { } wanted && wanted != user.Admin && !caller.User.Admin)
         {
             return ApiProblem.Forbidden("Only admins can grant or revoke admin.");
         }
-        string newName = user.Name;
-        if (json.TryGetProperty("name", out var nameValue))
+        if (!valid)
         {
-            if (nameValue.ValueKind != JsonValueKind.String || !names.TryNormalize(nameValue.GetString(), out newName, out _))
-            {
-                return ApiProblem.BadRequest("Invalid user name: " + (nameValue.ValueKind == JsonValueKind.String ? Why(nameValue.GetString(), names) : "not a string"));
-            }
+            return requestProblem!;
         }
+        string newName = request.Name ?? user.Name;
         if (newName != user.Name)
         {
             return await RenameAsync(context, store, models, caller, user, newName, admin ?? user.Admin);
@@ -336,12 +304,4 @@ public static class UsersEndpoints
     }
 
     private static ILogger Logger(HttpContext context) => context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UsersEndpoints));
-
-    private static string Why(string? raw, UserNamePolicy names) => names.TryNormalize(raw, out _, out string problem) ? "" : problem;
-
-    private static bool TryBool(JsonElement value, out bool result)
-    {
-        result = value.ValueKind == JsonValueKind.True;
-        return value.ValueKind is JsonValueKind.True or JsonValueKind.False;
-    }
 }

@@ -31,7 +31,7 @@ public static class ServicesEndpoints
         }
         var listed = services.All
             .Where(s => caller.Scopes.AllowsService("list:services", s.Name))
-            .Select(s => ServiceModels.Service(s, caller.Scopes) ?? new Dictionary<string, object?> { ["kind"] = "service", ["name"] = s.Name })
+            .Select(s => ServiceModels.Listed(s, caller.Scopes))
             .ToList();
         return ApiPaging.Page(context, hub, "/hub/api/services", listed.Skip(offset).Take(limit).ToList(), offset, limit, listed.Count);
     }
@@ -42,7 +42,8 @@ public static class ServicesEndpoints
         {
             return ApiProblem.MissingScope("read:services");
         }
-        var model = services.Find(name) is { } service ? ServiceModels.Service(service, caller.Scopes) : null;
-        return model is null ? ApiProblem.NotFound($"No such service: {Hub.Core.Security.LogText.Cap(name)}") : ApiJson.Ok(model);
+        return services.Find(name) is { } service && ServiceModels.Service(service, caller.Scopes) is { } model
+            ? ApiJson.Ok(model)
+            : ApiProblem.NotFound($"No such service: {Hub.Core.Security.LogText.Cap(name)}");
     }
 }

@@ -118,6 +118,34 @@ public sealed partial class ApiFilterTests(AzuriteFixture azurite)
         Assert.Empty(hub.Lifecycle.Starts);
     }
 
+    [Fact]
+    public async Task GroupTarget_NoScope403_OtherGroup404_BadNameIs404ToReadAnd400ToChange()
+    {
+        await using var hub = await TestHub.StartAsync(azurite);
+        var bob = hub.Api(await hub.TokenAsync("bob", new { scopes = new[] { "read:servers!user=bob" } }));
+        var oneGroup = hub.Api(await hub.TokenAsync("admin", new { scopes = new[] { "read:groups:shares!group=mine", "groups!group=mine" } }));
+        string badName = "a%01b";
+
+        var noScope = await bob.GetAsync("/hub/api/groups/mine/shared");
+        var own = await oneGroup.GetAsync("/hub/api/groups/mine/shared");
+        var other = await oneGroup.GetAsync("/hub/api/groups/theirs/shared");
+        var otherChange = await oneGroup.PostAsync("/hub/api/groups/theirs/users", JsonContent.Create(new { users = new[] { "bob" } }));
+        var admin = hub.Api(await hub.TokenAsync("admin"));
+        var badRead = await admin.GetAsync($"/hub/api/groups/{badName}/shared");
+        var badChange = await admin.PostAsync($"/hub/api/groups/{badName}/users", JsonContent.Create(new { users = new[] { "bob" } }));
+
+        Assert.Equal(HttpStatusCode.Forbidden, noScope.StatusCode);
+        Assert.Contains("read:groups:shares", await noScope.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, otherChange.StatusCode);
+        Assert.Contains("No such group", await badRead.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, badRead.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badChange.StatusCode);
+        Assert.Contains("Invalid group name", await badChange.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty((await hub.Store.Users.GetAsync("bob"))!.Groups);
+    }
+
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex Parameter();
 }

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Hub.Core.Auth;
 using Hub.Core.Hosting;
+using Hub.Core.Services;
 using Hub.Core.Store;
 using Hub.Functions.Api;
 using Hub.Functions.Api.Models;
+using Hub.Functions.Services;
 
 namespace Hub.Functions.Tests.Api;
 
@@ -85,5 +87,51 @@ public sealed class ResponseShapeTests
     {
         Assert.Equal("""{"progress":10,"message":"Queued","html_message":"Queued","queue_position":3}""", Json(new ProgressEvent(10, "Queued", "Queued") { QueuePosition = 3 }));
         Assert.Equal("""{"progress":100,"message":"Ready","html_message":"Ready","ready":true,"url":"/user/bob/"}""", Json(new ProgressEvent(100, "Ready", "Ready") { Ready = true, Url = "/user/bob/" }));
+    }
+
+    private static readonly ServiceDefinition Grader = new("grader", null, ["admin"], [], new Uri("http://127.0.0.1:9000/"), true, new Dictionary<string, string> { ["Course"] = "CS 101" }, []);
+
+    [Fact]
+    public void Service_ReadServices_WholeModelWithInfoKeysAsGiven()
+    {
+        var reader = ScopeSet.FromScopes(["read:services"], "alice", null);
+
+        Assert.Equal(
+            """{"kind":"service","name":"grader","roles":["admin"],"admin":true,"url":"http://127.0.0.1:9000/","prefix":"/services/grader/","command":[],"pid":0,"info":{"Course":"CS 101"},"display":true}""",
+            Json(ServiceModels.Service(Grader, reader)!));
+    }
+
+    [Fact]
+    public void Service_ApiOnly_EmptyUrlAndPrefix()
+    {
+        var apiOnly = Grader with { Url = null, Roles = [], Info = new Dictionary<string, string>() };
+
+        Assert.Equal(
+            """{"kind":"service","name":"grader","roles":[],"admin":false,"url":"","prefix":"","command":[],"pid":0,"info":{},"display":true}""",
+            Json(ServiceModels.Service(apiOnly, ScopeSet.FromScopes(["read:services!service=grader"], "alice", null))!));
+    }
+
+    [Fact]
+    public void Service_NameOrRolesScopes_OnlyThoseFieldsAndNothingWithoutThem()
+    {
+        var nameOnly = ScopeSet.FromScopes(["read:services:name"], "alice", null);
+        var nameAndRoles = ScopeSet.FromScopes(["read:services:name", "read:roles:services"], "alice", null);
+        var otherService = ScopeSet.FromScopes(["read:services!service=culler"], "alice", null);
+
+        Assert.Equal("""{"kind":"service","name":"grader"}""", Json(ServiceModels.Service(Grader, nameOnly)!));
+        Assert.Equal("""{"kind":"service","name":"grader","roles":["admin"]}""", Json(ServiceModels.Service(Grader, nameAndRoles)!));
+        Assert.Null(ServiceModels.Service(Grader, otherService));
+        Assert.Equal("""{"kind":"service","name":"grader"}""", Json(ServiceModels.Listed(Grader, otherService)));
+    }
+
+    [Fact]
+    public void ServiceIdentity_AddsRolesAdminAndScopes()
+    {
+        var own = ScopeSet.FromScopes(["list:users"], "Service:grader", null);
+        var reader = ScopeSet.FromScopes(["read:services"], "Service:grader", null);
+
+        Assert.Equal("""{"kind":"service","name":"grader","roles":["admin"],"admin":true,"scopes":""" + Json(own.ToList()) + "}", Json(ServiceModels.Identity(Grader, own)));
+        Assert.EndsWith(""","display":true,"scopes":""" + Json(reader.ToList()) + "}", Json(ServiceModels.Identity(Grader, reader)), StringComparison.Ordinal);
+        Assert.Contains("list:users", own.ToList());
     }
 }

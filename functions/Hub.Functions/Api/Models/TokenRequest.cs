@@ -22,7 +22,7 @@ public sealed record TokenRequest(string? Note, TimeSpan? ExpiresIn, IReadOnlyLi
             return true;
         }
         string? note = null;
-        if (Field(json, "note") is { } noteValue)
+        if (RequestFields.Field(json, "note") is { } noteValue)
         {
             if (noteValue.ValueKind != JsonValueKind.String || noteValue.GetString()!.Length > MaxNoteLength)
             {
@@ -32,7 +32,7 @@ public sealed record TokenRequest(string? Note, TimeSpan? ExpiresIn, IReadOnlyLi
             note = noteValue.GetString();
         }
         TimeSpan? lifetime = null;
-        if (Field(json, "expires_in") is { } expiresValue)
+        if (RequestFields.Field(json, "expires_in") is { } expiresValue)
         {
             if (expiresValue.ValueKind != JsonValueKind.Number || !expiresValue.TryGetDouble(out double seconds) || seconds < 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
             {
@@ -42,9 +42,9 @@ public sealed record TokenRequest(string? Note, TimeSpan? ExpiresIn, IReadOnlyLi
             lifetime = seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
         }
         List<string> scopes = [];
-        if (Field(json, "scopes") is { } scopesValue)
+        if (RequestFields.Field(json, "scopes") is { } scopesValue)
         {
-            if (!TryStrings(scopesValue, out scopes))
+            if (!RequestFields.TryStrings(scopesValue, MaxScopes, out scopes))
             {
                 problem = ApiProblem.BadRequest($"scopes must be a list of at most {MaxScopes} strings.");
                 return false;
@@ -59,34 +59,12 @@ public sealed record TokenRequest(string? Note, TimeSpan? ExpiresIn, IReadOnlyLi
             }
         }
         List<string> roles = [];
-        if (Field(json, "roles") is { } rolesValue && !TryStrings(rolesValue, out roles))
+        if (RequestFields.Field(json, "roles") is { } rolesValue && !RequestFields.TryStrings(rolesValue, MaxScopes, out roles))
         {
             problem = ApiProblem.BadRequest("roles must be a list of role names.");
             return false;
         }
         request = new TokenRequest(note, lifetime, scopes, roles);
-        return true;
-    }
-
-    /// <summary>A field that is present and not <c>null</c>.</summary>
-    private static JsonElement? Field(JsonElement json, string name) =>
-        json.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-
-    private static bool TryStrings(JsonElement value, out List<string> strings)
-    {
-        strings = [];
-        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > MaxScopes)
-        {
-            return false;
-        }
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String)
-            {
-                return false;
-            }
-            strings.Add(item.GetString()!);
-        }
         return true;
     }
 }
