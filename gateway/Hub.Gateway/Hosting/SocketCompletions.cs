@@ -2,13 +2,13 @@ namespace Hub.Gateway.Hosting;
 
 /// <summary>
 /// Runs socket completions on the sockets' event threads instead of queueing each one to the thread pool, on one event
-/// thread per two cores. A proxy completes two socket operations per request and direction, and nothing on its
-/// request path blocks, so the hand-off is pure overhead. With completions inline, .NET starts one event thread per
-/// core; each then runs the whole request path for its share of the connections, wakes for fewer events at a time and
-/// sleeps more often, while the kernel's network work for those requests needs the cores too, so half as many threads
-/// (one on two cores) do better. Both choices lowered context switches and CPU time per request in
-/// bench/gateway-proxy.sh (figures in bench/README.md). .NET reads both switches only from the environment, once, when
-/// the first socket is used; an operator's own values win (INLINE_COMPLETIONS=0 turns both choices off).
+/// thread per core. A proxy completes two socket operations per request and direction, and nothing on its request
+/// path blocks, so the hand-off is pure overhead. Each event thread then runs the whole request path for its share of
+/// the connections, so their number caps how many cores the gateway can use: one per core lets a gateway with cores of
+/// its own use all of them. (One per two cores did better for the hand-written forwarder on two cores shared with the
+/// load generator and the backend; YARP's forwarder costs more per request, and a single event thread became the
+/// limit: bench/gateway-quick.sh, figures in bench/README.md.) .NET reads both switches only from the environment,
+/// once, when the first socket is used; an operator's own values win (INLINE_COMPLETIONS=0 turns both choices off).
 /// </summary>
 internal static class SocketCompletions
 {
@@ -29,6 +29,6 @@ internal static class SocketCompletions
         }
     }
 
-    /// <summary>One event thread per two cores, at least one.</summary>
-    internal static int EventThreads(int processorCount) => Math.Max(1, processorCount / 2);
+    /// <summary>One event thread per core.</summary>
+    internal static int EventThreads(int processorCount) => Math.Max(1, processorCount);
 }

@@ -2,17 +2,17 @@ using Hub.Gateway.Hosting;
 
 namespace Hub.Gateway.Tests.Hosting;
 
-/// <summary>The gateway turns inline socket completions on, on one event thread per two cores, unless the operator chose otherwise.</summary>
+/// <summary>The gateway turns inline socket completions on, on one event thread per core, unless the operator chose otherwise.</summary>
 [Collection(nameof(SocketCompletionsTests))]
 [CollectionDefinition(nameof(SocketCompletionsTests), DisableParallelization = true)]
 public sealed class SocketCompletionsTests
 {
     [Theory]
-    [InlineData(null, null, 2, "1", "1")]
+    [InlineData(null, null, 2, "1", "2")]
     [InlineData(null, null, 1, "1", "1")]
-    [InlineData(null, null, 8, "1", "4")]
+    [InlineData(null, null, 8, "1", "8")]
     [InlineData(null, "3", 8, "1", "3")]
-    [InlineData("1", null, 6, "1", "3")]
+    [InlineData("1", null, 6, "1", "6")]
     [InlineData("0", null, 8, "0", null)]
     public void RunInline_KeepsTheOperatorsChoice(string? inlineBefore, string? threadsBefore, int processors, string expectedInline, string? expectedThreads)
     {
