@@ -30,8 +30,8 @@ if [ -n "$BEFORE" ]; then
   dotnet build "$work/before/gateway/Hub.Gateway" -c Release -v quiet -nologo >/dev/null
 fi
 BENCH=(dotnet "$ROOT/bench/GatewayBench/bin/Release/net10.0/GatewayBench.dll")
-# The gateway's runtime choices (inline socket completions on one event thread per two cores, workstation GC), for the
-# .NET helpers that share the cores with the proxies: the backend and the floor.
+# Lean runtime choices (inline socket completions on one event thread per two cores, workstation GC) for the .NET
+# helpers that share the cores with the proxies: the backend and the floor. (The gateway uses one event thread per core.)
 LEAN=(env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_gcServer=0
   DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT="$(( $(nproc) / 2 > 1 ? $(nproc) / 2 : 1 ))")
 out="$RESULTS/gateway-proxy.jsonl"
@@ -129,7 +129,7 @@ curl -fsS -X POST -H "Authorization: token $CONFIGPROXY_AUTH_TOKEN" -H 'Content-
   -d "{\"target\": \"$backend\"}" "http://127.0.0.1:$chp_api_port/api/routes/user/alice" >/dev/null
 chp="http://127.0.0.1:$chp_port"
 
-# (e) the floor: bare sockets, with the gateway's runtime choices.
+# (e) the floor: bare sockets, with the lean runtime choices.
 floor_port="$(free_port)"
 "${LEAN[@]}" "${BENCH[@]}" floor-proxy "$floor_port" "$backend_port" >"$work/floor.log" 2>&1 &
 floor_pid=$!
