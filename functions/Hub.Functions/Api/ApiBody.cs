@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hub.Functions.Api.Models;
 
 namespace Hub.Functions.Api;
 
@@ -9,6 +10,20 @@ namespace Hub.Functions.Api;
 public static class ApiBody
 {
     public const int MaxBytes = 64 * 1024;
+
+    /// <summary>
+    /// The body read into the record <typeparamref name="T"/>, or the problem with it: too large, not a JSON object, or
+    /// a bad field (the record's own 400). <c>Request</c> is meaningful only when there is no problem.
+    /// </summary>
+    public static async Task<(T Request, IResult? Problem)> ReadAsync<T>(HttpRequest request) where T : IRequestBody<T>
+    {
+        var (body, problem) = await ReadObjectAsync(request);
+        if (problem is not null)
+        {
+            return (default!, problem);
+        }
+        return T.TryRead(body, out var read, out problem) ? (read, null) : (default!, problem);
+    }
 
     /// <summary>The body's root object, <c>null</c> for an empty body, or a problem.</summary>
     public static async Task<(JsonElement? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request)

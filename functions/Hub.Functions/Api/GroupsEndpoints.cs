@@ -63,14 +63,10 @@ public static class GroupsEndpoints
     private static async Task<IResult> CreateAsync(HttpContext context, ApiTarget target, Caller caller, IHubStore store)
     {
         string group = target.Group;
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        var (request, bodyProblem) = await ApiBody.ReadAsync<GroupCreateRequest>(context.Request);
         if (bodyProblem is not null)
         {
             return bodyProblem;
-        }
-        if (!GroupCreateRequest.TryRead(body, out var request, out var requestProblem))
-        {
-            return requestProblem!;
         }
         if ((await MembersAsync(store, group, context.RequestAborted)).Count > 0)
         {
@@ -110,14 +106,10 @@ public static class GroupsEndpoints
     private static async Task<IResult> AddUsersAsync(HttpContext context, ApiTarget target, Caller caller, IHubStore store)
     {
         string group = target.Group;
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        var (request, bodyProblem) = await ApiBody.ReadAsync<GroupUsersRequest>(context.Request);
         if (bodyProblem is not null)
         {
             return bodyProblem;
-        }
-        if (!GroupUsersRequest.TryRead(body, out var request, out var requestProblem))
-        {
-            return requestProblem!;
         }
         var (users, usersProblem) = await ExistingUsersAsync(context, store, request.Users);
         if (usersProblem is not null)
@@ -167,14 +159,10 @@ public static class GroupsEndpoints
     private static async Task<IResult> SetPropertiesAsync(HttpContext context, ApiTarget target, Caller caller, IHubStore store)
     {
         string group = target.Group;
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        var (request, bodyProblem) = await ApiBody.ReadAsync<GroupPropertiesRequest>(context.Request);
         if (bodyProblem is not null)
         {
             return bodyProblem;
-        }
-        if (!GroupPropertiesRequest.TryRead(body, out var request, out var requestProblem))
-        {
-            return requestProblem!;
         }
         var members = await MembersAsync(store, group, context.RequestAborted);
         if (members.Count == 0)

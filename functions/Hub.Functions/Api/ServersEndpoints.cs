@@ -84,14 +84,10 @@ public static class ServersEndpoints
     {
         var key = target.Server;
         string serverName = key.Server;
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        var (request, bodyProblem) = await ApiBody.ReadAsync<ServerStopRequest>(context.Request);
         if (bodyProblem is not null)
         {
             return bodyProblem;
-        }
-        if (!ServerStopRequest.TryRead(body, out var request, out var requestProblem))
-        {
-            return requestProblem!;
         }
         bool remove = request.Remove;
         if (remove && serverName.Length == 0)

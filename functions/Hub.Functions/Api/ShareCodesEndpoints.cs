@@ -36,14 +36,10 @@ public static class ShareCodesEndpoints
     private static async Task<IResult> IssueAsync(HttpContext context, Caller caller, ApiTarget target)
     {
         var key = target.Server;
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        var (request, bodyProblem) = await ApiBody.ReadAsync<ShareCodeRequest>(context.Request);
         if (bodyProblem is not null)
         {
             return bodyProblem;
-        }
-        if (!ShareCodeRequest.TryRead(body, out var request, out var requestProblem))
-        {
-            return requestProblem!;
         }
         if (!ShareScopes.TryApply(request.Scopes, key, out var scopes, out string scopeProblem))
         {

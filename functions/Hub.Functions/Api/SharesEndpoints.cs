@@ -38,14 +38,10 @@ public static class SharesEndpoints
     private static async Task<IResult> GrantAsync(HttpContext context, Caller caller, ApiTarget target)
     {
         var key = target.Server;
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        var (request, bodyProblem) = await ApiBody.ReadAsync<ShareRequest>(context.Request);
         if (bodyProblem is not null)
         {
             return bodyProblem;
-        }
-        if (!ShareRequest.TryRead(body, out var request, out var requestProblem))
-        {
-            return requestProblem!;
         }
         if (!ShareScopes.TryApply(request.Scopes, key, out var scopes, out string scopeProblem))
         {
@@ -69,14 +65,10 @@ public static class SharesEndpoints
     private static async Task<IResult> RevokeAsync(HttpContext context, Caller caller, ApiTarget target)
     {
         var key = target.Server;
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        var (request, bodyProblem) = await ApiBody.ReadAsync<ShareRequest>(context.Request);
         if (bodyProblem is not null)
         {
             return bodyProblem;
-        }
-        if (!ShareRequest.TryRead(body, out var request, out var requestProblem))
-        {
-            return requestProblem!;
         }
         IReadOnlyList<string>? scopes = null;
         if (request.Scopes is { Count: > 0 } && !ShareScopes.TryApply(request.Scopes, key, out scopes, out string scopeProblem))

@@ -57,14 +57,10 @@ public static class TokensEndpoints
     private static async Task<IResult> CreateAsync(HttpContext context, Caller caller, ApiTarget target, IHubStore store, AuthOptions options, TimeProvider time, ILogger<TokenRecord> logger)
     {
         var user = target.User;
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        var (request, bodyProblem) = await ApiBody.ReadAsync<TokenRequest>(context.Request);
         if (bodyProblem is not null)
         {
             return bodyProblem;
-        }
-        if (!TokenRequest.TryRead(body, out var request, out var requestProblem))
-        {
-            return requestProblem!;
         }
         string note = request.Note
             ?? (caller.Credential == CallerCredential.Token ? "Requested via api by token " + caller.Token!.Id : "Requested via api");

@@ -169,14 +169,10 @@ public static class UsersEndpoints
         {
             return ApiProblem.BadRequest("Invalid user name " + LogText.Cap(raw) + ": " + why);
         }
-        var (body, bodyProblem) = await ApiBody.ReadObjectAsync(context.Request);
+        var (request, bodyProblem) = await ApiBody.ReadAsync<UserCreateRequest>(context.Request);
         if (bodyProblem is not null)
         {
             return bodyProblem;
-        }
-        if (!UserCreateRequest.TryRead(body, out var request, out var requestProblem))
-        {
-            return requestProblem!;
         }
         bool admin = request.Admin;
         if (admin && !caller.User.Admin)

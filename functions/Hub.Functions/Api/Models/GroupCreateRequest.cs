@@ -6,7 +6,7 @@ namespace Hub.Functions.Api.Models;
 /// The body of <c>POST /groups/{name}</c>, which may be absent: <c>users</c> as in <see cref="GroupUsersRequest"/>
 /// (<c>null</c> when absent), and no <c>properties</c> beyond <c>{}</c> (see <see cref="GroupPropertiesRequest"/>).
 /// </summary>
-public sealed record GroupCreateRequest(IReadOnlyList<string>? Users)
+public sealed record GroupCreateRequest(IReadOnlyList<string>? Users) : IRequestBody<GroupCreateRequest>
 {
     public static bool TryRead(JsonElement? body, out GroupCreateRequest request, out IResult? problem)
     {

@@ -6,7 +6,7 @@ namespace Hub.Functions.Api.Models;
 /// The body of <c>PUT /groups/{name}/properties</c>: the group's properties as a JSON object. This hub stores none,
 /// so the handler accepts only <c>{}</c> (<see cref="SetsAny"/> false) and answers <see cref="NotStored"/> otherwise.
 /// </summary>
-public sealed record GroupPropertiesRequest(bool SetsAny)
+public sealed record GroupPropertiesRequest(bool SetsAny) : IRequestBody<GroupPropertiesRequest>
 {
     public const string NotStored = "This hub does not store group properties.";
 

@@ -8,7 +8,7 @@ namespace Hub.Functions.Api.Models;
 /// The body of <c>POST/DELETE /groups/{name}/users</c>: <c>users</c>, at most <see cref="MaxUsers"/> well-formed
 /// names (folded as stored, repeats dropped). Whether they exist is the handler's question.
 /// </summary>
-public sealed record GroupUsersRequest(IReadOnlyList<string> Users)
+public sealed record GroupUsersRequest(IReadOnlyList<string> Users) : IRequestBody<GroupUsersRequest>
 {
     /// <summary>The most users one request may add or remove.</summary>
     public const int MaxUsers = 1000;

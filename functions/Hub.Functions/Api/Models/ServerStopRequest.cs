@@ -6,7 +6,7 @@ namespace Hub.Functions.Api.Models;
 /// The body of <c>DELETE /users/{name}/server[s/{server}]</c>, which may be absent: <c>remove</c> (<c>false</c> when
 /// absent) also deletes the server's record once it has stopped.
 /// </summary>
-public sealed record ServerStopRequest(bool Remove)
+public sealed record ServerStopRequest(bool Remove) : IRequestBody<ServerStopRequest>
 {
     public static bool TryRead(JsonElement? body, out ServerStopRequest request, out IResult? problem)
     {

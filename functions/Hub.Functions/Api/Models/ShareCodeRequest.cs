@@ -8,7 +8,7 @@ namespace Hub.Functions.Api.Models;
 /// <c>expires_in</c> (whole seconds, a minute to a year; <see cref="ShareGrants.DefaultCodeLifetime"/> when absent);
 /// other fields are refused. Whether the scopes may be shared is the handler's question.
 /// </summary>
-public sealed record ShareCodeRequest(IReadOnlyList<string>? Scopes, TimeSpan ExpiresIn)
+public sealed record ShareCodeRequest(IReadOnlyList<string>? Scopes, TimeSpan ExpiresIn) : IRequestBody<ShareCodeRequest>
 {
     public static bool TryRead(JsonElement? body, out ShareCodeRequest request, out IResult? problem)
     {

@@ -7,7 +7,7 @@ namespace Hub.Functions.Api.Models;
 /// <c>group</c> (exactly one) and optional <c>scopes</c>; other fields are refused, as JupyterHub's validator does.
 /// Whether the recipient exists and the scopes may be shared is the handler's question.
 /// </summary>
-public sealed record ShareRequest(string? User, string? Group, IReadOnlyList<string>? Scopes)
+public sealed record ShareRequest(string? User, string? Group, IReadOnlyList<string>? Scopes) : IRequestBody<ShareRequest>
 {
     public static bool TryRead(JsonElement? body, out ShareRequest request, out IResult? problem)
     {

@@ -8,7 +8,7 @@ namespace Hub.Functions.Api.Models;
 /// absent: no expiry of its own), <c>scopes</c> and <c>roles</c>. Read by hand so that each bad field gets a 400 that
 /// names it; whether the scopes may be granted is the handler's question.
 /// </summary>
-public sealed record TokenRequest(string? Note, TimeSpan? ExpiresIn, IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles)
+public sealed record TokenRequest(string? Note, TimeSpan? ExpiresIn, IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles) : IRequestBody<TokenRequest>
 {
     public const int MaxNoteLength = 1000;
     public const int MaxScopes = 100;

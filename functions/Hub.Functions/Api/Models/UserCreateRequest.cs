@@ -6,7 +6,7 @@ namespace Hub.Functions.Api.Models;
 /// The body of <c>POST /users/{name}</c>, which may be absent: <c>admin</c> (<c>false</c> when absent). Whether the
 /// caller may grant admin is the handler's question.
 /// </summary>
-public sealed record UserCreateRequest(bool Admin)
+public sealed record UserCreateRequest(bool Admin) : IRequestBody<UserCreateRequest>
 {
     public static bool TryRead(JsonElement? body, out UserCreateRequest request, out IResult? problem)
     {
